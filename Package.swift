@@ -1,0 +1,42 @@
+// swift-tools-version: 6.2
+// FragBench: a performance lab for the Linux kernel's page_frag cache, modelled in Swift.
+import PackageDescription
+
+// The fast path must not pay for dynamic exclusivity checks; the model's own
+// invariant checks run in debug builds only (see FragCache+Invariants.swift).
+let fastPathSettings: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+    .define("FRAGCACHE_INTERNAL_CHECKS", .when(configuration: .debug)),
+]
+
+let package = Package(
+    name: "FragBench",
+    products: [
+        .library(name: "FragCache", targets: ["FragCache"]),
+        .executable(name: "fragbench", targets: ["FragBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+    ],
+    targets: [
+        .target(name: "FragCache", swiftSettings: fastPathSettings),
+        .target(name: "FragReplay", dependencies: ["FragCache"]),
+        .executableTarget(
+            name: "FragBench",
+            dependencies: [
+                "FragCache", "FragReplay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: fastPathSettings
+        ),
+        .testTarget(
+            name: "FragCacheTests",
+            dependencies: [
+                "FragCache",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(name: "FragReplayTests", dependencies: ["FragReplay", "FragCache"]),
+    ]
+)

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `fragbench`: the FragBench lab's command line.
+@main
+struct FragBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fragbench",
+        abstract: "A performance lab for the Linux kernel's page_frag cache, modelled in Swift.",
+        subcommands: [ReplayCommand.self]
+    )
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import FragReplay
+
+/// `fragbench replay FILE`: the SPEC 5 contract. Results on stdout; on a bad line,
+/// `error line L: reason` on stderr and exit status 2, with the output so far kept.
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Run a trace file against the cache and print what happened (SPEC 5)."
+    )
+
+    @Argument(help: "The trace file: UTF-8 text, one operation per line.")
+    var file: String
+
+    func run() throws {
+        let outcome = TraceFile.replay(path: file, write: StandardStreams.out)
+        if let error = outcome.error {
+            StandardStreams.err(error + "\n")
+        }
+        if outcome.status != 0 { throw ExitCode(outcome.status) }
+    }
+}

@@ -1,0 +1,99 @@
+/// The slow path: everything that talks to the page allocator. Kept out of line so the fast
+/// path stays a few instructions.
+extension PageFragCache {
+    /// The request did not fit: reload, then carve from offset 0.
+    @usableFromInline @inline(never)
+    mutating func _allocAfterReload(_ fragsz: Int, alignMask: UInt32) -> UnsafeMutableRawPointer? {
+        guard _reload(fragsz) else { return nil }
+        let size = _encoded.size(pageShift: _pageShift)
+        // A fresh cursor always fits: fragsz <= pageSize <= size, and size is a multiple of
+        // every legal alignment.
+        guard let offset = Layout.carve(&_cursor, size: size, fragsz: fragsz, alignMask: alignMask) else {
+            preconditionFailure("reload left no room for \(fragsz) bytes in a \(size)-byte page")
+        }
+        _pagecntBias &-= 1
+        return _address(at: offset)
+    }
+
+    /// SPEC 4, Reload. Returns whether the cache now holds a page with all of it free.
+    @usableFromInline @inline(never)
+    mutating func _reload(_ fragsz: Int) -> Bool {
+        if _slowPath(fragsz > config.pageSize) {
+            // Dropping the page could only make memory pressure worse: keep it.
+            _stats.oversizeFailures += 1
+            return false
+        }
+        if !_encoded.isEmpty {
+            let page = _currentPage
+            let size = _encoded.size(pageShift: _pageShift)
+            _stats.abandonedBytes += Int(Layout.remaining(cursor: _cursor, size: size))
+            let left = _arena.dropReferences(Int(_pagecntBias), from: page)
+            if left == 0 {
+                if _encoded.isPfmemalloc {
+                    // Reserve pages go back at once rather than being kept for later.
+                    _stats.pfmemallocDrops += 1
+                    _arena.freePages(page)
+                } else {
+                    // Every fragment came back: reuse the page in place.
+                    _arena.setRefcount(Int(_maxSize) + 1, of: page)
+                    _pagecntBias = _maxSize &+ 1
+                    _cursor = Layout.fullCursor(size: size)
+                    _stats.reuses += 1
+                    _stats.bytesOpened += Int(size)
+                    _checkInvariants()
+                    return true
+                }
+            } else {
+                // Fragments are still out; their frees will release the page.
+                _stats.pagesLeftBehind += 1
+            }
+            _becomeEmpty()
+        }
+        return _refill()
+    }
+
+    /// SPEC 4, Refill: the max-order page without reclaim or reserves, else an order-0 page
+    /// with the caller's flags, else empty.
+    @usableFromInline @inline(never)
+    mutating func _refill() -> Bool {
+        var page: Page?
+        var order = 0
+        if _maxOrder > 0 {
+            var highOrderGFP = _gfp.subtracting(.directReclaim)
+            highOrderGFP.formUnion([.compound, .noWarn, .noRetry, .noMemalloc])
+            page = _arena.allocPages(order: _maxOrder, gfp: highOrderGFP)
+            if page != nil {
+                order = _maxOrder
+            } else {
+                _stats.highOrderFailures += 1
+            }
+        }
+        if page == nil {
+            page = _arena.allocPages(order: 0, gfp: _gfp)
+            if page != nil && _maxOrder > 0 { _stats.fallbacks += 1 }
+        }
+        guard let page else {
+            _stats.refillFailures += 1
+            _becomeEmpty()
+            _checkInvariants()
+            return false
+        }
+        _arena.addReferences(Int(_maxSize), to: page)
+        _pagecntBias = _maxSize &+ 1
+        _encoded = EncodedPage(address: _arena.address(of: page), order: order,
+                               pfmemalloc: _arena.isPfmemalloc(page))
+        let size = _encoded.size(pageShift: _pageShift)
+        _cursor = Layout.fullCursor(size: size)
+        _stats.refills += 1
+        _stats.bytesOpened += Int(size)
+        _checkInvariants()
+        return true
+    }
+
+    @usableFromInline
+    mutating func _becomeEmpty() {
+        _encoded = .empty
+        _cursor = Layout.exhaustedCursor(pageSize: UInt32(config.pageSize))
+        _pagecntBias = 0
+    }
+}

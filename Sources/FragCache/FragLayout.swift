@@ -1,0 +1,87 @@
+/// How a cache lays fragments out in its page: the meaning of the 32-bit cursor next to the
+/// encoded page word. SPEC 6 names three layouts the kernel has carried; the cache takes one as
+/// a generic parameter, so the choice is made at compile time and the fast path of one layout
+/// never pays for another.
+///
+/// Every requirement is a static, side-effect-free function on plain integers so that, once
+/// specialised and inlined, a layout compiles to the same handful of instructions as
+/// hand-written code.
+public protocol FragLayout {
+    /// The name used on the command line and in results (`remaining`, …).
+    static var name: String { get }
+
+    /// The cursor of a page just filled or reused: the whole page is free.
+    static func fullCursor(size: UInt32) -> UInt32
+
+    /// The cursor of an empty cache: nothing fits.
+    static func exhaustedCursor(pageSize: UInt32) -> UInt32
+
+    /// Carves `fragsz` bytes starting at a multiple of `alignMask + 1`. Returns the start
+    /// offset and advances the cursor, or returns nil and leaves the cursor alone.
+    static func carve(_ cursor: inout UInt32, size: UInt32, fragsz: Int, alignMask: UInt32) -> UInt32?
+
+    /// Offset at which the next fragment would start (`page_frag_cache_page_offset`).
+    static func nextOffset(cursor: UInt32, size: UInt32) -> UInt32
+
+    /// Bytes free from `nextOffset` to the end of the page.
+    static func remaining(cursor: UInt32, size: UInt32) -> UInt32
+
+    /// Moves the next offset to a multiple of `alignMask + 1`; the move sticks (prepare).
+    static func alignForPrepare(_ cursor: inout UInt32, size: UInt32, alignMask: UInt32)
+
+    /// Marks `n` more bytes from `nextOffset` as used (commit and commit_noref).
+    static func consume(_ cursor: inout UInt32, size: UInt32, bytes n: UInt32)
+
+    /// Gives back the last `n` bytes used (abort).
+    static func unconsume(_ cursor: inout UInt32, size: UInt32, bytes n: UInt32)
+}
+
+/// The layout of SPEC 3 and 4 (the 2024 page_frag_cache series): the cursor is `remaining`,
+/// the bytes still free at the end of the page; fragments are carved upward from
+/// `size - remaining`, and alignment rounds `remaining` down.
+///
+///     0                    size - remaining              size
+///     |  fragments handed out  |      remaining bytes      |
+///
+public enum RemainingLayout: FragLayout {
+    public static var name: String { "remaining" }
+
+    @inlinable @inline(__always)
+    public static func fullCursor(size: UInt32) -> UInt32 { size }
+
+    @inlinable @inline(__always)
+    public static func exhaustedCursor(pageSize: UInt32) -> UInt32 { 0 }
+
+    @inlinable @inline(__always)
+    public static func carve(_ cursor: inout UInt32, size: UInt32, fragsz: Int, alignMask: UInt32) -> UInt32? {
+        let avail = cursor & ~alignMask
+        // Widened compare: a huge `fragsz` simply does not fit.
+        guard fragsz <= Int(avail) else { return nil }
+        // Safe: fragsz <= avail <= cursor <= size, so neither subtraction wraps.
+        cursor = avail &- UInt32(truncatingIfNeeded: fragsz)
+        return size &- avail
+    }
+
+    @inlinable @inline(__always)
+    public static func nextOffset(cursor: UInt32, size: UInt32) -> UInt32 { size &- cursor }
+
+    @inlinable @inline(__always)
+    public static func remaining(cursor: UInt32, size: UInt32) -> UInt32 { cursor }
+
+    @inlinable @inline(__always)
+    public static func alignForPrepare(_ cursor: inout UInt32, size: UInt32, alignMask: UInt32) {
+        cursor &= ~alignMask
+    }
+
+    @inlinable @inline(__always)
+    public static func consume(_ cursor: inout UInt32, size: UInt32, bytes n: UInt32) {
+        assert(n <= cursor, "consume: \(n) bytes but only \(cursor) remain")
+        cursor &-= n
+    }
+
+    @inlinable @inline(__always)
+    public static func unconsume(_ cursor: inout UInt32, size: UInt32, bytes n: UInt32) {
+        assert(cursor + n <= size, "unconsume: \(n) bytes would move before the page's start")
+        cursor &+= n
+    }
+}

@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Reads a trace file and runs it through a `TraceReplayer`, writing result lines to one sink
+/// and the error (if any) to another. Lines run in order; an error stops the replay with what
+/// was written before it left standing.
+public enum TraceFile {
+    /// Outcome of a replay: exit status 0 on success, 2 on a bad file or trace line.
+    public struct Outcome: Equatable, Sendable {
+        public var status: Int32
+        public var error: String?
+    }
+
+    /// Replays the trace at `path`, handing output to `write` in chunks.
+    public static func replay(path: String, write: (String) -> Void) -> Outcome {
+        let bytes: [UInt8]
+        switch readAll(path) {
+        case .success(let b): bytes = b
+        case .failure(let message): return Outcome(status: 2, error: "error: \(path): \(message)")
+        }
+        return replay(bytes: bytes, write: write)
+    }
+
+    /// Replays trace text given as bytes (UTF-8 expected, checked line by line).
+    public static func replay(bytes: [UInt8], write: (String) -> Void) -> Outcome {
+        var replayer: TraceReplayer?
+        var out: [String] = []
+        var pending = ""
+        func flush(force: Bool) {
+            for line in out {
+                pending += line
+                pending += "\n"
+            }
+            out.removeAll(keepingCapacity: true)
+            if force || pending.utf8.count >= 1 << 16 {
+                if !pending.isEmpty { write(pending) }
+                pending = ""
+            }
+        }
+        var lineNumber = 0
+        var start = 0
+        // A UTF-8 byte order mark is not part of the first line.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        while start < bytes.count {
+            lineNumber += 1
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            let raw = bytes[start ..< end]
+            start = end + 1
+            guard let text = String(validating: raw, as: UTF8.self) else {
+                flush(force: true)
+                return Outcome(status: 2, error: TraceError(line: lineNumber, reason: "the line is not valid UTF-8 text").description)
+            }
+            do {
+                guard let op = try TraceParser.parse(Substring(text)) else { continue }
+                if let replayer {
+                    try replayer.run(op, line: lineNumber, into: &out)
+                } else if case .config(let pageSize, let maxSize) = op {
+                    replayer = try TraceReplayer(pageSize: pageSize ?? 4096, maxSize: maxSize ?? 32768, line: lineNumber)
+                } else {
+                    let fresh = try TraceReplayer(line: lineNumber)
+                    replayer = fresh
+                    try fresh.run(op, line: lineNumber, into: &out)
+                }
+            } catch let error as TraceSyntaxError {
+                flush(force: true)
+                return Outcome(status: 2, error: TraceError(line: lineNumber, reason: error.reason).description)
+            } catch let error as TraceError {
+                flush(force: true)
+                return Outcome(status: 2, error: error.description)
+            } catch {
+                flush(force: true)
+                return Outcome(status: 2, error: TraceError(line: lineNumber, reason: "\(error)").description)
+            }
+            flush(force: false)
+        }
+        flush(force: true)
+        return Outcome(status: 0, error: nil)
+    }
+
+    private enum ReadResult { case success([UInt8]), failure(String) }
+
+    private static func readAll(_ path: String) -> ReadResult {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            return .failure("is a directory, not a trace file")
+        }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0 ..< n])
+        }
+        return .success(bytes)
+    }
+}
