@@ -37,6 +37,10 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
-        .testTarget(name: "FragReplayTests", dependencies: ["FragReplay", "FragCache"]),
+        .testTarget(
+            name: "FragReplayTests",
+            dependencies: ["FragReplay", "FragCache"],
+            exclude: ["Golden"]
+        ),
     ]
 )

@@ -1,0 +1,234 @@
+import PropertyBased
+import Testing
+@testable import FragCache
+
+/// Random operation sequences against the real cache and `ReferenceModel` side by side, with
+/// the SPEC's invariants checked after every step.
+@Suite struct FragCachePropertyTests {
+    static let sequences = 300
+    static let maxOperations = 300
+
+    /// One generated step: a kind in 0..<100 (weights below) and two raw parameters.
+    typealias Step = (kind: Int, a: Int, b: Int)
+
+    static let steps = zip(Gen.int(in: 0 ... 99), Gen.int(in: 0 ... 1 << 20), Gen.int(in: 0 ... 1 << 20))
+        .array(of: 1 ... maxOperations)
+
+    @Test func randomSequencesMatchTheModel() async {
+        let configs = configurations()
+        await propertyCheck(count: Self.sequences, input: Gen.int(in: 0 ... configs.count - 1), Self.steps) { index, steps in
+            var run = PropertyRun(config: configs[index])
+            for (n, step) in steps.enumerated() {
+                run.apply(step, stepNumber: n)
+                if run.failed { break }
+            }
+            run.finish()
+        }
+    }
+}
+
+/// A live fragment as the test tracks it.
+private struct LiveFragment {
+    var address: UnsafeMutableRawPointer
+    var size: Int
+    var tag: UInt8
+    var modelPage: Int
+}
+
+private struct PropertyRun: ~Copyable {
+    let config: FragCacheConfig
+    let allocator: PageAllocator
+    var cache: FragCache
+    var model: ReferenceModel
+    let initialFreeBlocks: [Int]
+    /// Real page -> model page id, set at each refill.
+    var pageIds: [Page: Int] = [:]
+    var live: [LiveFragment] = []
+    var prepared = false
+    var lastCommit: Int?  // index into `live`
+    var nextTag: UInt8 = 1
+    var failed = false
+
+    init(config: FragCacheConfig) {
+        self.config = config
+        allocator = try! PageAllocator(pageSize: config.pageSize, arenaBytes: config.maxSize * 400, prefault: false)
+        initialFreeBlocks = allocator.stats.freeBlocks
+        cache = FragCache(allocator: allocator, config: config)
+        model = ReferenceModel(FragCacheConfigValues(pageSize: config.pageSize, maxSize: config.maxSize,
+                                                     maxOrder: config.maxOrder))
+    }
+
+    mutating func size(_ a: Int) -> Int {
+        let sizes = [1, 3, 8, 31, 64, 100, 256, 1000, 1500, 2048, config.pageSize - 1, config.pageSize,
+                     config.pageSize + 1, 2 * config.pageSize]
+        return a % 3 == 0 ? 1 + a % (config.pageSize + 64) : sizes[a % sizes.count]
+    }
+
+    func align(_ b: Int) -> Int {
+        b % 2 == 0 ? 1 : 1 << (b / 2 % (config.pageSize.trailingZeroBitCount + 1))
+    }
+
+    mutating func apply(_ step: FragCachePropertyTests.Step, stepNumber: Int) {
+        let refillsBefore = cache.stats.refills
+        let (kind, a, b) = step
+        switch kind {
+        case 0 ..< 30:
+            let fragsz = size(a), alignment = align(b)
+            let real = cache.allocVA(fragsz, align: alignment)
+            let expected = model.alloc(fragsz, align: alignment)
+            prepared = false
+            lastCommit = nil
+            syncPages(refillsBefore)
+            check(real != nil, expected != nil, "alloc(\(fragsz), align: \(alignment)) nil-ness")
+            if let real, let expected {
+                check(UInt(bitPattern: real) % UInt(alignment), 0, "alignment \(alignment)")
+                record(real, size: fragsz, expected: expected)
+            }
+        case 30 ..< 40, 40 ..< 45:
+            let fragsz = size(a), alignment = align(b)
+            let isPrepare = kind < 40
+            let real = isPrepare ? cache.prepare(fragsz, align: alignment) : cache.probe(fragsz, align: alignment)
+            let expected = model.prepare(fragsz, align: alignment, mayReload: isPrepare)
+            syncPages(refillsBefore)
+            check(real != nil, expected != nil, "\(isPrepare ? "prepare" : "probe")(\(fragsz), align: \(alignment)) nil-ness")
+            prepared = real != nil
+            lastCommit = nil
+            if let real, let expected {
+                check(pageIds[real.page], expected.page, "prepared page")
+                check(real.offset, expected.offset, "prepared offset")
+                check(real.available, expected.available, "prepared available")
+            }
+        case 45 ..< 55:
+            guard prepared, cache.remaining > 0 else { return }
+            let n = 1 + a % min(cache.remaining, 3000)
+            let offset = cache.commit(n)
+            let expectedOffset = model.commit(n)
+            check(offset, expectedOffset, "commit(\(n)) offset")
+            let page = cache.currentPage!
+            record(cache.arena.pointer(to: page) + offset, size: n, expected: (model.cachePage!, expectedOffset))
+            lastCommit = live.count - 1
+        case 55 ..< 60:
+            guard prepared else { return }
+            let n = a % (min(cache.remaining, 64) + 1)
+            cache.commitNoref(n)
+            model.commitNoref(n)
+            // The bytes extend the last fragment, if it is the one just committed.
+            if let last = lastCommit {
+                (live[last].address + live[last].size).initializeMemory(as: UInt8.self, repeating: live[last].tag, count: n)
+                live[last].size += n
+            }
+        case 60 ..< 64:
+            guard prepared, let last = lastCommit else { return }
+            let fragment = live.remove(at: last)
+            cache.abort(fragment.size)
+            model.abort(fragment.size)
+            lastCommit = nil
+        case 64 ..< 88:
+            guard !live.isEmpty else { return }
+            let index = a % live.count
+            let fragment = live.remove(at: index)
+            if let last = lastCommit { lastCommit = last == index ? nil : (last > index ? last - 1 : last) }
+            verifyTag(fragment)
+            let left = cache.free(fragment.address)
+            let expected = model.free(page: fragment.modelPage)
+            check(left, expected, "free refs")
+        case 88 ..< 92:
+            let left = cache.drain()
+            let expected = model.drain()
+            check(left, expected, "drain refs")
+            prepared = false
+            lastCommit = nil
+        case 92 ..< 95:
+            allocator.failNextAny(a % 3)
+            model.failAny = a % 3
+        case 95 ..< 97:
+            allocator.failNextHighOrder(a % 3)
+            model.failHighOrder = a % 3
+        default:
+            allocator.pfmemallocNext(a % 3)
+            model.pfmemallocNext = a % 3
+        }
+        checkState(after: "step \(stepNumber) kind \(kind)")
+    }
+
+    /// Binds a real page to the model's page when the cache refilled.
+    mutating func syncPages(_ refillsBefore: Int) {
+        check(cache.stats.refills, model.refills, "refill count")
+        check(cache.stats.reuses, model.reuses, "reuse count")
+        if cache.stats.refills > refillsBefore, let page = cache.currentPage, let id = model.cachePage {
+            pageIds[page] = id
+        }
+    }
+
+    mutating func record(_ address: UnsafeMutableRawPointer, size: Int, expected: (page: Int, offset: Int)) {
+        let page = cache.arena.headPage(of: address)
+        check(pageIds[page], expected.page, "fragment page")
+        check(Int(UInt(bitPattern: address) - cache.arena.address(of: page)), expected.offset, "fragment offset")
+        // Live fragments never overlap.
+        let start = UInt(bitPattern: address)
+        for other in live {
+            let otherStart = UInt(bitPattern: other.address)
+            if start < otherStart + UInt(other.size) && otherStart < start + UInt(size) {
+                fail("fragment [\(start), +\(size)) overlaps [\(otherStart), +\(other.size))")
+            }
+        }
+        let tag = nextTag
+        nextTag = nextTag == 255 ? 1 : nextTag + 1
+        address.initializeMemory(as: UInt8.self, repeating: tag, count: size)
+        live.append(LiveFragment(address: address, size: size, tag: tag, modelPage: expected.page))
+    }
+
+    func verifyTag(_ fragment: LiveFragment) {
+        let bytes = fragment.address.assumingMemoryBound(to: UInt8.self)
+        for i in 0 ..< fragment.size where bytes[i] != fragment.tag {
+            fail("fragment bytes were overwritten at +\(i)")
+            return
+        }
+    }
+
+    /// SPEC 3's invariant, and the model's view of every page, after each step.
+    mutating func checkState(after what: String) {
+        cache.checkInvariants()
+        check(cache.currentPage.flatMap { pageIds[$0] }, model.cachePage, "\(what): cache page")
+        check(cache.remaining, model.remaining, "\(what): remaining")
+        if model.cachePage != nil { check(cache.pagecntBias, model.bias, "\(what): bias") }
+        var fragmentsPerPage: [Int: Int] = [:]
+        for fragment in live { fragmentsPerPage[fragment.modelPage, default: 0] += 1 }
+        var basePages = 0
+        for (page, id) in pageIds {
+            guard let state = model.pages[id] else { continue }
+            basePages += 1 << state.order
+            let refs = cache.arena.refcount(of: page)
+            check(refs, state.refcount, "\(what): refcount of model page \(id)")
+            let own = id == model.cachePage ? model.bias : 0
+            check(refs, own + (fragmentsPerPage[id] ?? 0), "\(what): refcount = bias + live fragments")
+        }
+        check(allocator.stats.pagesInUse, basePages, "\(what): pages in use")
+    }
+
+    mutating func finish() {
+        guard !failed else { return }
+        cache.drain()
+        for fragment in live {
+            verifyTag(fragment)
+            cache.free(fragment.address)
+        }
+        live.removeAll()
+        let stats = allocator.stats
+        check(stats.pagesInUse, 0, "pages in use after draining and freeing everything")
+        check(stats.outstandingPages, 0, "requests - failures - frees after everything is freed")
+        check(stats.freeBlocks, initialFreeBlocks, "free lists coalesced back")
+    }
+
+    func fail(_ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        Issue.record(Comment(rawValue: "\(config): \(message)"), sourceLocation: sourceLocation)
+    }
+
+    mutating func check<T: Equatable>(_ actual: T, _ expected: T, _ what: String,
+                                      sourceLocation: SourceLocation = #_sourceLocation) {
+        if actual != expected {
+            failed = true
+            fail("\(what): got \(actual), model says \(expected)", sourceLocation: sourceLocation)
+        }
+    }
+}
