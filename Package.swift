@@ -25,7 +25,7 @@ let package = Package(
         .executableTarget(
             name: "FragBench",
             dependencies: [
-                "FragCache", "FragReplay",
+                "FragCache", "FragReplay", "Measure",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastPathSettings
@@ -42,5 +42,11 @@ let package = Package(
             dependencies: ["FragReplay", "FragCache"],
             exclude: ["Golden"]
         ),
+        // Measurement engine: TSC/clock sampling, perf_event counters, callgrind.
+        .target(name: "CFragShim"),
+        // libpfm4-dev ships no pkg-config file; Sources/CLibPFM/module.modulemap links "pfm".
+        .systemLibrary(name: "CLibPFM", providers: [.apt(["libpfm4-dev"])]),
+        .target(name: "Measure", dependencies: ["CFragShim", "CLibPFM"]),
+        .testTarget(name: "MeasureTests", dependencies: ["Measure", "CFragShim"]),
     ]
 )

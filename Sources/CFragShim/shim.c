@@ -1,0 +1,96 @@
+// Out-of-line halves of CFragShim.h. Nothing here is on a timed path.
+#define _GNU_SOURCE
+#include "CFragShim.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#if defined(__has_include)
+#  if __has_include(<valgrind/callgrind.h>)
+#    include <valgrind/callgrind.h>
+#    define FB_HAVE_CALLGRIND 1
+#  endif
+#endif
+#ifndef FB_HAVE_CALLGRIND
+#  define FB_HAVE_CALLGRIND 0
+#endif
+
+int fb_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu,
+                       int group_fd, unsigned long flags) {
+    return (int)syscall(SYS_perf_event_open, attr, pid, cpu, group_fd, flags);
+}
+
+int fb_perf_enable_group(int fd) {
+    return ioctl(fd, PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP);
+}
+
+int fb_perf_disable_group(int fd) {
+    return ioctl(fd, PERF_EVENT_IOC_DISABLE, PERF_IOC_FLAG_GROUP);
+}
+
+int fb_perf_reset_group(int fd) {
+    return ioctl(fd, PERF_EVENT_IOC_RESET, PERF_IOC_FLAG_GROUP);
+}
+
+int fb_callgrind_compiled_in(void) { return FB_HAVE_CALLGRIND; }
+
+unsigned fb_running_on_valgrind(void) {
+#if FB_HAVE_CALLGRIND
+    return (unsigned)RUNNING_ON_VALGRIND;
+#else
+    return 0;
+#endif
+}
+
+void fb_callgrind_start(void) {
+#if FB_HAVE_CALLGRIND
+    CALLGRIND_START_INSTRUMENTATION;
+#endif
+}
+
+void fb_callgrind_stop(void) {
+#if FB_HAVE_CALLGRIND
+    CALLGRIND_STOP_INSTRUMENTATION;
+#endif
+}
+
+void fb_callgrind_zero(void) {
+#if FB_HAVE_CALLGRIND
+    CALLGRIND_ZERO_STATS;
+#endif
+}
+
+void fb_callgrind_dump(const char *reason) {
+#if FB_HAVE_CALLGRIND
+    if (reason) {
+        CALLGRIND_DUMP_STATS_AT(reason);
+    } else {
+        CALLGRIND_DUMP_STATS;
+    }
+#else
+    (void)reason;
+#endif
+}
+
+int fb_pin_to_cpu(int cpu) {
+    if (cpu < 0 || cpu >= CPU_SETSIZE) {
+        errno = EINVAL;
+        return -1;
+    }
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return sched_setaffinity(0, sizeof set, &set);
+}
+
+int fb_current_cpu(void) { return sched_getcpu(); }
+
+int fb_allowed_cpu_count(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return -1;
+    return CPU_COUNT(&set);
+}

@@ -1,0 +1,22 @@
+import CFragShim
+
+/// CPU placement. A benchmark thread that migrates mid-sample loses its warm
+/// caches and may read another core's TSC, so `fragbench run` pins.
+public enum CPUAffinity {
+    /// Restricts the calling thread to `cpu` (sched_setaffinity).
+    public static func pin(to cpu: Int) -> Result<Void, SystemError> {
+        retryingEINTR("sched_setaffinity(\(cpu))") { fb_pin_to_cpu(Int32(cpu)) }.map { _ in () }
+    }
+
+    /// The CPU the thread is on right now (sched_getcpu), nil on failure.
+    public static func current() -> Int? {
+        let cpu = fb_current_cpu()
+        return cpu < 0 ? nil : Int(cpu)
+    }
+
+    /// How many CPUs the thread may run on (sched_getaffinity), nil on failure.
+    public static func allowedCount() -> Int? {
+        let n = fb_allowed_cpu_count()
+        return n < 0 ? nil : Int(n)
+    }
+}

@@ -1,0 +1,44 @@
+/// How hard the sampler works for a number. Defaults follow nanobench: each
+/// sample long enough that timer granularity and per-batch overhead are
+/// noise, and an odd sample count so the median is a real sample.
+public struct SamplerConfig: Sendable, Equatable {
+    /// Each sample runs at least this long (the op count is chosen to fit).
+    public var minSampleNanoseconds: UInt64
+    /// Timed samples per measurement.
+    public var samples: Int
+    /// Untimed running before sampling, to warm caches, branch predictors
+    /// and the allocator.
+    public var warmupNanoseconds: UInt64
+    /// Fixes the ops per sample instead of choosing automatically.
+    public var fixedOpsPerSample: Int?
+    /// Upper bound for the automatic op count.
+    public var maxOpsPerSample: Int
+    /// Empty batches timed to estimate the timer overhead.
+    public var overheadBatches: Int
+    /// Subtract the measured per-batch timer overhead from each sample.
+    public var subtractOverhead: Bool
+    /// Pin the sampling thread to this CPU first.
+    public var pinCPU: Int?
+
+    public init(minSampleNanoseconds: UInt64 = 2_000_000, samples: Int = 11,
+                warmupNanoseconds: UInt64 = 20_000_000, fixedOpsPerSample: Int? = nil,
+                maxOpsPerSample: Int = 1 << 40, overheadBatches: Int = 201,
+                subtractOverhead: Bool = true, pinCPU: Int? = nil) {
+        self.minSampleNanoseconds = minSampleNanoseconds
+        self.samples = samples
+        self.warmupNanoseconds = warmupNanoseconds
+        self.fixedOpsPerSample = fixedOpsPerSample
+        self.maxOpsPerSample = maxOpsPerSample
+        self.overheadBatches = overheadBatches
+        self.subtractOverhead = subtractOverhead
+        self.pinCPU = pinCPU
+    }
+
+    /// 2 ms samples x 11, 20 ms warm-up.
+    public static let standard = SamplerConfig()
+
+    /// For smoke runs and CI: 200 us samples x 5, 2 ms warm-up. Too noisy
+    /// for conclusions; reports should say QUICK.
+    public static let quick = SamplerConfig(minSampleNanoseconds: 200_000, samples: 5,
+                                            warmupNanoseconds: 2_000_000, overheadBatches: 51)
+}
