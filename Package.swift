@@ -22,6 +22,7 @@ let package = Package(
     targets: [
         .target(name: "FragCache", swiftSettings: fastPathSettings),
         .target(name: "FragReplay", dependencies: ["FragCache"]),
+        .target(name: "Workloads", dependencies: ["FragCache", "FragReplay"], swiftSettings: fastPathSettings),
         .executableTarget(
             name: "FragBench",
             dependencies: [
@@ -48,5 +49,6 @@ let package = Package(
         .systemLibrary(name: "CLibPFM", providers: [.apt(["libpfm4-dev"])]),
         .target(name: "Measure", dependencies: ["CFragShim", "CLibPFM"]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "CFragShim"]),
+        .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "FragCache"]),
     ]
 )

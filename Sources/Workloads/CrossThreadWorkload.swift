@@ -1,0 +1,173 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import FragCache
+import Synchronization
+
+/// cross-thread: the kernel's page_frag test module (mm selftests, `page_frag_test`) in
+/// userspace. The producer (the thread calling `runBatch`) allocates `fragsz` bytes
+/// (`test_alloc_len`, aligned to `align` when it is above 1) and pushes each address into a
+/// 512-entry SPSC ring; a consumer thread pops and frees them, so every free is remote and the
+/// page refcount's cache line bounces between the CPUs as in the kernel test.
+///
+/// `count` (`nr_test`) is the fixed batch size: one batch is one run of the kernel test, and
+/// the timed region is the whole of it, from waking the consumer until it has freed the last
+/// fragment (the kernel test reports the same span). One operation = one fragment allocated,
+/// pushed, popped and freed. The consumer thread is started at init and kept across batches,
+/// so thread start-up is not timed.
+///
+/// Differences from the kernel test, on purpose: when the ring is full the producer waits
+/// (spinning, then yielding) instead of freeing the fragment it holds and allocating again, so
+/// that every operation is exactly one allocation; and an allocation that fails is retried.
+///
+/// `usePrepare` replaces the allocation with prepare(fragsz, align) + commit(fragsz), the
+/// kernel test's `test_prepare` path. `pushCPU` pins the producer (the calling thread, in
+/// `prepareBatch`; its previous mask is restored by `tearDown` if called on the same thread);
+/// `popCPU` pins the consumer.
+public final class CrossThreadWorkload: WorkloadRunner {
+    public let parameters: WorkloadParameters
+    let allocator: PageAllocator
+    var cache: FragCache
+    let channel: SPSCChannel
+    private var consumer: pthread_t?
+    /// Fragments pushed so far: the producer's copy of the ring's tail.
+    private var pushed = 0
+    private var allocations = 0
+    /// Wall time of the last `runBatch`, CLOCK_MONOTONIC nanoseconds (the kernel test's figure).
+    public private(set) var lastBatchNanoseconds: UInt64 = 0
+    /// Why pinning the producer to `pushCPU` failed, if it did.
+    public private(set) var producerPinError: String?
+    private var producerPin: (thread: pthread_t, previous: cpu_set_t)?
+
+    public init(_ parameters: WorkloadParameters) throws(WorkloadError) {
+        try parameters.validate(as: .crossThread)
+        self.parameters = parameters
+        allocator = try makeAllocator(parameters)
+        cache = FragCache(allocator: allocator, config: parameters.config)
+        channel = SPSCChannel(arena: allocator.arena, popCPU: parameters.popCPU)
+        switch channel.startConsumer() {
+        case .success(let thread): consumer = thread
+        case .failure(let error): throw error
+        }
+    }
+
+    deinit { stopConsumer() }
+
+    public var fixedBatchSize: Int? { parameters.count }
+    public var maxBatchSize: Int? { nil }
+
+    public func prepareBatch(_ ops: Int) {
+        guard let cpu = parameters.pushCPU, producerPin == nil else { return }
+        let previous = ThreadAffinity.currentMask()
+        let error = ThreadAffinity.pinCurrentThread(to: cpu)
+        if error != 0 {
+            producerPinError = "cannot pin the producer to CPU \(cpu) (pushCPU): \(String(cString: strerror(error)))"
+        } else if let previous {
+            producerPin = (pthread_self(), previous)
+        }
+    }
+
+    public func runBatch(_ ops: Int) {
+        precondition(consumer != nil, "cross-thread: runBatch after tearDown")
+        var start = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        channel.startBatch(ops)
+        // Plain locals, so the closures capture two integers (no reference counting).
+        let fragsz = parameters.fragsz
+        let align = parameters.align
+        if parameters.usePrepare {
+            pushed = Self.produce(&cache, channel: channel, ops: ops, pushed: pushed) { cache in
+                guard let area = cache.prepare(fragsz, align: align) else { return nil }
+                cache.commit(fragsz)
+                return area.address
+            }
+        } else if align == 1 {
+            pushed = Self.produce(&cache, channel: channel, ops: ops, pushed: pushed) { $0.allocVA(fragsz) }
+        } else {
+            pushed = Self.produce(&cache, channel: channel, ops: ops, pushed: pushed) { $0.allocVA(fragsz, align: align) }
+        }
+        Self.awaitConsumer(channel, pushed: pushed)
+        var end = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &end)
+        lastBatchNanoseconds = UInt64(end.tv_sec - start.tv_sec) &* 1_000_000_000 &+ UInt64(end.tv_nsec) &- UInt64(start.tv_nsec)
+        allocations += ops
+    }
+
+    /// The producer's loop: allocate, wait for room, push. Returns the new tail.
+    @inline(__always)
+    private static func produce(_ cache: inout FragCache, channel: SPSCChannel, ops: Int, pushed: Int,
+                                _ allocate: (inout FragCache) -> UnsafeMutableRawPointer?) -> Int {
+        let slots = channel.slots
+        var t = pushed
+        var seenHead = channel.head.load(ordering: .acquiring)
+        for _ in 0 ..< ops {
+            var fragment = allocate(&cache)
+            if _slowPath(fragment == nil) { fragment = retry(&cache, channel: channel, pushed: t, allocate) }
+            if t &- seenHead == SPSCChannel.capacity {
+                var spins = 0
+                repeat {
+                    ThreadAffinity.backOff(&spins)
+                    seenHead = channel.head.load(ordering: .acquiring)
+                } while t &- seenHead == SPSCChannel.capacity
+            }
+            // Safe: t - head < capacity, so the consumer is done with this slot (its release
+            // store of head, seen by our acquire load, came after it read the slot).
+            slots[t & SPSCChannel.indexMask] = fragment
+            t &+= 1
+            channel.tail.store(t, ordering: .releasing)
+        }
+        return t
+    }
+
+    /// An allocation failed (no page): the consumer's frees may make room, so yield and retry.
+    /// If the consumer has freed everything and it still fails, the arena is too small: trap
+    /// rather than spin forever.
+    @inline(never)
+    private static func retry(_ cache: inout FragCache, channel: SPSCChannel, pushed: Int,
+                              _ allocate: (inout FragCache) -> UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer {
+        var attempts = 0
+        while true {
+            sched_yield()
+            if let fragment = allocate(&cache) { return fragment }
+            attempts += 1
+            if attempts > 10_000 && channel.head.load(ordering: .acquiring) == pushed {
+                preconditionFailure("cross-thread: no page for a fragment although every pushed fragment was freed; the arena is too small")
+            }
+        }
+    }
+
+    /// Waits until the consumer has freed everything pushed.
+    private static func awaitConsumer(_ channel: SPSCChannel, pushed: Int) {
+        var spins = 0
+        while channel.head.load(ordering: .acquiring) != pushed { ThreadAffinity.backOff(&spins) }
+    }
+
+    public func finishBatch() {}
+
+    /// Figures: allocations = operations (every one succeeds, failures are retried); bytes =
+    /// allocations × fragsz. Peak pinned memory covers everything since init (the ring holds
+    /// at most 512 fragments plus the one being pushed).
+    public func figures() -> CacheFigures {
+        CacheFigures.from(stats: cache.stats, remaining: cache.remaining, allocator: allocator.stats,
+                          pageSize: parameters.config.pageSize, allocations: allocations,
+                          bytesHandedOut: allocations * parameters.fragsz)
+    }
+
+    public func tearDown() -> String? {
+        stopConsumer()
+        if let pin = producerPin, pthread_equal(pin.thread, pthread_self()) != 0 {
+            ThreadAffinity.setCurrentMask(pin.previous)
+        }
+        producerPin = nil
+        cache.drain()
+        return leakReport(allocator)
+    }
+
+    private func stopConsumer() {
+        guard let thread = consumer else { return }
+        channel.stop(thread)
+        consumer = nil
+    }
+}

@@ -1,0 +1,57 @@
+import FragCache
+
+/// mixed: the alloc-free ring with sizes drawn from `parameters.distribution` (IMIX, uniform or
+/// a histogram). The sizes are drawn once, seeded, into a table of 64K entries that the timed
+/// loop cycles through, so the loop runs no random number generator and two runs of a point
+/// allocate the same sequence.
+///
+/// Figures: allocations = fill + operations − failed allocations; bytes = the sum of the sizes
+/// drawn (exact from the table's prefix sums; a failed allocation, which the figures report as
+/// a refill failure, would still count its size).
+public final class MixedWorkload: WorkloadRunner {
+    public let parameters: WorkloadParameters
+    let ring: FragmentRing
+    let table: SizeTable
+    /// Sizes drawn so far (fill included): the table position the next operation reads.
+    var drawn = 0
+
+    public init(_ parameters: WorkloadParameters) throws(WorkloadError) {
+        try parameters.validate(as: .mixed)
+        self.parameters = parameters
+        table = SizeTable(parameters.distribution, seed: parameters.seed)
+        ring = try FragmentRing(parameters)
+        var sizes = TableSizes(table)
+        ring.fill(&sizes)
+        drawn = sizes.drawn
+    }
+
+    public var fixedBatchSize: Int? { nil }
+    public var maxBatchSize: Int? { nil }
+
+    public func prepareBatch(_ ops: Int) {}
+
+    /// One operation = one allocVA(next size from the table[, align]) + one free of the oldest.
+    public func runBatch(_ ops: Int) {
+        var sizes = TableSizes(table, drawn: drawn)
+        ring.run(ops, sizes: &sizes)
+        drawn = sizes.drawn
+    }
+
+    public func finishBatch() {}
+
+    public func figures() -> CacheFigures {
+        ring.figures(bytesHandedOut: table.bytes(ofFirst: drawn))
+    }
+
+    public func tearDown() -> String? {
+        ring.freeAll()
+        return leakReport(ring.allocator)
+    }
+
+    /// How many times each size occurs in the precomputed table (for checking a distribution).
+    public var sizeTableCounts: [Int: Int] {
+        var counts: [Int: Int] = [:]
+        for i in 0 ..< table.count { counts[Int(table.sizes[i]), default: 0] += 1 }
+        return counts
+    }
+}

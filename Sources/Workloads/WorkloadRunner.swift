@@ -1,0 +1,42 @@
+/// One workload at one point, set up once and then run in batches by the sampler:
+/// `prepareBatch` and `finishBatch` are untimed, `runBatch` is the timed region.
+///
+/// Runners own their page allocator and cache. Dynamic dispatch happens once per batch; the
+/// loops inside `runBatch` are specialised code over a local `inout` cache.
+public protocol WorkloadRunner: AnyObject {
+    var parameters: WorkloadParameters { get }
+
+    /// A batch size the workload insists on (cross-thread runs `count` operations, as the
+    /// kernel test does); nil lets the sampler choose.
+    var fixedBatchSize: Int? { get }
+
+    /// The most operations one batch may run (alloc-only pins a whole batch at once, so the
+    /// arena bounds it); nil for no limit.
+    var maxBatchSize: Int? { get }
+
+    /// Untimed set-up for a batch of `ops` operations (e.g. make room for the pointers).
+    func prepareBatch(_ ops: Int)
+    /// The timed operations.
+    func runBatch(_ ops: Int)
+    /// Untimed clean-up after a batch (e.g. free what alloc-only allocated).
+    func finishBatch()
+
+    /// The cache's figures over everything run so far (warm-up included: ratios, not totals,
+    /// are what the report uses).
+    func figures() -> CacheFigures
+
+    /// Frees everything and checks that no page was lost; returns a description of any leak.
+    func tearDown() -> String?
+}
+
+public enum WorkloadError: Error, Equatable, CustomStringConvertible {
+    case invalid(String)
+    case setupFailed(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let why): return why
+        case .setupFailed(let why): return "workload set-up failed: \(why)"
+        }
+    }
+}
