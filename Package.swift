@@ -50,5 +50,8 @@ let package = Package(
         .target(name: "Measure", dependencies: ["CFragShim", "CLibPFM"]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "CFragShim"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "FragCache"]),
+        // Results: the model, CSV/markdown/JSON writers.
+        .target(name: "BenchReport"),
+        .testTarget(name: "BenchReportTests", dependencies: ["BenchReport"], exclude: ["Golden"]),
     ]
 )

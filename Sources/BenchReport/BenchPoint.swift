@@ -1,0 +1,115 @@
+/// One measured point: what ran, how fast, what the counters said (each with its source or
+/// the reason it is missing) and the cache's own figures. Plain data for every reporter.
+public struct BenchPoint: Codable, Sendable, Equatable {
+    // MARK: What ran
+    public var workload: String
+    public var impl: String
+    public var variant: String
+    public var pageSize: Int
+    public var maxSize: Int
+    /// nil where the workload draws its sizes (mixed, replay).
+    public var fragsz: Int?
+    public var align: Int
+    /// Workload-specific settings worth keeping (depth, count, distribution, …), as text.
+    public var parameters: [String: String]
+
+    // MARK: Timing
+    /// Timed operations across all samples.
+    public var ops: Int
+    public var samples: Int
+    public var nsPerOp: Double?
+    public var minNsPerOp: Double?
+    /// Median absolute percentage error across samples.
+    public var errPct: Double?
+    public var unstable: Bool
+    /// What to do about an unstable point.
+    public var hint: String?
+    public var tscCyclesPerOp: Double?
+    /// The CPU the measuring thread ran on, and whether it was pinned there.
+    public var cpu: Int?
+    public var pinned: Bool
+
+    // MARK: Counters
+    public var counters: [CounterReading]
+    /// The backend in use (pmu, software, callgrind, none).
+    public var counterSource: String
+    /// Why counters are what they are, and any unavailable ones.
+    public var counterStatus: String
+
+    // MARK: Cache figures (source: the model's own bookkeeping)
+    public var refillsPerKop: Double?
+    public var fallbacks: Int?
+    public var reuses: Int?
+    public var pfmemallocDrops: Int?
+    public var wastePct: Double?
+    public var peakPinnedBytes: Int?
+
+    public init(workload: String, impl: String = "swift", variant: String = "remaining", pageSize: Int,
+                maxSize: Int, fragsz: Int?, align: Int, parameters: [String: String] = [:], ops: Int,
+                samples: Int, nsPerOp: Double?, minNsPerOp: Double?, errPct: Double?, unstable: Bool,
+                hint: String?, tscCyclesPerOp: Double?, cpu: Int?, pinned: Bool, counters: [CounterReading],
+                counterSource: String, counterStatus: String, refillsPerKop: Double?, fallbacks: Int?,
+                reuses: Int?, pfmemallocDrops: Int?, wastePct: Double?, peakPinnedBytes: Int?) {
+        self.workload = workload
+        self.impl = impl
+        self.variant = variant
+        self.pageSize = pageSize
+        self.maxSize = maxSize
+        self.fragsz = fragsz
+        self.align = align
+        self.parameters = parameters
+        self.ops = ops
+        self.samples = samples
+        self.nsPerOp = nsPerOp
+        self.minNsPerOp = minNsPerOp
+        self.errPct = errPct
+        self.unstable = unstable
+        self.hint = hint
+        self.tscCyclesPerOp = tscCyclesPerOp
+        self.cpu = cpu
+        self.pinned = pinned
+        self.counters = counters
+        self.counterSource = counterSource
+        self.counterStatus = counterStatus
+        self.refillsPerKop = refillsPerKop
+        self.fallbacks = fallbacks
+        self.reuses = reuses
+        self.pfmemallocDrops = pfmemallocDrops
+        self.wastePct = wastePct
+        self.peakPinnedBytes = peakPinnedBytes
+    }
+
+    /// The per-op value of the first available counter among `names`.
+    public func perOp(_ names: String...) -> Double? {
+        for name in names {
+            if let value = counters.first(where: { $0.name == name && $0.perOp != nil })?.perOp { return value }
+        }
+        return nil
+    }
+
+    /// Identifies a point across runs (for history and compare): everything that defines
+    /// the work, nothing that was measured.
+    public var key: String {
+        var parts = [workload, impl, variant, "page=\(pageSize)", "max=\(maxSize)",
+                     "fragsz=\(fragsz.map(String.init) ?? "-")", "align=\(align)"]
+        parts += parameters.keys.sorted().map { "\($0)=\(parameters[$0]!)" }
+        return parts.joined(separator: " ")
+    }
+}
+
+/// One counter for one point: per-op value, where it came from, or why it is missing.
+public struct CounterReading: Codable, Sendable, Equatable {
+    public var name: String
+    /// e.g. "pmu", "software event", "tsc", "callgrind simulation".
+    public var source: String
+    public var perOp: Double?
+    /// Why `perOp` is nil, or a qualifier (multiplex scaling).
+    public var status: String?
+
+    public init(name: String, source: String, perOp: Double?, status: String? = nil) {
+        self.name = name
+        self.source = source
+        self.perOp = perOp
+        self.status = status
+    }
+}

@@ -1,0 +1,69 @@
+/// A whole run: where it came from and every point it measured. Versioned so stored runs can
+/// be read back (and refused clearly when the format moved on).
+public struct BenchRun: Codable, Sendable, Equatable {
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    public var provenance: Provenance
+    public var points: [BenchPoint]
+    /// True when the run was interrupted or failed before its last point.
+    public var partial: Bool
+    /// Warnings for the reader, printed once (debug build, no PMU, governor, …).
+    public var warnings: [String]
+
+    public init(provenance: Provenance, points: [BenchPoint], partial: Bool = false, warnings: [String] = []) {
+        self.schemaVersion = Self.currentSchemaVersion
+        self.provenance = provenance
+        self.points = points
+        self.partial = partial
+        self.warnings = warnings
+    }
+}
+
+/// Where a run came from. Collected by the tool, never typed by hand.
+public struct Provenance: Codable, Sendable, Equatable {
+    public var gitCommit: String?
+    public var gitDirty: Bool?
+    /// ISO 8601, UTC.
+    public var date: String
+    public var swiftVersion: String?
+    public var buildConfiguration: String
+    public var buildFlags: String?
+    public var kernel: String?
+    public var cpuModel: String?
+    public var cpuCount: Int?
+    public var governor: String?
+    public var perfEventParanoid: Int?
+    public var tscHz: Double?
+    public var tscCalibration: String?
+    /// The counter backend and why it was chosen.
+    public var counterBackend: String
+    public var counterReason: String
+    /// The command line that produced the run.
+    public var command: String
+    public var quick: Bool
+
+    public init(gitCommit: String?, gitDirty: Bool?, date: String, swiftVersion: String?,
+                buildConfiguration: String, buildFlags: String?, kernel: String?, cpuModel: String?,
+                cpuCount: Int?, governor: String?, perfEventParanoid: Int?, tscHz: Double?,
+                tscCalibration: String?, counterBackend: String, counterReason: String, command: String,
+                quick: Bool) {
+        self.gitCommit = gitCommit
+        self.gitDirty = gitDirty
+        self.date = date
+        self.swiftVersion = swiftVersion
+        self.buildConfiguration = buildConfiguration
+        self.buildFlags = buildFlags
+        self.kernel = kernel
+        self.cpuModel = cpuModel
+        self.cpuCount = cpuCount
+        self.governor = governor
+        self.perfEventParanoid = perfEventParanoid
+        self.tscHz = tscHz
+        self.tscCalibration = tscCalibration
+        self.counterBackend = counterBackend
+        self.counterReason = counterReason
+        self.command = command
+        self.quick = quick
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Results as RFC 4180 CSV: a fixed header, one row per point, CRLF line ends, fields quoted
+/// when they hold a comma, quote or line break. Unavailable values are empty fields; the
+/// status columns say why.
+public enum CSVReport {
+    public static let columns = [
+        "workload", "impl", "variant", "page_size", "max_size", "fragsz", "align", "parameters",
+        "ops", "samples", "ns_per_op", "min_ns_per_op", "err_pct", "unstable", "tsc_cycles_per_op",
+        "instructions_per_op", "cycles_per_op", "ipc", "l1d_misses_per_op", "llc_misses_per_op",
+        "branch_misses_per_op", "page_faults_per_op", "counter_source", "counter_status",
+        "refills_per_kop", "fallbacks", "reuses", "pfmemalloc_drops", "waste_pct", "peak_pinned_bytes",
+        "cpu", "pinned",
+    ]
+
+    public static func render(_ points: [BenchPoint]) -> String {
+        var out = row(columns)
+        for point in points { out += row(fields(point)) }
+        return out
+    }
+
+    public static func fields(_ p: BenchPoint) -> [String] {
+        let instructions = p.perOp("instructions")
+        let cycles = p.perOp("cycles", "estimated cycles")
+        let ipc = (instructions != nil && cycles != nil && cycles! > 0) ? instructions! / cycles! : nil
+        return [
+            p.workload, p.impl, p.variant, String(p.pageSize), String(p.maxSize),
+            NumberFormat.integer(p.fragsz), String(p.align),
+            p.parameters.keys.sorted().map { "\($0)=\(p.parameters[$0]!)" }.joined(separator: ";"),
+            String(p.ops), String(p.samples),
+            NumberFormat.fixed(p.nsPerOp, 3), NumberFormat.fixed(p.minNsPerOp, 3), NumberFormat.fixed(p.errPct, 2),
+            p.unstable ? "1" : "0", NumberFormat.fixed(p.tscCyclesPerOp, 3),
+            NumberFormat.fixed(instructions, 3), NumberFormat.fixed(cycles, 3), NumberFormat.fixed(ipc, 3),
+            NumberFormat.fixed(p.perOp("L1-dcache-load-misses", "L1D misses"), 4),
+            NumberFormat.fixed(p.perOp("LLC-load-misses", "cache-misses", "LL misses"), 4),
+            NumberFormat.fixed(p.perOp("branch-misses"), 4),
+            NumberFormat.fixed(p.perOp("page-faults"), 6),
+            p.counterSource, p.counterStatus,
+            NumberFormat.fixed(p.refillsPerKop, 3), NumberFormat.integer(p.fallbacks), NumberFormat.integer(p.reuses),
+            NumberFormat.integer(p.pfmemallocDrops), NumberFormat.fixed(p.wastePct, 3),
+            NumberFormat.integer(p.peakPinnedBytes), NumberFormat.integer(p.cpu), p.pinned ? "1" : "0",
+        ]
+    }
+
+    static func row(_ fields: [String]) -> String {
+        fields.map(escape).joined(separator: ",") + "\r\n"
+    }
+
+    static func escape(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+
+/// `report.md`: the table performance engineers read, with each number's source stated, the
+/// environment warnings once, unstable rows flagged in the row with a hint, and a section on
+/// what was and was not measured.
+public enum MarkdownReport {
+    public static func render(_ run: BenchRun) -> String {
+        var out = "# FragBench results\n\n"
+        if run.partial {
+            out += "> **PARTIAL RUN**: interrupted before its last point; not in the history.\n\n"
+        }
+        out += provenanceBlock(run.provenance)
+        if !run.warnings.isEmpty {
+            out += "## Warnings\n\n"
+            for warning in run.warnings { out += "- \(warning)\n" }
+            out += "\n"
+        }
+        out += "## Results\n\n"
+        out += table(run.points)
+        out += "\n" + legend(run)
+        out += counterSection(run)
+        return out
+    }
+
+    static func provenanceBlock(_ p: Provenance) -> String {
+        var rows: [(String, String)] = [
+            ("commit", (p.gitCommit.map { String($0.prefix(12)) } ?? "unknown") + (p.gitDirty == true ? " (dirty)" : "")),
+            ("date", p.date),
+            ("build", p.buildConfiguration + (p.buildFlags.map { " (\($0))" } ?? "")),
+            ("swift", p.swiftVersion ?? "unknown"),
+            ("kernel", p.kernel ?? "unknown"),
+            ("cpu", (p.cpuModel ?? "unknown") + (p.cpuCount.map { ", \($0) CPUs" } ?? "")),
+            ("TSC", p.tscHz.map { NumberFormat.fixed($0 / 1e6, 3) + " MHz" + (p.tscCalibration.map { " (\($0))" } ?? "") } ?? "unavailable"),
+            ("counters", "\(p.counterBackend): \(p.counterReason)"),
+            ("command", "`\(p.command)`"),
+        ]
+        if p.quick { rows.append(("mode", "QUICK: short samples, for smoke tests, not conclusions")) }
+        var out = "| | |\n|---|---|\n"
+        for (key, value) in rows { out += "| \(key) | \(value.replacingPipes) |\n" }
+        return out + "\n"
+    }
+
+    static let header = ["workload", "page", "max", "fragsz", "align", "ns/op", "err%", "ins/op", "cyc/op",
+                         "IPC", "L1d/op", "LLC/op", "refills/1k", "waste%", "pinned"]
+
+    public static func table(_ points: [BenchPoint]) -> String {
+        var out = "| " + header.joined(separator: " | ") + " |\n"
+        out += "|" + header.map { $0 == "workload" ? "---" : "---:" }.joined(separator: "|") + "|\n"
+        for p in points {
+            let instructions = p.perOp("instructions")
+            let cycles = p.perOp("cycles", "estimated cycles")
+            let ipc = (instructions != nil && cycles != nil && cycles! > 0) ? instructions! / cycles! : nil
+            var ns = NumberFormat.significant(p.nsPerOp)
+            if p.unstable { ns += " ⚠" }
+            let cells = [
+                p.workload + (p.impl != "swift" ? " (\(p.impl))" : "") + (p.variant != "remaining" ? " [\(p.variant)]" : ""),
+                NumberFormat.bytes(p.pageSize), NumberFormat.bytes(p.maxSize),
+                p.fragsz.map(String.init) ?? (p.parameters["distribution"] ?? "—"), String(p.align),
+                ns, NumberFormat.fixed(p.errPct, 1) + (p.errPct == nil ? "—" : "%"),
+                dash(NumberFormat.significant(instructions)), dash(NumberFormat.significant(cycles)),
+                dash(NumberFormat.fixed(ipc, 2)),
+                dash(NumberFormat.fixed(p.perOp("L1-dcache-load-misses", "L1D misses"), 3)),
+                dash(NumberFormat.fixed(p.perOp("LLC-load-misses", "cache-misses", "LL misses"), 3)),
+                dash(NumberFormat.significant(p.refillsPerKop)), dash(NumberFormat.significant(p.wastePct)),
+                dash(NumberFormat.bytes(p.peakPinnedBytes)),
+            ]
+            out += "| " + cells.map(\.replacingPipes).joined(separator: " | ") + " |\n"
+        }
+        return out
+    }
+
+    static func legend(_ run: BenchRun) -> String {
+        var out = ""
+        let unstable = run.points.filter(\.unstable)
+        if !unstable.isEmpty {
+            out += "⚠ unstable (err% above 5%):\n\n"
+            for p in unstable {
+                out += "- \(p.key): err \(NumberFormat.fixed(p.errPct, 1))%. \(p.hint ?? "")\n"
+            }
+            out += "\n"
+        }
+        out += "ns/op is the median over samples of batch time / operations, timer overhead subtracted; err% is the median absolute percentage error across samples. "
+        out += "refills/1k, waste% (alignment padding and abandoned page tails, % of bytes handed out) and pinned (peak bytes of pages held by outstanding fragments and the cache) come from the model's own bookkeeping. "
+        out += "— means unavailable on this machine; the counters section says why.\n\n"
+        let sources = columnSources(run.points)
+        if !sources.isEmpty {
+            out += "Sources: " + sources.map { "\($0.column) from \($0.source)" }.joined(separator: "; ") + ".\n\n"
+        }
+        return out
+    }
+
+    /// Which source fed each counter column, so a simulated figure is never read as a PMU one.
+    static func columnSources(_ points: [BenchPoint]) -> [(column: String, source: String)] {
+        let columns: [(String, [String])] = [
+            ("ins/op", ["instructions"]),
+            ("cyc/op", ["cycles", "estimated cycles"]),
+            ("L1d/op", ["L1-dcache-load-misses", "L1D misses"]),
+            ("LLC/op", ["LLC-load-misses", "cache-misses", "LL misses"]),
+        ]
+        var result: [(String, String)] = []
+        for (column, names) in columns {
+            var sources: [String] = []
+            for p in points {
+                guard let reading = names.lazy.compactMap({ name in p.counters.first { $0.name == name && $0.perOp != nil } }).first
+                else { continue }
+                var source = reading.source
+                if reading.name == "estimated cycles" { source += " (estimated: Ir + 10 x L1 misses + 100 x LL misses)" }
+                if !sources.contains(source) { sources.append(source) }
+            }
+            if !sources.isEmpty { result.append((column, sources.joined(separator: " and "))) }
+        }
+        return result
+    }
+
+    static func counterSection(_ run: BenchRun) -> String {
+        var out = "## Counters\n\n"
+        out += "Backend: **\(run.provenance.counterBackend)**: \(run.provenance.counterReason)\n\n"
+        // Every counter name once, with its source and, if it never had a value, why.
+        var seen: [String: CounterReading] = [:]
+        var order: [String] = []
+        for point in run.points {
+            for reading in point.counters {
+                if seen[reading.name] == nil { order.append(reading.name) }
+                if seen[reading.name]?.perOp == nil { seen[reading.name] = reading }
+            }
+        }
+        if order.isEmpty {
+            out += "No counters were read.\n"
+            return out
+        }
+        out += "| counter | source | status |\n|---|---|---|\n"
+        for name in order {
+            let r = seen[name]!
+            let status = r.perOp != nil ? (r.status ?? "measured") : "unavailable: \(r.status ?? "no reason given")"
+            out += "| \(name) | \(r.source) | \(status.replacingPipes) |\n"
+        }
+        return out
+    }
+
+    private static func dash(_ text: String) -> String { text.isEmpty ? "—" : text }
+}
+
+extension String {
+    /// Table cells must not contain a bare pipe.
+    var replacingPipes: String { replacingOccurrences(of: "|", with: "\\|") }
+}

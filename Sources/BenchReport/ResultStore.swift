@@ -1,0 +1,129 @@
+import Foundation
+
+/// The results directory:
+///
+///     results/runs/<date>-<commit>[-dirty]/   one run's files (results.csv, report.md, run.json)
+///     results/history.csv                    one row per point per completed run
+///     results/latest -> runs/<newest>        the newest completed run
+///
+/// A run writes into a hidden staging directory and only becomes visible, with `latest` and the
+/// history updated, when it completes. An interrupted or failed run leaves everything that was
+/// there untouched; what it measured is kept in `runs/<name>-partial/` with a PARTIAL marker.
+public struct ResultStore: Sendable {
+    public let root: String
+
+    public init(root: String) { self.root = root }
+
+    public var runsDirectory: String { root + "/runs" }
+    public var historyPath: String { root + "/history.csv" }
+    public var latestPath: String { root + "/latest" }
+
+    /// A directory name for a run: `<UTC date and time>-<short commit>[-dirty]`.
+    public static func runName(date: Date, commit: String?, dirty: Bool?) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        var name = formatter.string(from: date) + "-" + (commit.map { String($0.prefix(12)) } ?? "nocommit")
+        if dirty == true { name += "-dirty" }
+        return name
+    }
+
+    /// Publishes a finished run: its files into `runs/<name>`, `latest`, and the history.
+    /// `files` maps file names to contents. Returns the run's directory.
+    @discardableResult
+    public func publish(name: String, files: [String: String], historyRows: [BenchPoint],
+                        provenance: Provenance) throws -> String {
+        let staging = try stage(files: files, name: name)
+        let final = uniqueDirectory(runsDirectory + "/" + name)
+        let runName = (final as NSString).lastPathComponent
+        // History first: if it cannot be written, the run stays invisible and nothing changed.
+        do {
+            try appendHistory(historyRows, runName: runName, provenance: provenance)
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw error
+        }
+        try move(staging, to: final)
+        try pointLatest(at: "runs/" + runName)
+        return final
+    }
+
+    /// Keeps what an interrupted run measured, clearly marked, without touching `latest` or
+    /// the history. Returns the directory.
+    @discardableResult
+    public func keepPartial(name: String, files: [String: String], reason: String) throws -> String {
+        var files = files
+        files["PARTIAL"] = "This run did not complete: \(reason)\nIts points are not in history.csv and latest does not point here.\n"
+        let staging = try stage(files: files, name: name)
+        let final = uniqueDirectory(runsDirectory + "/" + name + "-partial")
+        try move(staging, to: final)
+        return final
+    }
+
+    private func stage(files: [String: String], name: String) throws -> String {
+        let staging = runsDirectory + "/.staging-\(name)-\(getpid())"
+        try? FileManager.default.removeItem(atPath: staging)
+        do {
+            try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        } catch {
+            throw ResultStoreError.writeFailed(staging, "\(error)")
+        }
+        for (file, text) in files.sorted(by: { $0.key < $1.key }) {
+            try AtomicFile.write(text, to: staging + "/" + file)
+        }
+        return staging
+    }
+
+    private func move(_ from: String, to: String) throws {
+        if rename(from, to) != 0 {
+            throw ResultStoreError.writeFailed(to, String(cString: strerror(errno)))
+        }
+    }
+
+    private func uniqueDirectory(_ base: String) -> String {
+        var candidate = base
+        var n = 2
+        while FileManager.default.fileExists(atPath: candidate) {
+            candidate = "\(base)-\(n)"
+            n += 1
+        }
+        return candidate
+    }
+
+    /// Replaces the `latest` symlink atomically (a new link renamed over the old one).
+    private func pointLatest(at target: String) throws {
+        let temp = root + "/.latest.tmp-\(getpid())"
+        try? FileManager.default.removeItem(atPath: temp)
+        guard symlink(target, temp) == 0 else {
+            throw ResultStoreError.writeFailed(temp, String(cString: strerror(errno)))
+        }
+        try move(temp, to: latestPath)
+    }
+
+    public static let historyColumns = ["run", "date", "commit", "dirty", "quick", "counter_backend"] + CSVReport.columns
+
+    /// Appends the run's points to the history: the whole file is rewritten through a
+    /// temporary file, so an interruption leaves the old history intact.
+    private func appendHistory(_ points: [BenchPoint], runName: String, provenance: Provenance) throws {
+        var text: String
+        if FileManager.default.fileExists(atPath: historyPath) {
+            guard let data = FileManager.default.contents(atPath: historyPath),
+                  let existing = String(data: data, encoding: .utf8) else {
+                throw ResultStoreError.unreadable(historyPath, "not UTF-8 text")
+            }
+            let header = CSVReport.row(Self.historyColumns)
+            guard existing.hasPrefix(header) else {
+                throw ResultStoreError.malformed(historyPath,
+                    "its header differs from this version's; move it aside to start a new history")
+            }
+            text = existing
+        } else {
+            text = CSVReport.row(Self.historyColumns)
+        }
+        let prefix = [runName, provenance.date, provenance.gitCommit ?? "", provenance.gitDirty.map { $0 ? "1" : "0" } ?? "",
+                      provenance.quick ? "1" : "0", provenance.counterBackend]
+        for point in points { text += CSVReport.row(prefix + CSVReport.fields(point)) }
+        try AtomicFile.write(text, to: historyPath)
+    }
+}

@@ -1,0 +1,38 @@
+@testable import BenchReport
+
+/// Two points and a provenance with every kind of value: measured, unavailable, unstable,
+/// a parameter text that needs CSV quoting.
+enum Fixtures {
+    static let provenance = Provenance(
+        gitCommit: "0123456789abcdef0123456789abcdef01234567", gitDirty: true, date: "2026-11-25T12:00:00Z",
+        swiftVersion: "Swift version 6.3.1 (swift-6.3.1-RELEASE)", buildConfiguration: "release",
+        buildFlags: "-O", kernel: "6.18.44", cpuModel: "AMD EPYC", cpuCount: 2, governor: nil,
+        perfEventParanoid: 2, tscHz: 2_596_132_000, tscCalibration: "median of 5 x 20 ms windows",
+        counterBackend: "software", counterReason: "no hardware event opened (cycles: ENOENT); using software events + TSC",
+        command: "fragbench run --quick", quick: true)
+
+    static let fast = BenchPoint(
+        workload: "alloc-only", pageSize: 4096, maxSize: 32768, fragsz: 64, align: 1, parameters: [:],
+        ops: 1_100_000, samples: 11, nsPerOp: 1.2345, minNsPerOp: 1.2, errPct: 0.8, unstable: false, hint: nil,
+        tscCyclesPerOp: 3.2, cpu: 1, pinned: true,
+        counters: [
+            CounterReading(name: "instructions", source: "callgrind simulation", perOp: 9.5),
+            CounterReading(name: "estimated cycles", source: "callgrind simulation", perOp: 12.25),
+            CounterReading(name: "page-faults", source: "software event", perOp: 0),
+            CounterReading(name: "cycles", source: "pmu", perOp: nil, status: "no PMU/event not supported in this VM (ENOENT)"),
+        ],
+        counterSource: "callgrind", counterStatus: "callgrind simulation; unavailable: cycles",
+        refillsPerKop: 1.953, fallbacks: 0, reuses: 3, pfmemallocDrops: 0, wastePct: 0.05, peakPinnedBytes: 32768)
+
+    static let noisy = BenchPoint(
+        workload: "mixed", pageSize: 65536, maxSize: 65536, fragsz: nil, align: 64,
+        parameters: ["depth": "256", "distribution": "uniform:64-1500, \"odd\""],
+        ops: 5000, samples: 5, nsPerOp: 25.5, minNsPerOp: 20, errPct: 12.5, unstable: true,
+        hint: "err% 12.5 > 5%: stop other load on this machine", tscCyclesPerOp: nil, cpu: nil, pinned: false,
+        counters: [CounterReading(name: "cycles", source: "pmu", perOp: nil, status: "no PMU (ENOENT)")],
+        counterSource: "software", counterStatus: "software events + TSC; unavailable: cycles",
+        refillsPerKop: nil, fallbacks: nil, reuses: nil, pfmemallocDrops: nil, wastePct: nil, peakPinnedBytes: nil)
+
+    static let run = BenchRun(provenance: provenance, points: [fast, noisy], partial: false,
+                              warnings: ["No hardware PMU counters: no hardware event opened."])
+}
