@@ -21,11 +21,12 @@ release: deps
 test: build
 	$(SWIFT) test
 
-## bench: the benchmark sweep (arrives with the measurement-engine work, issue 3)
+## bench: the default sweep (QUICK=1 for a smoke run; COUNTERS=auto|pmu|software|callgrind|none)
+COUNTERS ?= auto
+BENCH_PRESET = $(if $(QUICK),quick,default)
+BENCH_FLAGS = --preset $(BENCH_PRESET) --counters $(COUNTERS) $(if $(QUICK),--quick,)
 bench: release
-	@echo "make bench: the benchmark sweep is not implemented yet (issue 3); 'fragbench counters' shows what this machine can measure:" >&2
-	.build/release/fragbench counters
-	@exit 1
+	.build/release/fragbench run $(BENCH_FLAGS) --output results
 
 clean:
 	rm -rf .build

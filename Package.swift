@@ -26,7 +26,7 @@ let package = Package(
         .executableTarget(
             name: "FragBench",
             dependencies: [
-                "FragCache", "FragReplay", "Measure",
+                "FragCache", "FragReplay", "Measure", "Workloads", "BenchReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastPathSettings
@@ -50,6 +50,7 @@ let package = Package(
         .target(name: "Measure", dependencies: ["CFragShim", "CLibPFM"]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "CFragShim"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "FragCache"]),
+        .testTarget(name: "FragBenchTests", dependencies: ["FragBench", "BenchReport", "Workloads", "FragCache"]),
         // Results: the model, CSV/markdown/JSON writers.
         .target(name: "BenchReport"),
         .testTarget(name: "BenchReportTests", dependencies: ["BenchReport"], exclude: ["Golden"]),

@@ -1,0 +1,115 @@
+import Foundation
+import Measure
+import Workloads
+
+/// `--counters callgrind`: deterministic simulated counts for machines without a PMU. For each
+/// point the parent re-runs this binary under valgrind with the same arguments plus
+/// `--callgrind-child INDEX`; the child runs that one point with a fixed op count and
+/// instrumentation on around the timed batches only, and writes how many operations it timed.
+/// The parent divides callgrind's totals by that count.
+enum CallgrindPoint {
+    /// Fixed op counts so two runs of the same build execute the same instructions.
+    static func opsPerSample(quick: Bool) -> Int { quick ? 20_000 : 100_000 }
+    static func samples(quick: Bool) -> Int { quick ? 3 : 5 }
+
+    /// The child's sampler: fixed ops, a single warm-up batch, no time-based choices.
+    static func childSampler(quick: Bool, fixedBatch: Int?, maxBatch: Int?) -> SamplerConfig {
+        var ops = fixedBatch.map { min($0, 20_000) } ?? opsPerSample(quick: quick)
+        if let maxBatch { ops = min(ops, maxBatch) }
+        return SamplerConfig(minSampleNanoseconds: 0, samples: samples(quick: quick), warmupNanoseconds: 0,
+                             fixedOpsPerSample: ops, overheadBatches: 1, subtractOverhead: false, pinCPU: nil)
+    }
+
+    /// Runs in the child, under valgrind.
+    static func runChild(_ parameters: WorkloadParameters, quick: Bool, resultPath: String) throws {
+        var p = parameters
+        // Valgrind runs one thread at a time: keep the cross-thread count small.
+        p.count = min(p.count, 20_000)
+        let runner = try makeWorkload(p)
+        let config = childSampler(quick: quick, fixedBatch: runner.fixedBatchSize, maxBatch: runner.maxBatchSize)
+        let session = CounterSession.open(mode: .callgrind)
+        let result = Sampler(config).measureBatches(
+            label: PointLabel.text(p), counters: session,
+            setup: { ops in runner.prepareBatch(ops) },
+            run: { _, ops in runner.runBatch(ops) },
+            teardown: { _ in runner.finishBatch() })
+        if let leak = runner.tearDown() { throw ValidationFailure("page leak in the callgrind child: \(leak)") }
+        try "ops=\(result.totalOperations)\nbackend=\(session.choice.backend.rawValue)\n"
+            .write(toFile: resultPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Runs in the parent: re-executes the point under valgrind and returns per-op counts,
+    /// or unavailable values with the reason.
+    static func measure(index: Int, arguments: [String], scratch: String) -> [CounterValue] {
+        let names = ["instructions", "L1D misses", "L1I misses", "LL misses", "estimated cycles"]
+        func unavailable(_ why: String) -> [CounterValue] {
+            names.map { .unavailable($0, source: .callgrind, reason: why) }
+        }
+        guard let valgrind = Callgrind.valgrindPath() else { return unavailable("valgrind is not on PATH (make deps installs it)") }
+        guard let executable = Callgrind.currentExecutablePath() else { return unavailable("cannot find this executable to re-run it") }
+        let binary: String
+        switch strippedCopy(of: executable, in: scratch) {
+        case .success(let path): binary = path
+        case .failure(let error): return unavailable(error.description)
+        }
+        let out = "\(scratch)/callgrind.\(index).out"
+        let resultPath = "\(scratch)/callgrind.\(index).result"
+        let childArguments = arguments + ["--callgrind-child", String(index), "--callgrind-result", resultPath]
+        let argv = Callgrind.commandLine(binary: binary, arguments: childArguments, outputFile: out, valgrind: valgrind)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: valgrind)
+        process.arguments = Array(argv.dropFirst())
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in Callgrind.environment { environment[key] = value }
+        process.environment = environment
+        let log = "\(scratch)/callgrind.\(index).log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: log)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        do { try process.run() } catch { return unavailable("cannot start valgrind: \(error)") }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let tail = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").suffix(3).joined(separator: " / ") ?? ""
+            return unavailable("the callgrind child failed (status \(process.terminationStatus)): \(tail)")
+        }
+        guard let text = try? String(contentsOfFile: resultPath, encoding: .utf8),
+              let opsLine = text.split(separator: "\n").first(where: { $0.hasPrefix("ops=") }),
+              let ops = Int(opsLine.dropFirst(4)) else {
+            return unavailable("the callgrind child did not report its operation count")
+        }
+        if !text.contains("backend=callgrind") {
+            return unavailable("the child did not see valgrind (client requests not compiled in?)")
+        }
+        switch CallgrindTotals.parse(file: out) {
+        case .success(let totals): return totals.perOp(operations: ops)
+        case .failure(let error): return unavailable("cannot read \(out): \(error)")
+        }
+    }
+}
+
+extension CallgrindPoint {
+    /// valgrind 3.19 cannot read the DWARF 5 forms the Swift toolchain emits ("unhandled dwarf2
+    /// abbrev form code 0x25", then it gives up), so the child runs a copy without debug
+    /// information. Code and symbols are unchanged, so the counts are the same code's.
+    static func strippedCopy(of executable: String, in scratch: String) -> Result<String, ValidationFailure> {
+        let copy = scratch + "/fragbench-nodebug"
+        if FileManager.default.isExecutableFile(atPath: copy) { return .success(copy) }
+        guard let objcopy = findExecutable("objcopy") else {
+            return .failure(ValidationFailure("objcopy (binutils) is not on PATH; valgrind cannot read this binary's DWARF 5 debug info without it"))
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: objcopy)
+        process.arguments = ["--strip-debug", executable, copy]
+        do { try process.run() } catch { return .failure(ValidationFailure("cannot run objcopy: \(error)")) }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            return .failure(ValidationFailure("objcopy --strip-debug failed with status \(process.terminationStatus)"))
+        }
+        return .success(copy)
+    }
+}
+
+struct ValidationFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,92 @@
+import BenchReport
+import Measure
+import Workloads
+
+/// Measures one point: sets the workload up, lets the sampler time its batches with the
+/// counters around them, then collects the cache's figures and checks that no page leaked.
+struct PointRunner {
+    var sampler: SamplerConfig
+    /// The CPU single-threaded workloads are pinned to (nil: not pinned).
+    var pinCPU: Int?
+
+    struct Outcome {
+        var result: SampleResult
+        var figures: CacheFigures
+        var leak: String?
+    }
+
+    func measure(_ parameters: WorkloadParameters, counters: CounterSession?) throws(WorkloadError) -> Outcome {
+        let runner = try makeWorkload(parameters)
+        var config = sampler
+        config.pinCPU = parameters.kind.isSingleThreaded ? pinCPU : parameters.pushCPU
+        if let fixed = runner.fixedBatchSize { config.fixedOpsPerSample = fixed }
+        if let limit = runner.maxBatchSize { config.maxOpsPerSample = min(config.maxOpsPerSample, limit) }
+        let result = Sampler(config).measureBatches(
+            label: PointLabel.text(parameters), counters: counters,
+            setup: { ops in runner.prepareBatch(ops) },
+            run: { _, ops in runner.runBatch(ops) },
+            teardown: { _ in runner.finishBatch() })
+        let figures = runner.figures()
+        let leak = runner.tearDown()
+        return Outcome(result: result, figures: figures, leak: leak)
+    }
+}
+
+enum PointLabel {
+    static func text(_ p: WorkloadParameters) -> String {
+        var parts = [p.kind.rawValue, "page=\(p.config.pageSize)", "max=\(p.config.maxSize)"]
+        switch p.kind {
+        case .mixed: parts.append("sizes=\(p.distribution)")
+        case .replay: parts.append("trace=\(p.tracePath ?? "?")")
+        default: parts.append("fragsz=\(p.fragsz)")
+        }
+        if p.align > 1 { parts.append("align=\(p.align)") }
+        return parts.joined(separator: " ")
+    }
+
+    /// Settings beyond the common axes that define the point, for results and history keys.
+    static func parameters(_ p: WorkloadParameters) -> [String: String] {
+        switch p.kind {
+        case .allocOnly: return [:]
+        case .allocFree: return ["depth": String(p.depth)]
+        case .crossThread:
+            var d = ["count": String(p.count), "prepare": p.usePrepare ? "1" : "0"]
+            if let cpu = p.pushCPU { d["push_cpu"] = String(cpu) }
+            if let cpu = p.popCPU { d["pop_cpu"] = String(cpu) }
+            return d
+        case .prepareCommit: return ["depth": String(p.depth)]
+        case .mixed: return ["depth": String(p.depth), "distribution": p.distribution.description]
+        case .pressure:
+            return ["depth": String(p.depth), "pressure_fraction": String(p.pressureFraction),
+                    "pressure_order": String(p.pressureMaxFreeOrder)]
+        case .replay: return ["trace": p.tracePath ?? ""]
+        }
+    }
+}
+
+/// Turns a measurement into the plain data every reporter reads.
+enum PointAssembly {
+    static func point(_ p: WorkloadParameters, outcome: PointRunner.Outcome, counterValues: [CounterValue],
+                      backend: BackendChoice) -> BenchPoint {
+        let r = outcome.result
+        let f = outcome.figures
+        var readings = counterValues.map {
+            CounterReading(name: $0.name, source: $0.source.rawValue, perOp: $0.value, status: $0.status)
+        }
+        // One entry per name: a measured value wins over an "unavailable" from a fallback.
+        var seen = Set<String>()
+        readings = readings.filter { seen.insert($0.name).inserted }
+        let unavailable = readings.filter { $0.perOp == nil }.map(\.name)
+        var status = backend.reason
+        if !unavailable.isEmpty { status += "; unavailable: " + unavailable.joined(separator: ", ") }
+        return BenchPoint(
+            workload: p.kind.rawValue, pageSize: p.config.pageSize, maxSize: p.config.maxSize,
+            fragsz: (p.kind == .mixed || p.kind == .replay) ? nil : p.fragsz, align: p.align,
+            parameters: PointLabel.parameters(p), ops: r.totalOperations, samples: r.samples.count,
+            nsPerOp: r.medianNanosecondsPerOp, minNsPerOp: r.minNanosecondsPerOp, errPct: r.errPercent,
+            unstable: r.instability.isUnstable, hint: r.instability.hint, tscCyclesPerOp: r.medianTSCTicksPerOp,
+            cpu: r.cpu, pinned: r.pinned, counters: readings, counterSource: backend.backend.rawValue,
+            counterStatus: status, refillsPerKop: f.refillsPerKiloOp, fallbacks: f.fallbacks, reuses: f.reuses,
+            pfmemallocDrops: f.pfmemallocDrops, wastePct: f.wastePercent, peakPinnedBytes: f.peakPinnedBytes)
+    }
+}

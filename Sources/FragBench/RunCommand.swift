@@ -1,0 +1,259 @@
+import ArgumentParser
+import BenchReport
+import FragCache
+import Foundation
+import Measure
+import Workloads
+
+/// `fragbench run`: measure the cache over the cartesian product of the sweep's axes and write
+/// the results (CSV, markdown, JSON) under results/.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Measure workloads over fragsz x align x max size x page size.",
+        discussion: """
+            Every axis takes a comma-separated list; sizes accept K, M and G suffixes.
+            Example: fragbench run --workload alloc-only,alloc-free --fragsz 64,256,2048 --align 1,64 --max-size 4K,32K,64K --page-size 4K,64K
+            """
+    )
+
+    @Option(help: "A named sweep instead of the axes below: \(SweepPresets.names.joined(separator: ", ")).")
+    var preset: String?
+    @Option(help: "Workloads, comma-separated, or 'all': \(WorkloadKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var workload = "alloc-only"
+    @Option(help: "Fragment sizes in bytes (for prepare-commit: the mean message size).")
+    var fragsz = "64"
+    @Option(help: "Alignments (powers of two up to the page size; 1 = none).")
+    var align = "1"
+    @Option(name: .customLong("max-size"), help: "PAGE_FRAG_CACHE_MAX_SIZE values (a value below the page size means the page size).")
+    var maxSize = "32K"
+    @Option(name: .customLong("page-size"), help: "Base page sizes: 4K, 16K, 64K.")
+    var pageSize = "4K"
+
+    @Option(help: "Live fragments kept by the ring workloads.")
+    var depth = 256
+    @Option(help: "cross-thread: fragments per run (the kernel test's nr_test).")
+    var count = 200_000
+    @Option(name: .customLong("push-cpu"), help: "cross-thread: the producer's CPU.")
+    var pushCPU: Int?
+    @Option(name: .customLong("pop-cpu"), help: "cross-thread: the consumer's CPU.")
+    var popCPU: Int?
+    @Flag(name: .customLong("prepare"), help: "cross-thread: use prepare/commit instead of alloc (the kernel test's test_prepare).")
+    var usePrepare = false
+    @Option(help: "mixed: imix, uniform:LO-HI or histogram:FILE.")
+    var distribution = "imix"
+    @Option(name: .customLong("pressure-fraction"), help: "pressure: share of the arena fragmented (0...1).")
+    var pressureFraction = 1.0
+    @Option(name: .customLong("pressure-order"), help: "pressure: largest free order left in the fragmented part.")
+    var pressureOrder = 0
+    @Option(help: "replay: the trace file.")
+    var trace: String?
+    @Option(help: "Page allocator arena per point (pre-faulted).")
+    var arena = "256M"
+    @Option(help: "Seed for every random choice.")
+    var seed: UInt64 = 0x5EED
+
+    @Option(help: "Counters: auto, pmu, software, callgrind, none.")
+    var counters = "auto"
+    @Flag(help: "Short samples (for smoke runs, not conclusions).")
+    var quick = false
+    @Option(help: "Samples per point (default 11, quick 5).")
+    var samples: Int?
+    @Option(name: .customLong("min-sample-ms"), help: "Minimum duration of one sample in milliseconds.")
+    var minSampleMs: Double?
+    @Option(help: "CPU to pin single-threaded workloads to (default: the CPU the run starts on).")
+    var cpu: Int?
+    @Flag(name: .customLong("no-pin"), help: "Do not pin single-threaded workloads.")
+    var noPin = false
+    @Option(help: "Results directory.")
+    var output = "results"
+    @Flag(name: .customLong("no-save"), help: "Print the table only; write nothing.")
+    var noSave = false
+    @Flag(name: .customLong("allow-debug"), help: "Measure a debug build anyway (flagged in the results).")
+    var allowDebug = false
+
+    @Option(name: .customLong("callgrind-child"), help: .hidden)
+    var callgrindChild: Int?
+    @Option(name: .customLong("callgrind-result"), help: .hidden)
+    var callgrindResult: String?
+
+    func validate() throws {
+        _ = try plan()
+        guard CounterMode(rawValue: counters) != nil else {
+            throw ValidationError("--counters '\(counters)' is not one of auto, pmu, software, callgrind, none")
+        }
+        if let samples, samples < 1 { throw ValidationError("--samples must be at least 1") }
+        if let minSampleMs, !(minSampleMs > 0) { throw ValidationError("--min-sample-ms must be positive") }
+        if let cpu, cpu < 0 { throw ValidationError("--cpu must be a CPU number") }
+    }
+
+    func plan() throws -> SweepPlan {
+        func list<T>(_ name: String, _ text: String, _ parse: (String) throws -> [T]) throws -> [T] {
+            do {
+                let values = try parse(text)
+                guard !values.isEmpty else { throw ValidationError("--\(name) is empty") }
+                return values
+            } catch let error as ValidationError {
+                throw error
+            } catch {
+                throw ValidationError("--\(name) \(error)")
+            }
+        }
+        let kinds: [WorkloadKind] = try list("workload", workload) { text in
+            if text == "all" { return WorkloadKind.allCases.filter { $0 != .replay || trace != nil } }
+            return try text.split(separator: ",").map { name in
+                guard let kind = WorkloadKind(rawValue: String(name)) else {
+                    throw ValidationError("--workload '\(name)' is not one of \(WorkloadKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return kind
+            }
+        }
+        if kinds.contains(.replay) && trace == nil { throw ValidationError("--workload replay needs --trace FILE") }
+        let arenaBytes = try list("arena", arena) { try SizeParsing.sizes($0) }[0]
+        let distributionValue: SizeDistribution
+        do {
+            distributionValue = try SizeDistribution.parse(distribution)
+        } catch {
+            throw ValidationError("--distribution \(error)")
+        }
+        guard (0.0 ... 1.0).contains(pressureFraction) else { throw ValidationError("--pressure-fraction must be within 0...1") }
+        guard (0 ..< PageAllocator.maxOrder).contains(pressureOrder) else {
+            throw ValidationError("--pressure-order must be within 0...\(PageAllocator.maxOrder - 1)")
+        }
+        guard depth >= 1 else { throw ValidationError("--depth must be at least 1") }
+        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+        let template = WorkloadParameters(
+            kind: .allocOnly, config: try FragCacheConfig(), depth: depth, count: count, pushCPU: pushCPU,
+            popCPU: popCPU, usePrepare: usePrepare, distribution: distributionValue,
+            pressureFraction: pressureFraction, pressureMaxFreeOrder: pressureOrder, tracePath: trace,
+            arenaBytes: arenaBytes, seed: seed)
+        if let preset {
+            do {
+                let plan = try SweepPresets.plan(preset, template: template)
+                for point in plan.points { try validateWorkload(point) }
+                return plan
+            } catch let error as SweepError {
+                throw ValidationError(error.description)
+            }
+        }
+        let axes = SweepPlan.Axes(
+            workloads: kinds, pageSizes: try list("page-size", pageSize) { try SizeParsing.sizes($0) },
+            maxSizes: try list("max-size", maxSize) { try SizeParsing.sizes($0) },
+            fragszs: try list("fragsz", fragsz) { try SizeParsing.sizes($0) },
+            aligns: try list("align", align) { try SizeParsing.sizes($0) }, template: template)
+        do {
+            let plan = try SweepPlan.build(axes)
+            // Each workload checks its own parameters; ask them all before anything runs.
+            for point in plan.points { try validateWorkload(point) }
+            return plan
+        } catch let error as SweepError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func validateWorkload(_ p: WorkloadParameters) throws {
+        do {
+            try p.validate()
+        } catch {
+            throw ValidationError("\(PointLabel.text(p)): \(error)")
+        }
+    }
+
+    func run() throws {
+        let plan = try plan()
+        let mode = CounterMode(rawValue: counters)!
+
+        if let index = callgrindChild {
+            guard plan.points.indices.contains(index), let resultPath = callgrindResult else {
+                throw ValidationFailure("--callgrind-child \(index) does not name a point of this sweep")
+            }
+            try CallgrindPoint.runChild(plan.points[index], quick: quick, resultPath: resultPath)
+            return
+        }
+
+        var warnings: [String] = []
+        if Measure.isDebugBuild {
+            guard allowDebug else {
+                throw ValidationFailure("this is a debug build: benchmark numbers from it mean nothing. Build with 'swift build -c release' (make bench does), or pass --allow-debug to measure anyway, flagged")
+            }
+            warnings.append("DEBUG BUILD: these numbers are not representative (--allow-debug).")
+        }
+        InterruptFlag.install()
+
+        // Native counters: callgrind counts come from re-executed children, timing from here.
+        let nativeMode: CounterMode = mode == .callgrind ? .software : mode
+        let session = CounterSession.open(mode: nativeMode)
+        let backend = mode == .callgrind
+            ? BackendChoice(requested: .callgrind, backend: .callgrind,
+                            reason: "callgrind simulation (valgrind, fixed cache geometry \(Callgrind.cacheGeometry.joined(separator: " ")), instrumented region only) for counts; timing natively with TSC and \(session.choice.backend.rawValue) events")
+            : session.choice
+        StandardStreams.err("counters: \(backend.backend.rawValue): \(backend.reason)\n")
+        if backend.backend != .pmu {
+            warnings.append("No hardware PMU counters: \(backend.reason).")
+        }
+        let tsc = TSC.isSupported ? TSC.calibrate(windows: quick ? 3 : 5, windowNanoseconds: quick ? 5_000_000 : 20_000_000) : nil
+
+        var sampler = quick ? SamplerConfig.quick : SamplerConfig.standard
+        if let samples { sampler.samples = samples }
+        if let minSampleMs { sampler.minSampleNanoseconds = UInt64(minSampleMs * 1e6) }
+        let pinCPU = noPin ? nil : (cpu ?? CPUAffinity.current())
+        if noPin { warnings.append("Not pinned to a CPU (--no-pin): expect more noise.") }
+        let runner = PointRunner(sampler: sampler, pinCPU: pinCPU)
+
+        let scratch = NSTemporaryDirectory() + "fragbench-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let childArguments = Array(CommandLine.arguments.dropFirst())
+
+        var points: [BenchPoint] = []
+        var progress = Progress(total: plan.points.count)
+        var failures: [String] = []
+        var interrupted = false
+        for (index, parameters) in plan.points.enumerated() {
+            if InterruptFlag.isRaised { interrupted = true; break }
+            let outcome: PointRunner.Outcome
+            do {
+                outcome = try runner.measure(parameters, counters: session)
+            } catch {
+                failures.append("\(PointLabel.text(parameters)): \(error)")
+                progress.finished(PointLabel.text(parameters), summary: "FAILED: \(error)")
+                continue
+            }
+            if let leak = outcome.leak { failures.append("\(PointLabel.text(parameters)): \(leak)") }
+            var values = outcome.result.counters
+            if mode == .callgrind {
+                values = CallgrindPoint.measure(index: index, arguments: childArguments, scratch: scratch) + values
+            }
+            let point = PointAssembly.point(parameters, outcome: outcome, counterValues: values, backend: backend)
+            points.append(point)
+            var summary = "\(NumberFormat.text(point.nsPerOp)) ns/op ±\(NumberFormat.text(point.errPct))%"
+            if let ins = point.perOp("instructions") { summary += ", \(NumberFormat.text(ins)) ins/op" }
+            if point.unstable { summary += " UNSTABLE" }
+            progress.finished(PointLabel.text(parameters), summary: summary)
+        }
+        if InterruptFlag.isRaised { interrupted = true }
+
+        let command = (["fragbench"] + childArguments).joined(separator: " ")
+        let provenance = ProvenanceCollector.collect(backend: backend, tsc: tsc, command: command, quick: quick)
+        let run = BenchRun(provenance: provenance, points: points, partial: interrupted || !failures.isEmpty,
+                           warnings: warnings + failures.map { "FAILED: \($0)" })
+        StandardStreams.out(MarkdownReport.table(points))
+
+        if !noSave {
+            let store = ResultStore(root: output)
+            let name = ResultStore.runName(date: Date(), commit: provenance.gitCommit, dirty: provenance.gitDirty)
+            let files = ReportFiles.render(run)
+            if run.partial {
+                let why = interrupted ? "interrupted (Ctrl-C)" : "\(failures.count) point(s) failed"
+                let directory = try store.keepPartial(name: name, files: files, reason: why)
+                StandardStreams.err("partial results kept in \(directory); earlier results untouched\n")
+            } else {
+                let directory = try store.publish(name: name, files: files, historyRows: points, provenance: provenance)
+                StandardStreams.err("results: \(directory)/report.md\n")
+            }
+        }
+        for failure in failures { StandardStreams.err("error: \(failure)\n") }
+        if interrupted { throw ExitCode(130) }
+        if !failures.isEmpty { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,66 @@
+import FragCache
+import Testing
+import Workloads
+@testable import FragBench
+
+@Suite struct SweepPlanTests {
+    let template = WorkloadParameters(kind: .allocOnly, config: try! FragCacheConfig())
+
+    func axes(_ workloads: [WorkloadKind] = [.allocOnly], pages: [Int] = [4096], maxes: [Int] = [32768],
+              fragszs: [Int] = [64], aligns: [Int] = [1]) -> SweepPlan.Axes {
+        .init(workloads: workloads, pageSizes: pages, maxSizes: maxes, fragszs: fragszs, aligns: aligns, template: template)
+    }
+
+    @Test func isTheCartesianProduct() throws {
+        let plan = try SweepPlan.build(axes([.allocOnly, .allocFree], pages: [4096, 16384], maxes: [16384, 65536],
+                                            fragszs: [64, 256, 2048], aligns: [1, 64]))
+        #expect(plan.points.count == 2 * 2 * 2 * 3 * 2)
+    }
+
+    @Test func workloadsThatDrawTheirSizesGetOnePoint() throws {
+        let plan = try SweepPlan.build(axes([.mixed], fragszs: [64, 256, 2048]))
+        #expect(plan.points.count == 1)
+    }
+
+    @Test func maxSizesBelowThePageCollapse() throws {
+        // 4K and 16K both mean "one page" on 64K pages.
+        let plan = try SweepPlan.build(axes(pages: [65536], maxes: [4096, 16384, 65536]))
+        #expect(plan.points.count == 1)
+        #expect(plan.points[0].config.maxSize == 65536)
+    }
+
+    @Test(arguments: [
+        (SweepPlanTests.Bad.page, "--page-size 8192 is not one of 4K, 16K, 64K"),
+        (.align, "--align 48 is not a power of two"),
+        (.alignAbovePage, "--align 8192 exceeds the page size 4096"),
+        (.fragsz, "--fragsz 0 must be at least 1"),
+        (.maxSize, "--max-size 12288 with --page-size 4096: max size 12288 is neither below the page size 4096 nor 4096 << k for k in 0...10"),
+    ])
+    func rejectsBadAxesBeforeRunning(bad: Bad, message: String) {
+        let a: SweepPlan.Axes
+        switch bad {
+        case .page: a = axes(pages: [8192])
+        case .align: a = axes(aligns: [48])
+        case .alignAbovePage: a = axes(aligns: [8192])
+        case .fragsz: a = axes(fragszs: [0])
+        case .maxSize: a = axes(maxes: [12288])
+        }
+        #expect(throws: SweepError(message)) { try SweepPlan.build(a) }
+    }
+
+    enum Bad: Sendable { case page, align, alignAbovePage, fragsz, maxSize }
+
+    @Test(arguments: SweepPresets.names)
+    func presetsAreValidAndCoverMaxSizesFrom4KTo128K(name: String) throws {
+        let plan = try SweepPresets.plan(name, template: template)
+        #expect(!plan.points.isEmpty)
+        for point in plan.points { try point.validate() }
+        let maxes = Set(plan.points.map(\.config.maxSize))
+        #expect(maxes.contains(4096) && maxes.contains(131072))
+        #expect(Set(plan.points.map(\.kind)).isSuperset(of: [.allocOnly, .allocFree, .crossThread, .prepareCommit, .mixed, .pressure]))
+    }
+}
+
+extension SweepError: Equatable {
+    public static func == (a: SweepError, b: SweepError) -> Bool { a.description == b.description }
+}
