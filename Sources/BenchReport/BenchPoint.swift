@@ -25,6 +25,9 @@ public struct BenchPoint: Codable, Sendable, Equatable {
     /// What to do about an unstable point.
     public var hint: String?
     public var tscCyclesPerOp: Double?
+    /// The timer-and-call overhead of one batch, measured, and whether it was subtracted.
+    public var timerOverheadNs: Double?
+    public var overheadSubtracted: Bool
     /// The CPU the measuring thread ran on, and whether it was pinned there.
     public var cpu: Int?
     public var pinned: Bool
@@ -47,7 +50,8 @@ public struct BenchPoint: Codable, Sendable, Equatable {
     public init(workload: String, impl: String = "swift", variant: String = "remaining", pageSize: Int,
                 maxSize: Int, fragsz: Int?, align: Int, parameters: [String: String] = [:], ops: Int,
                 samples: Int, nsPerOp: Double?, minNsPerOp: Double?, errPct: Double?, unstable: Bool,
-                hint: String?, tscCyclesPerOp: Double?, cpu: Int?, pinned: Bool, counters: [CounterReading],
+                hint: String?, tscCyclesPerOp: Double?, timerOverheadNs: Double? = nil,
+                overheadSubtracted: Bool = false, cpu: Int?, pinned: Bool, counters: [CounterReading],
                 counterSource: String, counterStatus: String, refillsPerKop: Double?, fallbacks: Int?,
                 reuses: Int?, pfmemallocDrops: Int?, wastePct: Double?, peakPinnedBytes: Int?) {
         self.workload = workload
@@ -66,6 +70,8 @@ public struct BenchPoint: Codable, Sendable, Equatable {
         self.unstable = unstable
         self.hint = hint
         self.tscCyclesPerOp = tscCyclesPerOp
+        self.timerOverheadNs = timerOverheadNs
+        self.overheadSubtracted = overheadSubtracted
         self.cpu = cpu
         self.pinned = pinned
         self.counters = counters

@@ -10,7 +10,7 @@ public enum CSVReport {
         "instructions_per_op", "cycles_per_op", "ipc", "l1d_misses_per_op", "llc_misses_per_op",
         "branch_misses_per_op", "page_faults_per_op", "counter_source", "counter_status",
         "refills_per_kop", "fallbacks", "reuses", "pfmemalloc_drops", "waste_pct", "peak_pinned_bytes",
-        "cpu", "pinned",
+        "cpu", "pinned", "timer_overhead_ns", "overhead_subtracted",
     ]
 
     public static func render(_ points: [BenchPoint]) -> String {
@@ -39,6 +39,7 @@ public enum CSVReport {
             NumberFormat.fixed(p.refillsPerKop, 3), NumberFormat.integer(p.fallbacks), NumberFormat.integer(p.reuses),
             NumberFormat.integer(p.pfmemallocDrops), NumberFormat.fixed(p.wastePct, 3),
             NumberFormat.integer(p.peakPinnedBytes), NumberFormat.integer(p.cpu), p.pinned ? "1" : "0",
+            NumberFormat.fixed(p.timerOverheadNs, 1), p.overheadSubtracted ? "1" : "0",
         ]
     }
 

@@ -79,9 +79,13 @@ public enum MarkdownReport {
             }
             out += "\n"
         }
-        out += "ns/op is the median over samples of batch time / operations, timer overhead subtracted; err% is the median absolute percentage error across samples. "
+        out += "ns/op is the median over samples of batch time / operations, minus the measured timer overhead per batch; err% is the median absolute percentage error across samples. "
         out += "refills/1k, waste% (alignment padding and abandoned page tails, % of bytes handed out) and pinned (peak bytes of pages held by outstanding fragments and the cache) come from the model's own bookkeeping. "
         out += "— means unavailable on this machine; the counters section says why.\n\n"
+        let notSubtracted = run.points.filter { $0.nsPerOp != nil && !$0.overheadSubtracted }
+        if !notSubtracted.isEmpty {
+            out += "Timer overhead was not subtracted for \(notSubtracted.count) point(s) (samples too short to tell it apart): their ns/op include it; raise --min-sample-ms.\n\n"
+        }
         let sources = columnSources(run.points)
         if !sources.isEmpty {
             out += "Sources: " + sources.map { "\($0.column) from \($0.source)" }.joined(separator: "; ") + ".\n\n"

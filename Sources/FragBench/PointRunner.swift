@@ -85,7 +85,7 @@ enum PointAssembly {
             parameters: PointLabel.parameters(p), ops: r.totalOperations, samples: r.samples.count,
             nsPerOp: r.medianNanosecondsPerOp, minNsPerOp: r.minNanosecondsPerOp, errPct: r.errPercent,
             unstable: r.instability.isUnstable, hint: r.instability.hint, tscCyclesPerOp: r.medianTSCTicksPerOp,
-            cpu: r.cpu, pinned: r.pinned, counters: readings, counterSource: backend.backend.rawValue,
+            timerOverheadNs: r.overhead.nanosecondsPerBatch, overheadSubtracted: r.overhead.subtracted, cpu: r.cpu, pinned: r.pinned, counters: readings, counterSource: backend.backend.rawValue,
             counterStatus: status, refillsPerKop: f.refillsPerKiloOp, fallbacks: f.fallbacks, reuses: f.reuses,
             pfmemallocDrops: f.pfmemallocDrops, wastePct: f.wastePercent, peakPinnedBytes: f.peakPinnedBytes)
     }

@@ -14,7 +14,7 @@ enum Fixtures {
     static let fast = BenchPoint(
         workload: "alloc-only", pageSize: 4096, maxSize: 32768, fragsz: 64, align: 1, parameters: [:],
         ops: 1_100_000, samples: 11, nsPerOp: 1.2345, minNsPerOp: 1.2, errPct: 0.8, unstable: false, hint: nil,
-        tscCyclesPerOp: 3.2, cpu: 1, pinned: true,
+        tscCyclesPerOp: 3.2, timerOverheadNs: 70.5, overheadSubtracted: true, cpu: 1, pinned: true,
         counters: [
             CounterReading(name: "instructions", source: "callgrind simulation", perOp: 9.5),
             CounterReading(name: "estimated cycles", source: "callgrind simulation", perOp: 12.25),

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+@testable import BenchReport
+
+@Suite struct RatioStatisticsTests {
+    @Test func identicalSeriesGiveRatioOneWithNoSpread() throws {
+        let e = try #require(RatioEstimate.paired(a: [10, 11, 12], b: [10, 11, 12]))
+        #expect(e.ratio == 1)
+        #expect(e.lower == 1 && e.upper == 1)
+        #expect(!e.isResolved)
+        #expect(Verdict.judge(e, threshold: 0.02) == .noDifference)
+    }
+
+    @Test func knownValues() throws {
+        // log ratios ln(0.5) and ln(2): mean 0, sd ln(2)*sqrt(2), t(1) = 12.706.
+        let e = try #require(RatioEstimate.paired(a: [2, 1], b: [1, 2]))
+        #expect(abs(e.ratio - 1) < 1e-12)
+        let half = 12.706 * (2 * log(2) * log(2) / 2).squareRoot()
+        #expect(abs(e.upper - exp(half)) < 1e-9)
+        #expect(abs(e.lower - exp(-half)) < 1e-9)
+        // A constant 10% slowdown is resolved exactly.
+        let slow = try #require(RatioEstimate.paired(a: [10, 20, 30, 40], b: [11, 22, 33, 44]))
+        #expect(abs(slow.ratio - 1.1) < 1e-12)
+        #expect(Verdict.judge(slow, threshold: 0.02) == .slower)
+        #expect(Verdict.judge(RatioEstimate.paired(a: [11, 22, 33], b: [10, 20, 30]), threshold: 0.02) == .faster)
+    }
+
+    @Test func smallResolvedChangesBelowTheThresholdAreNoDifference() throws {
+        let e = try #require(RatioEstimate.paired(a: [100, 100, 100, 100], b: [101, 101.01, 100.99, 101]))
+        #expect(e.isResolved)
+        #expect(Verdict.judge(e, threshold: 0.02) == .noDifference)
+        #expect(Verdict.judge(e, threshold: 0.005) == .slower)
+    }
+
+    @Test func tooFewRoundsGiveNoEstimate() {
+        #expect(RatioEstimate.paired(a: [1], b: [2]) == nil)
+        #expect(RatioEstimate.paired(a: [1, 0], b: [2, 3]) == nil)
+        #expect(Verdict.judge(nil, threshold: 0.02) == .noDifference)
+    }
+
+    @Test func studentTTable() {
+        #expect(StudentT.critical(degreesOfFreedom: 1) == 12.706)
+        #expect(StudentT.critical(degreesOfFreedom: 10) == 2.228)
+        #expect(StudentT.critical(degreesOfFreedom: 100) == 1.960)
+        #expect(StudentT.critical(degreesOfFreedom: 4, confidence: 0.99) == 4.604)
+    }
+}
