@@ -17,6 +17,11 @@ public struct BenchPoint: Codable, Sendable, Equatable {
     /// Timed operations across all samples.
     public var ops: Int
     public var samples: Int
+    /// Operations in one sample; for cross-thread, the kernel test's whole count.
+    public var opsPerSample: Int?
+    /// Median duration of one sample in nanoseconds (for cross-thread: the whole count, as the
+    /// kernel test reports it).
+    public var sampleNs: Double?
     public var nsPerOp: Double?
     public var minNsPerOp: Double?
     /// Median absolute percentage error across samples.
@@ -49,7 +54,7 @@ public struct BenchPoint: Codable, Sendable, Equatable {
 
     public init(workload: String, impl: String = "swift", variant: String = "remaining", pageSize: Int,
                 maxSize: Int, fragsz: Int?, align: Int, parameters: [String: String] = [:], ops: Int,
-                samples: Int, nsPerOp: Double?, minNsPerOp: Double?, errPct: Double?, unstable: Bool,
+                samples: Int, opsPerSample: Int? = nil, sampleNs: Double? = nil, nsPerOp: Double?, minNsPerOp: Double?, errPct: Double?, unstable: Bool,
                 hint: String?, tscCyclesPerOp: Double?, timerOverheadNs: Double? = nil,
                 overheadSubtracted: Bool = false, cpu: Int?, pinned: Bool, counters: [CounterReading],
                 counterSource: String, counterStatus: String, refillsPerKop: Double?, fallbacks: Int?,
@@ -64,6 +69,8 @@ public struct BenchPoint: Codable, Sendable, Equatable {
         self.parameters = parameters
         self.ops = ops
         self.samples = samples
+        self.opsPerSample = opsPerSample
+        self.sampleNs = sampleNs
         self.nsPerOp = nsPerOp
         self.minNsPerOp = minNsPerOp
         self.errPct = errPct

@@ -10,7 +10,7 @@ public enum CSVReport {
         "instructions_per_op", "cycles_per_op", "ipc", "l1d_misses_per_op", "llc_misses_per_op",
         "branch_misses_per_op", "page_faults_per_op", "counter_source", "counter_status",
         "refills_per_kop", "fallbacks", "reuses", "pfmemalloc_drops", "waste_pct", "peak_pinned_bytes",
-        "cpu", "pinned", "timer_overhead_ns", "overhead_subtracted",
+        "cpu", "pinned", "timer_overhead_ns", "overhead_subtracted", "ops_per_sample", "sample_ms",
     ]
 
     public static func render(_ points: [BenchPoint]) -> String {
@@ -40,6 +40,7 @@ public enum CSVReport {
             NumberFormat.integer(p.pfmemallocDrops), NumberFormat.fixed(p.wastePct, 3),
             NumberFormat.integer(p.peakPinnedBytes), NumberFormat.integer(p.cpu), p.pinned ? "1" : "0",
             NumberFormat.fixed(p.timerOverheadNs, 1), p.overheadSubtracted ? "1" : "0",
+            NumberFormat.integer(p.opsPerSample), NumberFormat.fixed(p.sampleNs.map { $0 / 1e6 }, 4),
         ]
     }
 

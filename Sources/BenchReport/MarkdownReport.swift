@@ -17,6 +17,7 @@ public enum MarkdownReport {
         }
         out += "## Results\n\n"
         out += table(run.points)
+        out += crossThreadSection(run.points)
         out += "\n" + legend(run)
         out += counterSection(run)
         return out
@@ -65,6 +66,21 @@ public enum MarkdownReport {
                 dash(NumberFormat.bytes(p.peakPinnedBytes)),
             ]
             out += "| " + cells.map(\.replacingPipes).joined(separator: " | ") + " |\n"
+        }
+        return out
+    }
+
+    /// The kernel page_frag test reports the time for its whole count; so does this section.
+    static func crossThreadSection(_ points: [BenchPoint]) -> String {
+        let rows = points.filter { $0.workload == "cross-thread" }
+        guard !rows.isEmpty else { return "" }
+        var out = "\nCross-thread, as the kernel's page_frag test reports it (producer allocates and pushes, consumer pops and frees):\n\n"
+        out += "| max | fragsz | align | prepare | count | time for the count | ns/op | push CPU | pop CPU |\n|---:|---:|---:|---|---:|---:|---:|---:|---:|\n"
+        for p in rows {
+            let time = p.sampleNs.map { NumberFormat.significant($0 / 1e6) + " ms" } ?? "—"
+            out += "| \(NumberFormat.bytes(p.maxSize)) | \(p.fragsz.map(String.init) ?? "—") | \(p.align) | "
+            out += "\(p.parameters["prepare"] == "1" ? "yes" : "no") | \(NumberFormat.integer(p.opsPerSample)) | \(time) | "
+            out += "\(NumberFormat.significant(p.nsPerOp)) | \(p.parameters["push_cpu"] ?? "any") | \(p.parameters["pop_cpu"] ?? "any") |\n"
         }
         return out
     }

@@ -83,6 +83,8 @@ enum PointAssembly {
             workload: p.kind.rawValue, pageSize: p.config.pageSize, maxSize: p.config.maxSize,
             fragsz: (p.kind == .mixed || p.kind == .replay) ? nil : p.fragsz, align: p.align,
             parameters: PointLabel.parameters(p), ops: r.totalOperations, samples: r.samples.count,
+            opsPerSample: r.operationsPerSample,
+            sampleNs: Statistics.median(r.samples.map { Double($0.elapsedNanoseconds) }),
             nsPerOp: r.medianNanosecondsPerOp, minNsPerOp: r.minNanosecondsPerOp, errPct: r.errPercent,
             unstable: r.instability.isUnstable, hint: r.instability.hint, tscCyclesPerOp: r.medianTSCTicksPerOp,
             timerOverheadNs: r.overhead.nanosecondsPerBatch, overheadSubtracted: r.overhead.subtracted, cpu: r.cpu, pinned: r.pinned, counters: readings, counterSource: backend.backend.rawValue,

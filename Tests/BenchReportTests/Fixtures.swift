@@ -27,12 +27,20 @@ enum Fixtures {
     static let noisy = BenchPoint(
         workload: "mixed", pageSize: 65536, maxSize: 65536, fragsz: nil, align: 64,
         parameters: ["depth": "256", "distribution": "uniform:64-1500, \"odd\""],
-        ops: 5000, samples: 5, nsPerOp: 25.5, minNsPerOp: 20, errPct: 12.5, unstable: true,
+        ops: 5000, samples: 5, opsPerSample: 1000, sampleNs: 25_500, nsPerOp: 25.5, minNsPerOp: 20, errPct: 12.5, unstable: true,
         hint: "err% 12.5 > 5%: stop other load on this machine", tscCyclesPerOp: nil, cpu: nil, pinned: false,
         counters: [CounterReading(name: "cycles", source: "pmu", perOp: nil, status: "no PMU (ENOENT)")],
         counterSource: "software", counterStatus: "software events + TSC; unavailable: cycles",
         refillsPerKop: nil, fallbacks: nil, reuses: nil, pfmemallocDrops: nil, wastePct: nil, peakPinnedBytes: nil)
 
-    static let run = BenchRun(provenance: provenance, points: [fast, noisy], partial: false,
+    static let crossThread = BenchPoint(
+        workload: "cross-thread", pageSize: 4096, maxSize: 32768, fragsz: 2048, align: 1,
+        parameters: ["count": "200000", "prepare": "0", "push_cpu": "0", "pop_cpu": "1"],
+        ops: 2_200_000, samples: 11, opsPerSample: 200_000, sampleNs: 3_500_000, nsPerOp: 17.5, minNsPerOp: 17.1,
+        errPct: 0.6, unstable: false, hint: nil, tscCyclesPerOp: 45.4, cpu: 0, pinned: true, counters: [],
+        counterSource: "none", counterStatus: "counters disabled by request; timing only",
+        refillsPerKop: 62.0, fallbacks: 0, reuses: 0, pfmemallocDrops: 0, wastePct: 0, peakPinnedBytes: 1 << 20)
+
+    static let run = BenchRun(provenance: provenance, points: [fast, noisy, crossThread], partial: false,
                               warnings: ["No hardware PMU counters: no hardware event opened."])
 }

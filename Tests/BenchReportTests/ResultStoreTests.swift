@@ -25,14 +25,14 @@ import Testing
         }
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: store.latestPath) == "runs/run-a")
         let history = try #require(read(store.historyPath))
-        #expect(history.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1 + 2)
+        #expect(history.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1 + Fixtures.run.points.count)
         #expect(history.hasPrefix(ResultStore.historyColumns.joined(separator: ",")))
 
         // The same name again gets its own directory; history grows, latest moves.
         let second = try store.publish(name: "run-a", files: files, historyRows: Fixtures.run.points, provenance: Fixtures.provenance)
         #expect(second.hasSuffix("/runs/run-a-2"))
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: store.latestPath) == "runs/run-a-2")
-        #expect(read(store.historyPath)!.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1 + 4)
+        #expect(read(store.historyPath)!.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1 + 2 * Fixtures.run.points.count)
     }
 
     @Test func aPartialRunTouchesNothingElse() throws {
