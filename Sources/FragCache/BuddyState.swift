@@ -21,5 +21,10 @@ struct BuddyState {
     var failHighOrder = 0
     var pfmemallocNext = 0
 
-    var observer: PageEventObserver?
+    var observer: PageEventObserver? {
+        didSet { hasObserver = observer != nil }
+    }
+    /// Whether `observer` is set: a plain flag, so the allocation and free paths test it
+    /// without copying (retaining) the optional closure.
+    var hasObserver = false
 }

@@ -12,7 +12,9 @@ public struct EncodedPage: Equatable, Sendable {
     @inlinable init(rawValue: UInt) { self.rawValue = rawValue }
 
     /// No page.
-    public static let empty = EncodedPage(rawValue: 0)
+    /// Computed, not a stored global: a `static let` would be read through a lazy-init
+    /// accessor call on the slow path.
+    @inlinable public static var empty: EncodedPage { EncodedPage(rawValue: 0) }
 
     /// The one constructor.
     @inlinable

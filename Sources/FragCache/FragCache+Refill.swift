@@ -1,8 +1,12 @@
 /// The slow path: everything that talks to the page allocator. Kept out of line so the fast
 /// path stays a few instructions.
+///
+/// `@inlinable @inline(never)`: a client (the workloads) gets its own copy specialised for its
+/// layout, called directly, instead of the generic entry point that takes the layout as
+/// run-time metadata; it is still never inlined into the fast path.
 extension PageFragCache {
     /// The request did not fit: reload, then carve from offset 0.
-    @usableFromInline @inline(never)
+    @inlinable @inline(never)
     mutating func _allocAfterReload(_ fragsz: Int, alignMask: UInt32) -> UnsafeMutableRawPointer? {
         guard _reload(fragsz) else { return nil }
         let size = _encoded.size(pageShift: _pageShift)
@@ -16,7 +20,7 @@ extension PageFragCache {
     }
 
     /// SPEC 4, Reload. Returns whether the cache now holds a page with all of it free.
-    @usableFromInline @inline(never)
+    @inlinable @inline(never)
     mutating func _reload(_ fragsz: Int) -> Bool {
         if _slowPath(fragsz > config.pageSize) {
             // Dropping the page could only make memory pressure worse: keep it.
@@ -54,7 +58,7 @@ extension PageFragCache {
 
     /// SPEC 4, Refill: the max-order page without reclaim or reserves, else an order-0 page
     /// with the caller's flags, else empty.
-    @usableFromInline @inline(never)
+    @inlinable @inline(never)
     mutating func _refill() -> Bool {
         var page: Page?
         var order = 0
@@ -90,7 +94,7 @@ extension PageFragCache {
         return true
     }
 
-    @usableFromInline
+    @inlinable
     mutating func _becomeEmpty() {
         _encoded = .empty
         _cursor = Layout.exhaustedCursor(pageSize: UInt32(config.pageSize))

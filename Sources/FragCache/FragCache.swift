@@ -123,6 +123,7 @@ public struct PageFragCache<Layout: FragLayout>: ~Copyable {
     /// a multiple of `align`, and that sticks.
     @inlinable
     public mutating func prepare(_ fragsz: Int, align: Int = 1) -> PreparedFragment? {
+        _checkPrepareSupported("prepare")
         precondition(fragsz >= 1, "prepare: fragsz \(fragsz) must be at least 1")
         _checkAlign(align, "prepare")
         let size = _encoded.size(pageShift: _pageShift)
@@ -150,6 +151,7 @@ public struct PageFragCache<Layout: FragLayout>: ~Copyable {
     /// fewer than `fragsz` bytes remain.
     @inlinable
     public mutating func probe(_ fragsz: Int, align: Int = 1) -> PreparedFragment? {
+        _checkPrepareSupported("probe")
         precondition(fragsz >= 1, "probe: fragsz \(fragsz) must be at least 1")
         _checkAlign(align, "probe")
         guard !_encoded.isEmpty else { return nil }
@@ -191,8 +193,16 @@ public struct PageFragCache<Layout: FragLayout>: ~Copyable {
         return Int(offset)
     }
 
+    /// prepare-family operations need a layout that can say where the next bytes go before
+    /// their count is known (not `OffsetDownLayout`). A constant per specialisation.
+    @inlinable @inline(__always)
+    func _checkPrepareSupported(_ operation: StaticString) {
+        precondition(Layout.supportsPrepare, "\(operation): the \(Layout.name) layout has no prepare/commit API")
+    }
+
     @inlinable @inline(__always)
     func _checkCommit(_ n: Int, _ operation: StaticString) -> UInt32 {
+        _checkPrepareSupported(operation)
         precondition(!_encoded.isEmpty, "\(operation): the cache holds no page; prepare or probe first")
         let size = _encoded.size(pageShift: _pageShift)
         let left = Layout.remaining(cursor: _cursor, size: size)
@@ -203,6 +213,7 @@ public struct PageFragCache<Layout: FragLayout>: ~Copyable {
     /// `page_frag_alloc_abort`: undo the last `commit` of `n` bytes.
     @inlinable
     public mutating func abort(_ n: Int) {
+        _checkPrepareSupported("abort")
         precondition(!_encoded.isEmpty, "abort: the cache holds no page")
         let size = _encoded.size(pageShift: _pageShift)
         let used = Layout.nextOffset(cursor: _cursor, size: size)

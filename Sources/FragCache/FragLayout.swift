@@ -10,6 +10,10 @@ public protocol FragLayout {
     /// The name used on the command line and in results (`remaining`, …).
     static var name: String { get }
 
+    /// Whether prepare / probe / commit / commit_noref / abort have a meaning in this layout
+    /// (false for `OffsetDownLayout`, whose fragments' starts depend on their sizes).
+    static var supportsPrepare: Bool { get }
+
     /// The cursor of a page just filled or reused: the whole page is free.
     static func fullCursor(size: UInt32) -> UInt32
 
@@ -34,6 +38,15 @@ public protocol FragLayout {
 
     /// Gives back the last `n` bytes used (abort).
     static func unconsume(_ cursor: inout UInt32, size: UInt32, bytes n: UInt32)
+}
+
+extension FragLayout {
+    public static var supportsPrepare: Bool { true }
+}
+
+/// Every layout, for tools that pick one by name (`--variant`).
+public enum FragLayouts {
+    public static let names = [RemainingLayout.name, OffsetUpLayout.name, OffsetDownLayout.name]
 }
 
 /// The layout of SPEC 3 and 4 (the 2024 page_frag_cache series): the cursor is `remaining`,

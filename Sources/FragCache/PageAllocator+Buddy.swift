@@ -16,7 +16,8 @@ extension PageArena {
         var pfmemalloc = false
         let compound = order > 0 && gfp.contains(.compound)
         let found: Int32? = core.pointee.withLock { state in
-            observer = state.observer
+            // Copy the closure (a retain) only when there is one: the benchmarks run without.
+            if _slowPath(state.hasObserver) { observer = state.observer }
             state.requests[order] += 1
             if state.failAny > 0 {
                 state.failAny -= 1
@@ -76,7 +77,7 @@ extension PageArena {
             state.frees[order] += 1
             state.pagesInUse -= 1 << order
             insertMerging(index: index, order: order, state: &state)
-            return state.observer
+            return _slowPath(state.hasObserver) ? state.observer : nil
         }
         observer?(.released(page, order: order))
     }

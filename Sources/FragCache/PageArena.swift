@@ -54,7 +54,9 @@ public struct PageArena: @unchecked Sendable {
     @inlinable @inline(__always)
     public func headPage(of address: UInt) -> Page {
         assert(contains(address), "address \(address) is not inside the arena")
-        let index = Int((address &- base) &>> pageShift)
+        // bitPattern: the shifted offset is below pageCount, so no sign check is needed (it
+        // would cost two instructions per free).
+        let index = Int(bitPattern: (address &- base) &>> pageShift)
         // Safe: `index < pageCount` because the address is inside the arena (asserted above).
         return Page(index: descriptors[index].head)
     }

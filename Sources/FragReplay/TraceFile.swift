@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import FragCache
 
 /// Reads a trace file and runs it through a `TraceReplayer`, writing result lines to one sink
 /// and the error (if any) to another. Lines run in order; an error stops the replay with what
@@ -15,18 +16,29 @@ public enum TraceFile {
     }
 
     /// Replays the trace at `path`, handing output to `write` in chunks.
-    public static func replay(path: String, write: (String) -> Void) -> Outcome {
+    /// `variant` names the cache layout (SPEC 6): remaining (default), offset-up, offset-down.
+    public static func replay(path: String, variant: String = RemainingLayout.name, write: (String) -> Void) -> Outcome {
         let bytes: [UInt8]
         switch readAll(path) {
         case .success(let b): bytes = b
         case .failure(let message): return Outcome(status: 2, error: "error: \(path): \(message)")
         }
-        return replay(bytes: bytes, write: write)
+        switch variant {
+        case RemainingLayout.name: return replay(bytes: bytes, layout: RemainingLayout.self, write: write)
+        case OffsetUpLayout.name: return replay(bytes: bytes, layout: OffsetUpLayout.self, write: write)
+        case OffsetDownLayout.name: return replay(bytes: bytes, layout: OffsetDownLayout.self, write: write)
+        default:
+            return Outcome(status: 2, error: "error: unknown variant '\(variant)' (one of \(FragLayouts.names.joined(separator: ", ")))")
+        }
     }
 
     /// Replays trace text given as bytes (UTF-8 expected, checked line by line).
     public static func replay(bytes: [UInt8], write: (String) -> Void) -> Outcome {
-        var replayer: TraceReplayer?
+        replay(bytes: bytes, layout: RemainingLayout.self, write: write)
+    }
+
+    public static func replay<Layout: FragLayout>(bytes: [UInt8], layout: Layout.Type, write: (String) -> Void) -> Outcome {
+        var replayer: LayoutTraceReplayer<Layout>?
         var out: [String] = []
         var pending = ""
         func flush(force: Bool) {
@@ -58,9 +70,9 @@ public enum TraceFile {
                 if let replayer {
                     try replayer.run(op, line: lineNumber, into: &out)
                 } else if case .config(let pageSize, let maxSize) = op {
-                    replayer = try TraceReplayer(pageSize: pageSize ?? 4096, maxSize: maxSize ?? 32768, line: lineNumber)
+                    replayer = try LayoutTraceReplayer<Layout>(pageSize: pageSize ?? 4096, maxSize: maxSize ?? 32768, line: lineNumber)
                 } else {
-                    let fresh = try TraceReplayer(line: lineNumber)
+                    let fresh = try LayoutTraceReplayer<Layout>(line: lineNumber)
                     replayer = fresh
                     try fresh.run(op, line: lineNumber, into: &out)
                 }

@@ -1,13 +1,16 @@
 import FragCache
 
-/// Runs trace operations against a `FragCache` and reports, line by line, what the page
-/// allocator and the cache did (SPEC 5). One replayer runs one trace, with the configuration
-/// its first operation gave (or the defaults).
-public final class TraceReplayer {
-    /// Arena for replays: lazy, and large enough that only injections make requests fail.
-    public static let arenaBytes = 1 << 30
+/// Runs trace operations against a `PageFragCache<Layout>` and reports, line by line, what the
+/// page allocator and the cache did (SPEC 5). One replayer runs one trace, with the
+/// configuration its first operation gave (or the defaults). `TraceReplayer` is the SPEC's
+/// `remaining` layout; the others serve `fragbench replay --variant` (SPEC 6).
+public typealias TraceReplayer = LayoutTraceReplayer<RemainingLayout>
 
-    private var cache: FragCache
+public final class LayoutTraceReplayer<Layout: FragLayout> {
+    /// Arena for replays: lazy, and large enough that only injections make requests fail.
+    public static var arenaBytes: Int { 1 << 30 }
+
+    private var cache: PageFragCache<Layout>
     private let allocator: PageAllocator
     private let pages = PageLog()
     private var fragments: [String: Fragment] = [:]
@@ -37,7 +40,7 @@ public final class TraceReplayer {
         }
         let log = pages
         allocator.setObserver { log.record($0) }
-        cache = FragCache(allocator: allocator, config: config)
+        cache = PageFragCache<Layout>(allocator: allocator, config: config)
     }
 
     /// Runs one operation, appending its output lines (events first, then the result).
@@ -67,10 +70,16 @@ public final class TraceReplayer {
                 throw fail("align \(align) is not a power of two between 1 and the page size \(pageSize)")
             }
         }
+        func checkLayoutHasPrepare(_ what: String) throws(TraceError) {
+            guard Layout.supportsPrepare else {
+                throw fail("\(what) is not supported by the \(Layout.name) layout (it has no prepare/commit API: a fragment's start depends on its size)")
+            }
+        }
         func checkNewName(_ name: String) throws(TraceError) {
             guard fragments[name] == nil else { throw fail("fragment name '\(name)' is already used") }
         }
         func checkPrepared(_ what: String) throws(TraceError) {
+            try checkLayoutHasPrepare(what)
             guard preparedArea else { throw fail("\(what) without a prepared area (prepare or probe first)") }
         }
 
@@ -88,6 +97,7 @@ public final class TraceReplayer {
             return "\(name) \(location(of: address))"
 
         case .prepare(let size, let align), .probe(let size, let align):
+            if case .prepare = op { try checkLayoutHasPrepare("prepare") } else { try checkLayoutHasPrepare("probe") }
             try checkSize(size)
             try checkAlign(align)
             let verb: String
