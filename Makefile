@@ -1,7 +1,7 @@
 # FragBench: a performance lab for the Linux kernel's page_frag cache.
 SWIFT ?= swift
 
-.PHONY: all deps build release test bench clean
+.PHONY: all deps build release test bench clean compare tune peers check-asm
 
 all: build
 
@@ -18,8 +18,19 @@ release: deps
 	$(SWIFT) build -c release
 
 ## test: build, then run every test (the replay end-to-end tests need the fragbench binary)
+## (check-asm first, so the test runner's summary is the last thing printed)
 test: build
+	SWIFT=$(SWIFT) scripts/check-asm.sh
 	$(SWIFT) test
+
+## check-asm: the release build's timed loops (Swift, every layout, and C) call no Swift runtime
+check-asm: deps
+	SWIFT=$(SWIFT) scripts/check-asm.sh
+
+## peers: swift vs c vs glibc malloc, jemalloc, mimalloc (and the layouts), interleaved; ratios with 95% CI
+PEERS_QUICK = --quick --fragsz 64 --workload alloc-only,alloc-free
+peers: release
+	.build/release/fragbench peers --rounds $(or $(ROUNDS),5) $(if $(QUICK),$(PEERS_QUICK),) --output results
 
 ## bench: the default sweep (QUICK=1 for a smoke run; COUNTERS=auto|pmu|software|callgrind|none)
 COUNTERS ?= auto
@@ -27,6 +38,16 @@ BENCH_PRESET = $(if $(QUICK),quick,default)
 BENCH_FLAGS = --preset $(BENCH_PRESET) --counters $(COUNTERS) $(if $(QUICK),--quick,)
 bench: release
 	.build/release/fragbench run $(BENCH_FLAGS) --output results
+
+## compare: BASE=<rev> [HEAD=<rev>] [COUNTERS=callgrind] [THRESHOLD=2] [ROUNDS=5] [PRESET=quick|default]
+## interleaved runs of two builds, ratio with 95% CI per point; exit 2 on a regression
+compare: deps
+	@test -n "$(BASE)" || { echo "usage: make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=…] [THRESHOLD=2] [ROUNDS=5] [PRESET=quick]"; exit 1; }
+	COUNTERS=$(COUNTERS) THRESHOLD=$(THRESHOLD) ROUNDS=$(ROUNDS) PRESET=$(PRESET) SWIFT=$(SWIFT) scripts/compare.sh "$(BASE)" "$(HEAD)"
+
+## tune: sweep PAGE_FRAG_CACHE_MAX_SIZE [WORKLOAD=mixed,…] [OBJECTIVE=fastest-within|fastest|smallest] [SLACK=0.25]
+tune: release
+	.build/release/fragbench tune $(if $(WORKLOAD),--workload $(WORKLOAD),) $(if $(OBJECTIVE),--objective $(OBJECTIVE),) $(if $(SLACK),--memory-slack $(SLACK),)
 
 clean:
 	rm -rf .build

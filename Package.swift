@@ -22,7 +22,10 @@ let package = Package(
     targets: [
         .target(name: "FragCache", swiftSettings: fastPathSettings),
         .target(name: "FragReplay", dependencies: ["FragCache"]),
-        .target(name: "Workloads", dependencies: ["FragCache", "FragReplay"], swiftSettings: fastPathSettings),
+        .target(name: "Workloads", dependencies: ["FragCache", "FragReplay", "CFragCacheC"], swiftSettings: fastPathSettings),
+        // The same cache in C (SPEC 3-4, remaining layout), the parity reference for --impl c.
+        .target(name: "CFragCacheC", cSettings: [.unsafeFlags(["-O2"])]),
+        .testTarget(name: "CFragCacheTests", dependencies: ["CFragCacheC", "Workloads"]),
         .executableTarget(
             name: "FragBench",
             dependencies: [

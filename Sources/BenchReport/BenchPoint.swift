@@ -52,13 +52,24 @@ public struct BenchPoint: Codable, Sendable, Equatable {
     public var wastePct: Double?
     public var peakPinnedBytes: Int?
 
+    // MARK: Added in schema 2 (optional: schema-1 runs read back with these nil)
+    /// ns/op of every timed sample, in order (for intervals from a single run).
+    public var sampleNsPerOp: [Double]?
+    /// Refill attempts, high-order allocations that failed (and fell back), refills that got
+    /// no page at all: the cache's counters over the whole point.
+    public var refills: Int?
+    public var highOrderFailures: Int?
+    public var refillFailures: Int?
+
     public init(workload: String, impl: String = "swift", variant: String = "remaining", pageSize: Int,
                 maxSize: Int, fragsz: Int?, align: Int, parameters: [String: String] = [:], ops: Int,
                 samples: Int, opsPerSample: Int? = nil, sampleNs: Double? = nil, nsPerOp: Double?, minNsPerOp: Double?, errPct: Double?, unstable: Bool,
                 hint: String?, tscCyclesPerOp: Double?, timerOverheadNs: Double? = nil,
                 overheadSubtracted: Bool = false, cpu: Int?, pinned: Bool, counters: [CounterReading],
                 counterSource: String, counterStatus: String, refillsPerKop: Double?, fallbacks: Int?,
-                reuses: Int?, pfmemallocDrops: Int?, wastePct: Double?, peakPinnedBytes: Int?) {
+                reuses: Int?, pfmemallocDrops: Int?, wastePct: Double?, peakPinnedBytes: Int?,
+                sampleNsPerOp: [Double]? = nil, refills: Int? = nil, highOrderFailures: Int? = nil,
+                refillFailures: Int? = nil) {
         self.workload = workload
         self.impl = impl
         self.variant = variant
@@ -90,6 +101,17 @@ public struct BenchPoint: Codable, Sendable, Equatable {
         self.pfmemallocDrops = pfmemallocDrops
         self.wastePct = wastePct
         self.peakPinnedBytes = peakPinnedBytes
+        self.sampleNsPerOp = sampleNsPerOp
+        self.refills = refills
+        self.highOrderFailures = highOrderFailures
+        self.refillFailures = refillFailures
+    }
+
+    /// High-order refill attempts that failed and fell back to a single page, as a fraction
+    /// of refills; nil when the counts were not recorded or there were no refills.
+    public var highOrderFailureRate: Double? {
+        guard let refills, refills > 0, let failures = highOrderFailures else { return nil }
+        return Double(failures) / Double(refills)
     }
 
     /// The per-op value of the first available counter among `names`.

@@ -1,7 +1,9 @@
 /// A whole run: where it came from and every point it measured. Versioned so stored runs can
 /// be read back (and refused clearly when the format moved on).
 public struct BenchRun: Codable, Sendable, Equatable {
-    public static let currentSchemaVersion = 1
+    public static let currentSchemaVersion = 2
+    /// Versions this build reads: 2 only added optional fields to 1.
+    public static let readableSchemaVersions = 1 ... 2
 
     public var schemaVersion: Int
     public var provenance: Provenance
@@ -42,12 +44,20 @@ public struct Provenance: Codable, Sendable, Equatable {
     /// The command line that produced the run.
     public var command: String
     public var quick: Bool
+    /// Why `governor` is nil (e.g. no cpufreq in this VM); nil when it was read.
+    public var governorStatus: String?
+    /// How measuring threads were placed: the CPU single-threaded workloads were pinned to,
+    /// the CPUs of the two-thread workloads, or why nothing was pinned.
+    public var cpuPinning: String?
+    /// The CPUs this process may run on (sched_getaffinity), e.g. "0-1".
+    public var allowedCPUs: String?
 
     public init(gitCommit: String?, gitDirty: Bool?, date: String, swiftVersion: String?,
                 buildConfiguration: String, buildFlags: String?, kernel: String?, cpuModel: String?,
                 cpuCount: Int?, governor: String?, perfEventParanoid: Int?, tscHz: Double?,
                 tscCalibration: String?, counterBackend: String, counterReason: String, command: String,
-                quick: Bool) {
+                quick: Bool, governorStatus: String? = nil, cpuPinning: String? = nil,
+                allowedCPUs: String? = nil) {
         self.gitCommit = gitCommit
         self.gitDirty = gitDirty
         self.date = date
@@ -65,5 +75,8 @@ public struct Provenance: Codable, Sendable, Equatable {
         self.counterReason = counterReason
         self.command = command
         self.quick = quick
+        self.governorStatus = governorStatus
+        self.cpuPinning = cpuPinning
+        self.allowedCPUs = allowedCPUs
     }
 }

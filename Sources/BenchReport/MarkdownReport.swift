@@ -5,6 +5,11 @@ import Foundation
 /// what was and was not measured.
 public enum MarkdownReport {
     public static func render(_ run: BenchRun) -> String {
+        render(run, charts: RunCharts.charts(run))
+    }
+
+    /// The report with `charts` embedded (their SVG files are written beside report.md).
+    public static func render(_ run: BenchRun, charts: [ChartFile]) -> String {
         var out = "# FragBench results\n\n"
         if run.partial {
             out += "> **PARTIAL RUN**: interrupted before its last point; not in the history.\n\n"
@@ -19,6 +24,10 @@ public enum MarkdownReport {
         out += table(run.points)
         out += crossThreadSection(run.points)
         out += "\n" + legend(run)
+        if !charts.isEmpty {
+            out += "## Charts\n\n"
+            for chart in charts { out += "![\(chart.title)](\(chart.file))\n\n" }
+        }
         out += counterSection(run)
         return out
     }
@@ -31,13 +40,16 @@ public enum MarkdownReport {
             ("swift", p.swiftVersion ?? "unknown"),
             ("kernel", p.kernel ?? "unknown"),
             ("cpu", (p.cpuModel ?? "unknown") + (p.cpuCount.map { ", \($0) CPUs" } ?? "")),
+            ("governor", p.governor ?? (p.governorStatus ?? "unknown")),
+            ("pinning", [p.cpuPinning, p.allowedCPUs.map { "allowed CPUs \($0)" }].compactMap { $0 }.joined(separator: "; ")),
+            ("perf_event_paranoid", p.perfEventParanoid.map(String.init) ?? "unreadable"),
             ("TSC", p.tscHz.map { NumberFormat.fixed($0 / 1e6, 3) + " MHz" + (p.tscCalibration.map { " (\($0))" } ?? "") } ?? "unavailable"),
             ("counters", "\(p.counterBackend): \(p.counterReason)"),
             ("command", "`\(p.command)`"),
         ]
         if p.quick { rows.append(("mode", "QUICK: short samples, for smoke tests, not conclusions")) }
         var out = "| | |\n|---|---|\n"
-        for (key, value) in rows { out += "| \(key) | \(value.replacingPipes) |\n" }
+        for (key, value) in rows where !value.isEmpty { out += "| \(key) | \(value.replacingPipes) |\n" }
         return out + "\n"
     }
 

@@ -10,6 +10,17 @@ public struct RatioEstimate: Sendable, Equatable, Codable {
     public var lower: Double
     public var upper: Double
     public var rounds: Int
+    /// How the interval was made: "paired" (interleaved rounds), "welch" (two independent
+    /// sets of samples), "exact" (deterministic counts: no interval needed).
+    public var method: String?
+
+    public init(ratio: Double, lower: Double, upper: Double, rounds: Int, method: String? = nil) {
+        self.ratio = ratio
+        self.lower = lower
+        self.upper = upper
+        self.rounds = rounds
+        self.method = method
+    }
 
     /// nil when there are fewer than two usable pairs (no spread, no interval).
     public static func paired(a: [Double], b: [Double], confidence: Double = 0.95) -> RatioEstimate? {
@@ -22,7 +33,53 @@ public struct RatioEstimate: Sendable, Equatable, Codable {
         let mean = logs.reduce(0, +) / n
         let variance = logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
         let halfWidth = StudentT.critical(degreesOfFreedom: logs.count - 1, confidence: confidence) * (variance / n).squareRoot()
-        return RatioEstimate(ratio: exp(mean), lower: exp(mean - halfWidth), upper: exp(mean + halfWidth), rounds: logs.count)
+        return RatioEstimate(ratio: exp(mean), lower: exp(mean - halfWidth), upper: exp(mean + halfWidth),
+                             rounds: logs.count, method: "paired")
+    }
+
+    /// Ratio of geometric means of two independent sets of samples (B over A) with a Welch
+    /// t-interval on the log scale. For one run against another, where there are no rounds to
+    /// pair: samples within a run share its moment, so this interval is optimistic about
+    /// drift between the runs. nil with fewer than two usable samples on either side.
+    public static func welch(a: [Double], b: [Double], confidence: Double = 0.95) -> RatioEstimate? {
+        let la = a.filter { $0 > 0 && $0.isFinite }.map { log($0) }
+        let lb = b.filter { $0 > 0 && $0.isFinite }.map { log($0) }
+        guard la.count >= 2, lb.count >= 2 else { return nil }
+        func meanVar(_ x: [Double]) -> (Double, Double) {
+            let m = x.reduce(0, +) / Double(x.count)
+            return (m, x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1))
+        }
+        let (ma, va) = meanVar(la), (mb, vb) = meanVar(lb)
+        let na = Double(la.count), nb = Double(lb.count)
+        let sa = va / na, sb = vb / nb
+        let se = (sa + sb).squareRoot()
+        let denominator = sa * sa / (na - 1) + sb * sb / (nb - 1)
+        // Welch-Satterthwaite, rounded down (the conservative side; the epsilon keeps an exact
+        // integer from rounding to the one below); with no spread on either side the interval is a point anyway.
+        let df = denominator > 0 ? max(1, Int(((sa + sb) * (sa + sb) / denominator + 1e-9).rounded(.down))) : la.count + lb.count - 2
+        let half = StudentT.critical(degreesOfFreedom: df, confidence: confidence) * se
+        let d = mb - ma
+        return RatioEstimate(ratio: exp(d), lower: exp(d - half), upper: exp(d + half),
+                             rounds: min(la.count, lb.count), method: "welch")
+    }
+
+    /// Deterministic counts (callgrind): the ratio is exact, so its interval is the ratio.
+    public static func exact(a: Double, b: Double) -> RatioEstimate? {
+        guard a > 0, b > 0, a.isFinite, b.isFinite else { return nil }
+        let r = b / a
+        return RatioEstimate(ratio: r, lower: r, upper: r, rounds: 1, method: "exact")
+    }
+
+    /// Geometric mean of `values` with a Student-t interval on the log scale (for one setting's
+    /// samples: its ns/op and the range the data allow). nil with fewer than two samples.
+    public static func level(_ values: [Double], confidence: Double = 0.95) -> (mean: Double, lower: Double, upper: Double)? {
+        let logs = values.filter { $0 > 0 && $0.isFinite }.map { log($0) }
+        guard logs.count >= 2 else { return nil }
+        let n = Double(logs.count)
+        let m = logs.reduce(0, +) / n
+        let v = logs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1)
+        let half = StudentT.critical(degreesOfFreedom: logs.count - 1, confidence: confidence) * (v / n).squareRoot()
+        return (exp(m), exp(m - half), exp(m + half))
     }
 
     /// Whether the interval excludes 1: the data resolve a difference.

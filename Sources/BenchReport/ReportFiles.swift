@@ -1,13 +1,12 @@
 import Foundation
 
-/// The files one run leaves in its directory.
+/// The files one run leaves in its directory: results.csv, report.md with its SVG charts,
+/// run.json and gbench.json, from the file reporters.
 public enum ReportFiles {
     public static func render(_ run: BenchRun) -> [String: String] {
-        [
-            "results.csv": CSVReport.render(run.points),
-            "report.md": MarkdownReport.render(run),
-            "run.json": JSONReport.render(run),
-        ]
+        var run = run
+        if run.provenance.cpuPinning == nil { run.provenance.cpuPinning = Provenance.pinningSummary(run.points) }
+        return Reporters.files().replay(run)
     }
 }
 
@@ -28,8 +27,9 @@ public enum JSONReport {
         guard let version = try? JSONDecoder().decode(Version.self, from: data) else {
             throw ResultStoreError.malformed(path, "no schemaVersion")
         }
-        guard version.schemaVersion == BenchRun.currentSchemaVersion else {
-            throw ResultStoreError.malformed(path, "schema version \(version.schemaVersion), this fragbench reads \(BenchRun.currentSchemaVersion)")
+        guard BenchRun.readableSchemaVersions.contains(version.schemaVersion) else {
+            let readable = BenchRun.readableSchemaVersions
+            throw ResultStoreError.malformed(path, "schema version \(version.schemaVersion), this fragbench reads \(readable.lowerBound)...\(readable.upperBound)")
         }
         do {
             return try JSONDecoder().decode(BenchRun.self, from: data)

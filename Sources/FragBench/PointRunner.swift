@@ -12,6 +12,8 @@ struct PointRunner {
     struct Outcome {
         var result: SampleResult
         var figures: CacheFigures
+        /// Why the cache figures are unavailable (a peer), or nil.
+        var figuresUnavailable: String?
         var leak: String?
     }
 
@@ -28,13 +30,16 @@ struct PointRunner {
             teardown: { _ in runner.finishBatch() })
         let figures = runner.figures()
         let leak = runner.tearDown()
-        return Outcome(result: result, figures: figures, leak: leak)
+        return Outcome(result: result, figures: figures, figuresUnavailable: runner.figuresUnavailableReason, leak: leak)
     }
 }
 
 enum PointLabel {
     static func text(_ p: WorkloadParameters) -> String {
-        var parts = [p.kind.rawValue, "page=\(p.config.pageSize)", "max=\(p.config.maxSize)"]
+        var parts = [p.kind.rawValue]
+        if p.impl != .swift { parts.append("impl=\(p.impl.rawValue)") }
+        if p.variant != .remaining { parts.append("variant=\(p.variant.rawValue)") }
+        parts += ["page=\(p.config.pageSize)", "max=\(p.config.maxSize)"]
         switch p.kind {
         case .mixed: parts.append("sizes=\(p.distribution)")
         case .replay: parts.append("trace=\(p.tracePath ?? "?")")
@@ -79,8 +84,11 @@ enum PointAssembly {
         let unavailable = readings.filter { $0.perOp == nil }.map(\.name)
         var status = backend.reason
         if !unavailable.isEmpty { status += "; unavailable: " + unavailable.joined(separator: ", ") }
+        // A peer has no cache figures: nil (unavailable, with the reason), never 0.
+        let noFigures = outcome.figuresUnavailable
+        if let why = noFigures { status += "; cache figures (refills, fallbacks, reuses, waste, pinned) unavailable: \(why)" }
         return BenchPoint(
-            workload: p.kind.rawValue, pageSize: p.config.pageSize, maxSize: p.config.maxSize,
+            workload: p.kind.rawValue, impl: p.impl.rawValue, variant: p.variant.rawValue, pageSize: p.config.pageSize, maxSize: p.config.maxSize,
             fragsz: (p.kind == .mixed || p.kind == .replay) ? nil : p.fragsz, align: p.align,
             parameters: PointLabel.parameters(p), ops: r.totalOperations, samples: r.samples.count,
             opsPerSample: r.operationsPerSample,
@@ -89,6 +97,9 @@ enum PointAssembly {
             unstable: r.instability.isUnstable, hint: r.instability.hint, tscCyclesPerOp: r.medianTSCTicksPerOp,
             timerOverheadNs: r.overhead.nanosecondsPerBatch, overheadSubtracted: r.overhead.subtracted, cpu: r.cpu, pinned: r.pinned, counters: readings, counterSource: backend.backend.rawValue,
             counterStatus: status, refillsPerKop: f.refillsPerKiloOp, fallbacks: f.fallbacks, reuses: f.reuses,
-            pfmemallocDrops: f.pfmemallocDrops, wastePct: f.wastePercent, peakPinnedBytes: f.peakPinnedBytes)
+            pfmemallocDrops: f.pfmemallocDrops, wastePct: f.wastePercent, peakPinnedBytes: f.peakPinnedBytes,
+            sampleNsPerOp: r.samples.map(\.nanosecondsPerOp), refills: outcome.figuresUnavailable == nil ? f.refills : nil,
+            highOrderFailures: outcome.figuresUnavailable == nil ? f.highOrderFailures : nil,
+            refillFailures: outcome.figuresUnavailable == nil ? f.refillFailures : nil)
     }
 }

@@ -7,6 +7,7 @@ import Measure
 enum ProvenanceCollector {
     static func collect(backend: BackendChoice, tsc: TSCCalibration?, command: String, quick: Bool) -> Provenance {
         let commit = shell(["git", "rev-parse", "HEAD"])
+        let governor = Self.governor
         let dirty = commit == nil ? nil : shell(["git", "status", "--porcelain", "--untracked-files=no"]).map { !$0.isEmpty }
         return Provenance(
             gitCommit: commit, gitDirty: dirty, date: isoDate(Date()),
@@ -16,12 +17,34 @@ enum ProvenanceCollector {
             kernel: firstLine("/proc/sys/kernel/osrelease"),
             cpuModel: cpuModel(),
             cpuCount: CPUAffinity.allowedCount(),
-            governor: firstLine("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"),
+            governor: governor.value,
             perfEventParanoid: PerfSettings.paranoid(),
             tscHz: tsc?.hz,
             tscCalibration: tsc.map { $0.method },
             counterBackend: backend.backend.rawValue, counterReason: backend.reason,
-            command: command, quick: quick)
+            command: command, quick: quick,
+            governorStatus: governor.status,
+            allowedCPUs: firstLine("/proc/self/status", field: "Cpus_allowed_list"))
+    }
+
+    static let governorPath = "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"
+
+    /// The frequency governor, or why it cannot be read.
+    static var governor: (value: String?, status: String?) {
+        if let value = firstLine(governorPath) { return (value, nil) }
+        if !FileManager.default.fileExists(atPath: "/sys/devices/system/cpu/cpu0/cpufreq") {
+            return (nil, "not readable: no cpufreq driver (/sys/devices/system/cpu/cpu0/cpufreq is absent; usual in a VM, where the host sets the frequency)")
+        }
+        return (nil, "not readable: \(governorPath) cannot be read")
+    }
+
+    /// The value of `field:` in a `key:\tvalue` file such as /proc/self/status.
+    static func firstLine(_ path: String, field: String) -> String? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
+            return line.dropFirst(field.count + 1).trimmingCharacters(in: .whitespaces)
+        }
+        return nil
     }
 
     static func isoDate(_ date: Date) -> String {

@@ -12,8 +12,11 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: "The trace file: UTF-8 text, one operation per line.")
     var file: String
 
+    @Option(help: "Cache layout (SPEC 6): remaining (the SPEC 5 contract), offset-up, offset-down.")
+    var variant = "remaining"
+
     func run() throws {
-        let outcome = TraceFile.replay(path: file, write: StandardStreams.out)
+        let outcome = TraceFile.replay(path: file, variant: variant, write: StandardStreams.out)
         if let error = outcome.error {
             StandardStreams.err(error + "\n")
         }

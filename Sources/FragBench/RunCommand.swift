@@ -29,6 +29,10 @@ struct RunCommand: ParsableCommand {
     var maxSize = "32K"
     @Option(name: .customLong("page-size"), help: "Base page sizes: 4K, 16K, 64K.")
     var pageSize = "4K"
+    @Option(help: "Implementations: \(Implementation.allCases.map(\.rawValue).joined(separator: ", ")) (c: the same cache in C; the others: malloc-family peers).")
+    var impl = "swift"
+    @Option(help: "Cache layouts (SPEC 6) for the page_frag implementations: \(LayoutVariant.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var variant = "remaining"
 
     @Option(help: "Live fragments kept by the ring workloads.")
     var depth = 256
@@ -108,6 +112,24 @@ struct RunCommand: ParsableCommand {
                 return kind
             }
         }
+        let impls: [Implementation] = try list("impl", impl) { text in
+            if text == "all" { return Implementation.allCases }
+            return try text.split(separator: ",").map { name in
+                guard let value = Implementation(rawValue: String(name)) else {
+                    throw ValidationError("--impl '\(name)' is not one of \(Implementation.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return value
+            }
+        }
+        let variants: [LayoutVariant] = try list("variant", variant) { text in
+            if text == "all" { return LayoutVariant.allCases }
+            return try text.split(separator: ",").map { name in
+                guard let value = LayoutVariant(rawValue: String(name)) else {
+                    throw ValidationError("--variant '\(name)' is not one of \(LayoutVariant.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return value
+            }
+        }
         if kinds.contains(.replay) && trace == nil { throw ValidationError("--workload replay needs --trace FILE") }
         let arenaBytes = try list("arena", arena) { try SizeParsing.sizes($0) }[0]
         let distributionValue: SizeDistribution
@@ -140,7 +162,8 @@ struct RunCommand: ParsableCommand {
             workloads: kinds, pageSizes: try list("page-size", pageSize) { try SizeParsing.sizes($0) },
             maxSizes: try list("max-size", maxSize) { try SizeParsing.sizes($0) },
             fragszs: try list("fragsz", fragsz) { try SizeParsing.sizes($0) },
-            aligns: try list("align", align) { try SizeParsing.sizes($0) }, template: template)
+            aligns: try list("align", align) { try SizeParsing.sizes($0) }, template: template,
+            impls: impls, variants: variants)
         do {
             let plan = try SweepPlan.build(axes)
             // Each workload checks its own parameters; ask them all before anything runs.
@@ -162,6 +185,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let plan = try plan()
         let mode = CounterMode(rawValue: counters)!
+        if plan.points.contains(where: { $0.impl == .jemalloc }) { StaticTLS.ensureForJemalloc() }
 
         if let index = callgrindChild {
             guard plan.points.indices.contains(index), let resultPath = callgrindResult else {
@@ -208,12 +232,23 @@ struct RunCommand: ParsableCommand {
         var points: [BenchPoint] = []
         var progress = Progress(total: plan.points.count)
         var failures: [String] = []
+        var notApplicable: [String] = []
         var interrupted = false
         for (index, parameters) in plan.points.enumerated() {
             if InterruptFlag.isRaised { interrupted = true; break }
+            if let why = parameters.notApplicableReason {
+                // Said in the output (progress, warnings in the report), never dropped silently.
+                notApplicable.append("\(PointLabel.text(parameters)): not applicable: \(why)")
+                progress.finished(PointLabel.text(parameters), summary: "not applicable: \(why)")
+                continue
+            }
             let outcome: PointRunner.Outcome
             do {
                 outcome = try runner.measure(parameters, counters: session)
+            } catch WorkloadError.notApplicable(let why) {
+                notApplicable.append("\(PointLabel.text(parameters)): not applicable: \(why)")
+                progress.finished(PointLabel.text(parameters), summary: "not applicable: \(why)")
+                continue
             } catch {
                 failures.append("\(PointLabel.text(parameters)): \(error)")
                 progress.finished(PointLabel.text(parameters), summary: "FAILED: \(error)")
@@ -236,8 +271,9 @@ struct RunCommand: ParsableCommand {
         let command = (["fragbench"] + childArguments).joined(separator: " ")
         let provenance = ProvenanceCollector.collect(backend: backend, tsc: tsc, command: command, quick: quick)
         let run = BenchRun(provenance: provenance, points: points, partial: interrupted || !failures.isEmpty,
-                           warnings: warnings + failures.map { "FAILED: \($0)" })
+                           warnings: warnings + notApplicable.map { "NOT APPLICABLE: \($0)" } + failures.map { "FAILED: \($0)" })
         StandardStreams.out(MarkdownReport.table(points))
+        for line in notApplicable { StandardStreams.out("- \(line)\n") }
 
         if !noSave {
             let store = ResultStore(root: output)

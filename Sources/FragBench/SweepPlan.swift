@@ -13,6 +13,10 @@ struct SweepPlan {
         var fragszs: [Int]
         var aligns: [Int]
         var template: WorkloadParameters
+        /// `--impl` and `--variant`: the innermost axes, so one point's implementations sit
+        /// side by side.
+        var impls: [Implementation] = [.swift]
+        var variants: [LayoutVariant] = [.remaining]
     }
 
     static func build(_ axes: Axes) throws(SweepError) -> SweepPlan {
@@ -41,12 +45,19 @@ struct SweepPlan {
                     let drawsSizes = workload == .mixed || workload == .replay
                     for fragsz in drawsSizes ? [axes.fragszs[0]] : axes.fragszs {
                         for align in axes.aligns {
-                            var p = axes.template
-                            p.kind = workload
-                            p.config = config
-                            p.fragsz = fragsz
-                            p.align = align
-                            if !points.contains(p) { points.append(p) }
+                            for impl in axes.impls {
+                                // Peers have no layout: one point each, not one per variant.
+                                for variant in impl.isPageFrag ? axes.variants : [.remaining] {
+                                    var p = axes.template
+                                    p.kind = workload
+                                    p.config = config
+                                    p.fragsz = fragsz
+                                    p.align = align
+                                    p.impl = impl
+                                    p.variant = variant
+                                    if !points.contains(p) { points.append(p) }
+                                }
+                            }
                         }
                     }
                 }

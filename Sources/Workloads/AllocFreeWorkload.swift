@@ -6,9 +6,9 @@ import FragCache
 ///
 /// Figures: allocations = fill + operations − failed allocations; bytes = allocations × fragsz.
 /// Peak pinned memory is measured from the filled ring on (see `FragmentRing.fill`).
-public final class AllocFreeWorkload: WorkloadRunner {
+final class AllocFreeRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner {
     public let parameters: WorkloadParameters
-    let ring: FragmentRing
+    let ring: FragmentRing<A>
 
     public init(_ parameters: WorkloadParameters) throws(WorkloadError) {
         try parameters.validate(as: .allocFree)
@@ -33,11 +33,15 @@ public final class AllocFreeWorkload: WorkloadRunner {
     public func finishBatch() {}
 
     public func figures() -> CacheFigures {
-        ring.figures(bytesHandedOut: ring.allocations * parameters.fragsz)
+        ring.figures(bytesHandedOut: ring.allocations * parameters.fragsz) ?? .unavailable
     }
+
+    public var figuresUnavailableReason: String? { A.implementation.isPageFrag ? nil : notAPageFragCache }
 
     public func tearDown() -> String? {
         ring.freeAll()
-        return leakReport(ring.allocator)
     }
 }
+
+/// alloc-free on the Swift model, `remaining` layout.
+typealias AllocFreeWorkload = AllocFreeRunner<SwiftRemaining>

@@ -2,10 +2,9 @@ import FragCache
 
 /// alloc-only: allocate a batch of fragments (timed), then free them all (untimed). Measures
 /// the fast path with refills amortised over the batch.
-public final class AllocOnlyWorkload: WorkloadRunner {
+final class AllocOnlyRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner {
     public let parameters: WorkloadParameters
-    let allocator: PageAllocator
-    var cache: FragCache
+    var cache: A
     /// Where the timed loop stores what it allocated; grown outside the timed region.
     var slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     var capacity: Int
@@ -15,12 +14,7 @@ public final class AllocOnlyWorkload: WorkloadRunner {
 
     public init(_ parameters: WorkloadParameters) throws(WorkloadError) {
         self.parameters = parameters
-        do {
-            allocator = try PageAllocator(pageSize: parameters.config.pageSize, arenaBytes: parameters.arenaBytes)
-        } catch {
-            throw .setupFailed("\(error)")
-        }
-        cache = FragCache(allocator: allocator, config: parameters.config)
+        cache = try A.make(parameters)
         capacity = 1024
         slots = .allocate(capacity: capacity)
     }
@@ -45,22 +39,15 @@ public final class AllocOnlyWorkload: WorkloadRunner {
     }
 
     public func runBatch(_ ops: Int) {
-        let slots = self.slots
-        let fragsz = parameters.fragsz
-        let align = parameters.align
-        if align == 1 {
-            for i in 0 ..< ops { slots[i] = cache.allocVA(fragsz) }
-        } else {
-            for i in 0 ..< ops { slots[i] = cache.allocVA(fragsz, align: align) }
-        }
+        A.allocBatch(&cache, slots: slots, ops: ops, fragsz: parameters.fragsz, align: parameters.align)
         lastBatch = ops
     }
 
     public func finishBatch() {
-        let arena = allocator.arena
+        let freer = cache.freer
         for i in 0 ..< lastBatch {
             if let p = slots[i] {
-                arena.freeFragment(p)
+                freer.free(p)
                 allocations += 1
             }
         }
@@ -69,18 +56,16 @@ public final class AllocOnlyWorkload: WorkloadRunner {
     }
 
     public func figures() -> CacheFigures {
-        CacheFigures.from(stats: cache.stats, remaining: cache.remaining, allocator: allocator.stats,
-                          pageSize: parameters.config.pageSize, allocations: allocations,
-                          bytesHandedOut: bytesHandedOut)
+        cache.figures(allocations: allocations, bytesHandedOut: bytesHandedOut) ?? .unavailable
     }
+
+    public var figuresUnavailableReason: String? { A.implementation.isPageFrag ? nil : notAPageFragCache }
 
     public func tearDown() -> String? {
         finishBatch()
-        cache.drain()
-        let stats = allocator.stats
-        guard stats.pagesInUse == stats.pinnedPages else {
-            return "\(stats.pagesInUse - stats.pinnedPages) pages still in use after draining"
-        }
-        return nil
+        return cache.tearDown()
     }
 }
+
+/// alloc-only on the Swift model, `remaining` layout.
+typealias AllocOnlyWorkload = AllocOnlyRunner<SwiftRemaining>

@@ -35,6 +35,12 @@ public struct CacheFigures: Sendable, Equatable {
         self.peakPinnedBytes = peakPinnedBytes
     }
 
+    /// What a runner without a page_frag cache reports (its `figuresUnavailableReason` says
+    /// why); the point assembly turns it into unavailable figures, never zeros.
+    public static let unavailable = CacheFigures(allocations: 0, bytesHandedOut: 0, refills: 0, fallbacks: 0, reuses: 0,
+                                                 pfmemallocDrops: 0, highOrderFailures: 0, refillFailures: 0,
+                                                 bytesConsumed: 0, peakPinnedBytes: 0)
+
     /// Refills per 1000 allocations; nil without allocations.
     public var refillsPerKiloOp: Double? {
         allocations > 0 ? Double(refills) * 1000 / Double(allocations) : nil

@@ -26,11 +26,10 @@ import Synchronization
 /// kernel test's `test_prepare` path. `pushCPU` pins the producer (the calling thread, in
 /// `prepareBatch`; its previous mask is restored by `tearDown` if called on the same thread);
 /// `popCPU` pins the consumer.
-public final class CrossThreadWorkload: WorkloadRunner {
+final class CrossThreadRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner {
     public let parameters: WorkloadParameters
-    let allocator: PageAllocator
-    var cache: FragCache
-    let channel: SPSCChannel
+    var cache: A
+    let channel: FreeingChannel<A.Freer>
     private var consumer: pthread_t?
     /// Fragments pushed so far: the producer's copy of the ring's tail.
     private var pushed = 0
@@ -44,9 +43,11 @@ public final class CrossThreadWorkload: WorkloadRunner {
     public init(_ parameters: WorkloadParameters) throws(WorkloadError) {
         try parameters.validate(as: .crossThread)
         self.parameters = parameters
-        allocator = try makeAllocator(parameters)
-        cache = FragCache(allocator: allocator, config: parameters.config)
-        channel = SPSCChannel(arena: allocator.arena, popCPU: parameters.popCPU)
+        if parameters.usePrepare && !A.implementation.isPageFrag {
+            throw .notApplicable("cross-thread --prepare needs the page_frag prepare/commit API")
+        }
+        cache = try A.make(parameters)
+        channel = FreeingChannel(freer: cache.freer, popCPU: parameters.popCPU)
         switch channel.startConsumer() {
         case .success(let thread): consumer = thread
         case .failure(let error): throw error
@@ -77,65 +78,13 @@ public final class CrossThreadWorkload: WorkloadRunner {
         // Plain locals, so the closures capture two integers (no reference counting).
         let fragsz = parameters.fragsz
         let align = parameters.align
-        if parameters.usePrepare {
-            pushed = Self.produce(&cache, channel: channel, ops: ops, pushed: pushed) { cache in
-                guard let area = cache.prepare(fragsz, align: align) else { return nil }
-                cache.commit(fragsz)
-                return area.address
-            }
-        } else if align == 1 {
-            pushed = Self.produce(&cache, channel: channel, ops: ops, pushed: pushed) { $0.allocVA(fragsz) }
-        } else {
-            pushed = Self.produce(&cache, channel: channel, ops: ops, pushed: pushed) { $0.allocVA(fragsz, align: align) }
-        }
+        pushed = A.produce(&cache, channel: channel, ops: ops, pushed: pushed, fragsz: fragsz, align: align,
+                           prepared: parameters.usePrepare)
         Self.awaitConsumer(channel, pushed: pushed)
         var end = timespec()
         clock_gettime(CLOCK_MONOTONIC, &end)
         lastBatchNanoseconds = UInt64(end.tv_sec - start.tv_sec) &* 1_000_000_000 &+ UInt64(end.tv_nsec) &- UInt64(start.tv_nsec)
         allocations += ops
-    }
-
-    /// The producer's loop: allocate, wait for room, push. Returns the new tail.
-    @inline(__always)
-    private static func produce(_ cache: inout FragCache, channel: SPSCChannel, ops: Int, pushed: Int,
-                                _ allocate: (inout FragCache) -> UnsafeMutableRawPointer?) -> Int {
-        let slots = channel.slots
-        var t = pushed
-        var seenHead = channel.head.load(ordering: .acquiring)
-        for _ in 0 ..< ops {
-            var fragment = allocate(&cache)
-            if _slowPath(fragment == nil) { fragment = retry(&cache, channel: channel, pushed: t, allocate) }
-            if t &- seenHead == SPSCChannel.capacity {
-                var spins = 0
-                repeat {
-                    ThreadAffinity.backOff(&spins)
-                    seenHead = channel.head.load(ordering: .acquiring)
-                } while t &- seenHead == SPSCChannel.capacity
-            }
-            // Safe: t - head < capacity, so the consumer is done with this slot (its release
-            // store of head, seen by our acquire load, came after it read the slot).
-            slots[t & SPSCChannel.indexMask] = fragment
-            t &+= 1
-            channel.tail.store(t, ordering: .releasing)
-        }
-        return t
-    }
-
-    /// An allocation failed (no page): the consumer's frees may make room, so yield and retry.
-    /// If the consumer has freed everything and it still fails, the arena is too small: trap
-    /// rather than spin forever.
-    @inline(never)
-    private static func retry(_ cache: inout FragCache, channel: SPSCChannel, pushed: Int,
-                              _ allocate: (inout FragCache) -> UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer {
-        var attempts = 0
-        while true {
-            sched_yield()
-            if let fragment = allocate(&cache) { return fragment }
-            attempts += 1
-            if attempts > 10_000 && channel.head.load(ordering: .acquiring) == pushed {
-                preconditionFailure("cross-thread: no page for a fragment although every pushed fragment was freed; the arena is too small")
-            }
-        }
     }
 
     /// Waits until the consumer has freed everything pushed.
@@ -150,10 +99,10 @@ public final class CrossThreadWorkload: WorkloadRunner {
     /// allocations × fragsz. Peak pinned memory covers everything since init (the ring holds
     /// at most 512 fragments plus the one being pushed).
     public func figures() -> CacheFigures {
-        CacheFigures.from(stats: cache.stats, remaining: cache.remaining, allocator: allocator.stats,
-                          pageSize: parameters.config.pageSize, allocations: allocations,
-                          bytesHandedOut: allocations * parameters.fragsz)
+        cache.figures(allocations: allocations, bytesHandedOut: allocations * parameters.fragsz) ?? .unavailable
     }
+
+    public var figuresUnavailableReason: String? { A.implementation.isPageFrag ? nil : notAPageFragCache }
 
     public func tearDown() -> String? {
         stopConsumer()
@@ -161,8 +110,7 @@ public final class CrossThreadWorkload: WorkloadRunner {
             ThreadAffinity.setCurrentMask(pin.previous)
         }
         producerPin = nil
-        cache.drain()
-        return leakReport(allocator)
+        return cache.tearDown()
     }
 
     private func stopConsumer() {
@@ -170,4 +118,57 @@ public final class CrossThreadWorkload: WorkloadRunner {
         channel.stop(thread)
         consumer = nil
     }
+}
+
+/// cross-thread on the Swift model, `remaining` layout.
+typealias CrossThreadWorkload = CrossThreadRunner<SwiftRemaining>
+
+
+/// The producer's loop: allocate, wait for room, push. Returns the new tail. Reached through
+/// `A.produce` (a requirement), so it is compiled for the concrete allocator.
+@inline(__always)
+func produceLoop<A: FragmentAllocator & ~Copyable>(_ cache: inout A, channel: SPSCChannel, ops: Int, pushed: Int,
+                                                   _ allocate: (inout A) -> UnsafeMutableRawPointer?) -> Int {
+    let slots = channel.slots
+    var t = pushed
+    var seenHead = channel.head.load(ordering: .acquiring)
+    for _ in 0 ..< ops {
+        var fragment = allocate(&cache)
+        if _slowPath(fragment == nil) { fragment = retryAllocation(&cache, channel: channel, pushed: t, allocate) }
+        if t &- seenHead == SPSCChannel.capacity {
+            var spins = 0
+            repeat {
+                ThreadAffinity.backOff(&spins)
+                seenHead = channel.head.load(ordering: .acquiring)
+            } while t &- seenHead == SPSCChannel.capacity
+        }
+        // Safe: t - head < capacity, so the consumer is done with this slot (its release
+        // store of head, seen by our acquire load, came after it read the slot).
+        slots[t & SPSCChannel.indexMask] = fragment
+        t &+= 1
+        channel.tail.store(t, ordering: .releasing)
+    }
+    return t
+}
+
+/// An allocation failed (no page): the consumer's frees may make room, so yield and retry.
+/// If the consumer has freed everything and it still fails, the arena is too small: trap
+/// rather than spin forever.
+@inline(never)
+func retryAllocation<A: FragmentAllocator & ~Copyable>(_ cache: inout A, channel: SPSCChannel, pushed: Int,
+                                                       _ allocate: (inout A) -> UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer {
+    var attempts = 0
+    while true {
+        sched_yield()
+        if let fragment = allocate(&cache) { return fragment }
+        attempts += 1
+        if attempts > 10_000 && channel.head.load(ordering: .acquiring) == pushed {
+            preconditionFailure("cross-thread: no page for a fragment although every pushed fragment was freed; the arena is too small")
+        }
+    }
+}
+
+extension CrossThreadRunner where A == SwiftRemaining {
+    /// The Swift model's page allocator (tests look inside).
+    var allocator: PageAllocator { cache.pageAllocator }
 }

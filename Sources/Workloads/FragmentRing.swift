@@ -4,11 +4,11 @@ import FragCache
 /// fragment; one operation allocates a fragment and frees the oldest one, whose slot it takes
 /// (a NIC RX ring: refill the slot, hand the old buffer up the stack, which frees it).
 ///
-/// The ring owns the allocator and the cache. The timed loops are static functions over an
-/// `inout` cache, so the cache's 16 bytes of state can live in registers for the whole batch.
-final class FragmentRing {
-    let allocator: PageAllocator
-    var cache: FragCache
+/// The ring owns the allocator (the Swift cache and its page allocator, the C cache, or a
+/// peer). The timed loops are static functions over an `inout` allocator, specialised per
+/// implementation, so the cache's 16 bytes of state can live in registers for the whole batch.
+final class FragmentRing<A: FragmentAllocator & ~Copyable> {
+    var cache: A
     /// Safe: `depth` entries, all initialised (to nil or a live fragment) in init; freed in deinit.
     let slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     let depth: Int
@@ -19,8 +19,7 @@ final class FragmentRing {
     private(set) var attempts = 0
 
     init(_ parameters: WorkloadParameters) throws(WorkloadError) {
-        allocator = try makeAllocator(parameters)
-        cache = FragCache(allocator: allocator, config: parameters.config)
+        cache = try A.make(parameters)
         depth = parameters.depth
         align = parameters.align
         slots = .allocate(capacity: depth)
@@ -34,53 +33,27 @@ final class FragmentRing {
     func fill<S: FragmentSizes>(_ sizes: inout S) {
         for i in 0 ..< depth {
             let size = sizes.next()
-            slots[i] = align == 1 ? cache.allocVA(size) : cache.allocVA(size, align: align)
+            slots[i] = align == 1 ? cache.alloc(size) : cache.alloc(size, align: align)
         }
         attempts += depth
-        allocator.resetPeak()
+        cache.resetPeak()
     }
 
     /// The timed loop: `ops` × (allocate, free the oldest).
-    func run<S: FragmentSizes>(_ ops: Int, sizes: inout S) {
-        oldest = Self.cycle(&cache, arena: allocator.arena, slots: slots, depth: depth, start: oldest,
-                            ops: ops, align: align, sizes: &sizes)
+    func run(_ ops: Int, sizes: inout FixedSize) {
+        oldest = A.cycle(&cache, slots: slots, depth: depth, start: oldest, ops: ops, align: align, sizes: &sizes)
         attempts += ops
     }
 
-    @inline(__always)
-    static func cycle<S: FragmentSizes>(_ cache: inout FragCache, arena: PageArena,
-                                        slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
-                                        depth: Int, start: Int, ops: Int, align: Int, sizes: inout S) -> Int {
-        var i = start
-        if align == 1 {
-            for _ in 0 ..< ops {
-                let fresh = cache.allocVA(sizes.next())
-                // Safe: 0 <= i < depth, and every slot holds nil or a fragment still live.
-                if let old = slots[i] { arena.freeFragment(old) }
-                slots[i] = fresh
-                i &+= 1
-                if i == depth { i = 0 }
-            }
-        } else {
-            for _ in 0 ..< ops {
-                let fresh = cache.allocVA(sizes.next(), align: align)
-                // Safe: as above.
-                if let old = slots[i] { arena.freeFragment(old) }
-                slots[i] = fresh
-                i &+= 1
-                if i == depth { i = 0 }
-            }
-        }
-        return i
+    func run(_ ops: Int, sizes: inout TableSizes) {
+        oldest = A.cycle(&cache, slots: slots, depth: depth, start: oldest, ops: ops, align: align, sizes: &sizes)
+        attempts += ops
     }
 
     /// Allocations that returned nil. Each nil comes from exactly one failed reload (no page
     /// could be had, or the size exceeds the page), which the cache counts on its slow path, so
     /// nothing is counted in the timed loop.
-    var failures: Int {
-        let stats = cache.stats
-        return stats.refillFailures + stats.oversizeFailures
-    }
+    var failures: Int { cache.failedAllocations }
 
     var allocations: Int { attempts - failures }
 
@@ -89,19 +62,67 @@ final class FragmentRing {
         (0 ..< depth).reduce(0) { $0 + (slots[$1] == nil ? 0 : 1) }
     }
 
-    func figures(bytesHandedOut: Int) -> CacheFigures {
-        CacheFigures.from(stats: cache.stats, remaining: cache.remaining, allocator: allocator.stats,
-                          pageSize: allocator.pageSize, allocations: allocations, bytesHandedOut: bytesHandedOut)
+    func figures(bytesHandedOut: Int) -> CacheFigures? {
+        cache.figures(allocations: allocations, bytesHandedOut: bytesHandedOut)
     }
 
-    /// Frees every live fragment and drains the cache (untimed).
-    func freeAll() {
-        let arena = allocator.arena
+    /// Frees every live fragment and drains the cache (untimed); returns a leak, if any.
+    func freeAll() -> String? {
+        let freer = cache.freer
         for i in 0 ..< depth {
-            if let p = slots[i] { arena.freeFragment(p) }
+            if let p = slots[i] { freer.free(p) }
             slots[i] = nil
         }
-        cache.drain()
+        return cache.tearDown()
+    }
+}
+
+extension FragmentRing where A == SwiftRemaining {
+    /// The Swift model's page allocator (tests look inside).
+    var allocator: PageAllocator { cache.pageAllocator }
+}
+
+extension FragmentAllocator where Self: ~Copyable {
+    /// Restarts the page allocator's peak (caches); nothing for peers.
+    mutating func resetPeak() {}
+
+    /// The ring's timed loop: `ops` × (allocate, free the oldest). The C cache replaces it with
+    /// the same loop written in C (`CFragAllocator.cycle`).
+    static func cycle(_ cache: inout Self, slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
+                      depth: Int, start: Int, ops: Int, align: Int, sizes: inout FixedSize) -> Int {
+        cycleLoop(&cache, slots: slots, depth: depth, start: start, ops: ops, align: align, sizes: &sizes)
+    }
+
+    static func cycle(_ cache: inout Self, slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
+                      depth: Int, start: Int, ops: Int, align: Int, sizes: inout TableSizes) -> Int {
+        cycleLoop(&cache, slots: slots, depth: depth, start: start, ops: ops, align: align, sizes: &sizes)
+    }
+
+    @inline(__always)
+    static func cycleLoop<S: FragmentSizes>(_ cache: inout Self, slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
+                                            depth: Int, start: Int, ops: Int, align: Int, sizes: inout S) -> Int {
+        let freer = cache.freer
+        var i = start
+        if align == 1 {
+            for _ in 0 ..< ops {
+                let fresh = cache.alloc(sizes.next())
+                // Safe: 0 <= i < depth, and every slot holds nil or a fragment still live.
+                if let old = slots[i] { freer.free(old) }
+                slots[i] = fresh
+                i &+= 1
+                if i == depth { i = 0 }
+            }
+        } else {
+            for _ in 0 ..< ops {
+                let fresh = cache.alloc(sizes.next(), align: align)
+                // Safe: as above.
+                if let old = slots[i] { freer.free(old) }
+                slots[i] = fresh
+                i &+= 1
+                if i == depth { i = 0 }
+            }
+        }
+        return i
     }
 }
 
@@ -109,11 +130,16 @@ final class FragmentRing {
 /// load or less, so the timed loop runs no random number generator.
 protocol FragmentSizes {
     mutating func next() -> Int
+    /// For loops written in C: the fixed size, or the table, its mask and the draws so far.
+    var cSizes: (fixed: Int, table: UnsafeMutablePointer<UInt32>?, mask: Int, drawn: Int) { get }
+    mutating func advance(drawnTo: Int)
 }
 
 struct FixedSize: FragmentSizes {
     let size: Int
     @inline(__always) func next() -> Int { size }
+    var cSizes: (fixed: Int, table: UnsafeMutablePointer<UInt32>?, mask: Int, drawn: Int) { (size, nil, 0, 0) }
+    func advance(drawnTo: Int) {}
 }
 
 /// Reads a `SizeTable` in order, wrapping around.
@@ -137,6 +163,9 @@ struct TableSizes: FragmentSizes {
         drawn &+= 1
         return size
     }
+
+    var cSizes: (fixed: Int, table: UnsafeMutablePointer<UInt32>?, mask: Int, drawn: Int) { (0, sizes, mask, drawn) }
+    mutating func advance(drawnTo: Int) { drawn = drawnTo }
 }
 
 /// The page allocator for one workload, with set-up failures reported as errors.

@@ -8,9 +8,9 @@ import FragCache
 /// Figures: allocations = fill + operations − failed allocations; bytes = the sum of the sizes
 /// drawn (exact from the table's prefix sums; a failed allocation, which the figures report as
 /// a refill failure, would still count its size).
-public final class MixedWorkload: WorkloadRunner {
+final class MixedRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner {
     public let parameters: WorkloadParameters
-    let ring: FragmentRing
+    let ring: FragmentRing<A>
     let table: SizeTable
     /// Sizes drawn so far (fill included): the table position the next operation reads.
     var drawn = 0
@@ -40,12 +40,13 @@ public final class MixedWorkload: WorkloadRunner {
     public func finishBatch() {}
 
     public func figures() -> CacheFigures {
-        ring.figures(bytesHandedOut: table.bytes(ofFirst: drawn))
+        ring.figures(bytesHandedOut: table.bytes(ofFirst: drawn)) ?? .unavailable
     }
+
+    public var figuresUnavailableReason: String? { A.implementation.isPageFrag ? nil : notAPageFragCache }
 
     public func tearDown() -> String? {
         ring.freeAll()
-        return leakReport(ring.allocator)
     }
 
     /// How many times each size occurs in the precomputed table (for checking a distribution).
@@ -55,3 +56,6 @@ public final class MixedWorkload: WorkloadRunner {
         return counts
     }
 }
+
+/// mixed on the Swift model, `remaining` layout.
+typealias MixedWorkload = MixedRunner<SwiftRemaining>

@@ -8,9 +8,9 @@ import FragCache
 ///
 /// The pinned pages count as in use; `CacheFigures.from` subtracts them from the peak, and the
 /// peak is restarted after fragmenting and filling (see `FragmentRing.fill`).
-public final class PressureWorkload: WorkloadRunner {
+final class PressureRunner<A: SwiftCacheAllocator & ~Copyable>: WorkloadRunner {
     public let parameters: WorkloadParameters
-    let ring: FragmentRing
+    let ring: FragmentRing<A>
     /// Pages `fragment` pinned, kept so that figures stay right after `unfragment`.
     public let pinnedPages: Int
     private var unfragmented = false
@@ -19,14 +19,14 @@ public final class PressureWorkload: WorkloadRunner {
         try parameters.validate(as: .pressure)
         self.parameters = parameters
         ring = try FragmentRing(parameters)
-        pinnedPages = ring.allocator.fragment(maxFreeOrder: parameters.pressureMaxFreeOrder,
+        pinnedPages = ring.cache.pageAllocator.fragment(maxFreeOrder: parameters.pressureMaxFreeOrder,
                                               fraction: parameters.pressureFraction)
         var sizes = FixedSize(size: parameters.fragsz)
         ring.fill(&sizes)
     }
 
     deinit {
-        if !unfragmented { ring.allocator.unfragment() }
+        if !unfragmented { ring.cache.pageAllocator.unfragment() }
     }
 
     public var fixedBatchSize: Int? { nil }
@@ -44,20 +44,23 @@ public final class PressureWorkload: WorkloadRunner {
 
     public func figures() -> CacheFigures {
         // The peak window (from the end of set-up) had the pins in use throughout.
-        var allocatorStats = ring.allocator.stats
+        var allocatorStats = ring.cache.pageAllocator.stats
         allocatorStats.pinnedPages = pinnedPages
-        return CacheFigures.from(stats: ring.cache.stats, remaining: ring.cache.remaining,
+        return CacheFigures.from(stats: ring.cache.cache.stats, remaining: ring.cache.cache.remaining,
                                  allocator: allocatorStats, pageSize: parameters.config.pageSize,
                                  allocations: ring.allocations,
                                  bytesHandedOut: ring.allocations * parameters.fragsz)
     }
 
     public func tearDown() -> String? {
-        ring.freeAll()
+        let leak = ring.freeAll()
         if !unfragmented {
-            ring.allocator.unfragment()
+            ring.cache.pageAllocator.unfragment()
             unfragmented = true
         }
-        return leakReport(ring.allocator)
+        return leak
     }
 }
+
+/// pressure on the Swift model, `remaining` layout.
+typealias PressureWorkload = PressureRunner<SwiftRemaining>

@@ -18,16 +18,13 @@ import Synchronization
 ///
 /// Between batches the consumer sleeps on a condition variable (so it costs nothing while the
 /// sampler is untimed); `startBatch` raises its goal and wakes it.
-final class SPSCChannel: @unchecked Sendable {
+class SPSCChannel: @unchecked Sendable {
     static let capacity = 512
     static let indexMask = capacity - 1
 
     /// Safe: `capacity` entries, written only by the producer at index `tail & mask` while
     /// `tail - head < capacity`, read only by the consumer at `head & mask` while `head < tail`.
     let slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>
-    /// Valid while the workload (which owns the allocator) is alive; the workload joins the
-    /// consumer before it lets the allocator go.
-    let arena: PageArena
     let popCPU: Int?
 
     /// Written by the producer only.
@@ -47,8 +44,7 @@ final class SPSCChannel: @unchecked Sendable {
     /// errno of the consumer's pinning, 0 if it was pinned or not asked to be.
     private var pinError: Int32 = 0
 
-    init(arena: PageArena, popCPU: Int?) {
-        self.arena = arena
+    init(popCPU: Int?) {
         self.popCPU = popCPU
         slots = .allocate(capacity: Self.capacity)
         slots.initialize(repeating: nil, count: Self.capacity)
@@ -131,19 +127,37 @@ final class SPSCChannel: @unchecked Sendable {
             let target = goal
             pthread_mutex_unlock(lock)
             if target == popped { return }  // stopping, nothing left to pop
-            Self.pop(until: target, popped: &popped, seenTail: &seenTail, channel: self)
+            popAndFree(until: target, popped: &popped, seenTail: &seenTail)
         }
     }
 
+    /// Pops and frees until `popped == target`: `FreeingChannel` supplies the loop, specialised
+    /// for its allocator's free side (one dynamic call per batch, none per fragment).
+    func popAndFree(until target: Int, popped: inout Int, seenTail: inout Int) {
+        preconditionFailure("SPSCChannel.popAndFree: use FreeingChannel")
+    }
+}
+
+/// The channel with the consumer's free side: the Swift arena, the C arena or a peer's free.
+final class FreeingChannel<Freer: FragmentFreer>: SPSCChannel, @unchecked Sendable {
+    /// Valid while the workload (which owns the allocator) is alive; the workload joins the
+    /// consumer before it lets the allocator go.
+    let freer: Freer
+
+    init(freer: Freer, popCPU: Int?) {
+        self.freer = freer
+        super.init(popCPU: popCPU)
+    }
+
     /// Pops and frees until `popped == target`, spinning (then yielding) while the ring is empty.
-    private static func pop(until target: Int, popped: inout Int, seenTail: inout Int, channel: SPSCChannel) {
-        let slots = channel.slots
-        let arena = channel.arena
+    override func popAndFree(until target: Int, popped: inout Int, seenTail: inout Int) {
+        let slots = self.slots
+        let freer = self.freer
         var h = popped
         var spins = 0
         while h < target {
             if h == seenTail {
-                seenTail = channel.tail.load(ordering: .acquiring)
+                seenTail = tail.load(ordering: .acquiring)
                 if h == seenTail {
                     ThreadAffinity.backOff(&spins)
                     continue
@@ -152,10 +166,10 @@ final class SPSCChannel: @unchecked Sendable {
             }
             // Safe: h < seenTail, so the producer wrote this slot before its release store of
             // tail, which our acquire load saw; the producer will not reuse it until head > h.
-            let fragment = slots[h & indexMask].unsafelyUnwrapped
-            arena.freeFragment(fragment)
+            let fragment = slots[h & SPSCChannel.indexMask].unsafelyUnwrapped
+            freer.free(fragment)
             h &+= 1
-            channel.head.store(h, ordering: .releasing)
+            head.store(h, ordering: .releasing)
         }
         popped = h
     }

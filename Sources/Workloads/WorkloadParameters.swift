@@ -4,6 +4,10 @@ import FragCache
 /// results record them.
 public struct WorkloadParameters: Sendable, Hashable {
     public var kind: WorkloadKind
+    /// What allocates (`--impl`); the Swift model by default.
+    public var impl: Implementation = .swift
+    /// The Swift cache's layout (`--variant`); the SPEC's `remaining` by default.
+    public var variant: LayoutVariant = .remaining
     public var config: FragCacheConfig
     /// Fragment size in bytes (for `mixed`, ignored in favour of `distribution`; for
     /// `prepare-commit`, the mean message size).

@@ -25,18 +25,29 @@ public protocol WorkloadRunner: AnyObject {
     /// are what the report uses).
     func figures() -> CacheFigures
 
+    /// Why the cache's figures are unavailable (a peer is not a page_frag cache), or nil.
+    var figuresUnavailableReason: String? { get }
+
     /// Frees everything and checks that no page was lost; returns a description of any leak.
     func tearDown() -> String?
+}
+
+extension WorkloadRunner {
+    public var figuresUnavailableReason: String? { nil }
 }
 
 public enum WorkloadError: Error, Equatable, CustomStringConvertible {
     case invalid(String)
     case setupFailed(String)
+    /// The workload does not make sense for this implementation or variant (say so in the
+    /// output; do not drop the row silently).
+    case notApplicable(String)
 
     public var description: String {
         switch self {
         case .invalid(let why): return why
         case .setupFailed(let why): return "workload set-up failed: \(why)"
+        case .notApplicable(let why): return "not applicable: \(why)"
         }
     }
 }

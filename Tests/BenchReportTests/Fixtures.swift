@@ -9,7 +9,8 @@ enum Fixtures {
         buildFlags: "-O", kernel: "6.18.44", cpuModel: "AMD EPYC", cpuCount: 2, governor: nil,
         perfEventParanoid: 2, tscHz: 2_596_132_000, tscCalibration: "median of 5 x 20 ms windows",
         counterBackend: "software", counterReason: "no hardware event opened (cycles: ENOENT); using software events + TSC",
-        command: "fragbench run --quick", quick: true)
+        command: "fragbench run --quick", quick: true,
+        governorStatus: "not readable: no cpufreq driver", allowedCPUs: "0-1")
 
     static let fast = BenchPoint(
         workload: "alloc-only", pageSize: 4096, maxSize: 32768, fragsz: 64, align: 1, parameters: [:],

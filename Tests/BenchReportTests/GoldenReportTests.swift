@@ -25,8 +25,17 @@ import Testing
         #expect(back == Fixtures.run)
     }
 
+    @Test func aSchemaOneRunStillReads() throws {
+        // Schema 2 only added optional fields: a schema-1 file reads back with them nil.
+        var text = JSONReport.render(Fixtures.run).replacingOccurrences(of: "\"schemaVersion\" : 2", with: "\"schemaVersion\" : 1")
+        text = text.replacingOccurrences(of: "\"governorStatus\" : null,", with: "")
+        let back = try JSONReport.parse(text, path: "old.json")
+        #expect(back.schemaVersion == 1)
+        #expect(back.points == Fixtures.run.points)
+    }
+
     @Test func jsonOfAnotherSchemaIsRefused() {
-        #expect(throws: ResultStoreError.malformed("x.json", "schema version 99, this fragbench reads 1")) {
+        #expect(throws: ResultStoreError.malformed("x.json", "schema version 99, this fragbench reads 1...2")) {
             try JSONReport.parse(#"{"schemaVersion": 99}"#, path: "x.json")
         }
         #expect(throws: ResultStoreError.malformed("x.json", "no schemaVersion")) {

@@ -45,3 +45,36 @@ import Testing
         #expect(StudentT.critical(degreesOfFreedom: 4, confidence: 0.99) == 4.604)
     }
 }
+
+@Suite struct WelchAndLevelTests {
+    @Test func welchKnownValues() throws {
+        // logs a: 0, 0.2 (mean 0.1, var 0.02); logs b: 0.1, 0.3 (mean 0.2, var 0.02).
+        // se = sqrt(0.01 + 0.01); Welch df = 0.02^2 / (0.01^2 + 0.01^2) = 2: t = 4.303.
+        let e = try #require(RatioEstimate.welch(a: [exp(0), exp(0.2)], b: [exp(0.1), exp(0.3)]))
+        #expect(abs(e.ratio - exp(0.1)) < 1e-12)
+        let half = 4.303 * 0.02.squareRoot()
+        #expect(abs(e.lower - exp(0.1 - half)) < 1e-9)
+        #expect(abs(e.upper - exp(0.1 + half)) < 1e-9)
+        #expect(e.method == "welch")
+        #expect(!e.isResolved)
+    }
+
+    @Test func welchOfIdenticalSetsIsRatioOne() throws {
+        let e = try #require(RatioEstimate.welch(a: [10, 11, 12], b: [10, 11, 12]))
+        #expect(abs(e.ratio - 1) < 1e-12)
+        #expect(!e.isResolved)
+        #expect(RatioEstimate.welch(a: [1], b: [1, 2]) == nil)
+    }
+
+    @Test func exactAndLevel() throws {
+        let e = try #require(RatioEstimate.exact(a: 40, b: 42))
+        #expect(e.ratio == 1.05 && e.lower == 1.05 && e.upper == 1.05)
+        #expect(Verdict.judge(e, threshold: 0.02) == .slower)
+        #expect(Verdict.judge(e, threshold: 0.06) == .noDifference)
+        // logs 0 and ln 4: geometric mean 2; sd ln4/sqrt2, n 2, t(1) = 12.706.
+        let level = try #require(RatioEstimate.level([1, 4]))
+        #expect(abs(level.mean - 2) < 1e-12)
+        let half = 12.706 * (log(4.0) / 2.0.squareRoot()) / 2.0.squareRoot()
+        #expect(abs(level.upper - 2 * exp(half)) < 1e-9)
+    }
+}

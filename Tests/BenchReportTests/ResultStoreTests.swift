@@ -53,7 +53,9 @@ import Testing
                           provenance: Fixtures.provenance)
         let before = try #require(read(store.historyPath))
         struct Killed: Error {}
-        AtomicFile.beforeRename = { path in if path.hasSuffix("history.csv") { throw Killed() } }
+        // Only this store's history: other suites write their own stores in parallel.
+        let target = store.historyPath
+        AtomicFile.beforeRename = { path in if path == target { throw Killed() } }
         defer { AtomicFile.beforeRename = nil }
         #expect(throws: Killed.self) {
             try store.publish(name: "doomed", files: ReportFiles.render(Fixtures.run), historyRows: Fixtures.run.points,

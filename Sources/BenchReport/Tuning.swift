@@ -1,0 +1,250 @@
+import Foundation
+
+/// Turning a sweep over PAGE_FRAG_CACHE_MAX_SIZE into a decision: per workload and page size,
+/// the speed/memory frontier and a recommendation under a stated objective, saying when the
+/// data cannot separate two settings.
+public enum Tuning {
+    public enum Objective: Sendable, Equatable {
+        /// The fastest setting whose peak pinned memory is within `slack` (0.25 = 25%) of the
+        /// smallest.
+        case fastestWithin(slack: Double)
+        /// The fastest setting, whatever it pins.
+        case fastest
+        /// The setting that pins least; among equals, the fastest.
+        case smallest
+
+        public static let `default` = Objective.fastestWithin(slack: 0.25)
+
+        public var text: String {
+            switch self {
+            case .fastestWithin(let slack):
+                return "the fastest setting whose peak pinned memory is within \(NumberFormat.fixed(slack * 100, 0))% of the smallest"
+            case .fastest: return "the fastest setting, whatever memory it pins"
+            case .smallest: return "the setting that pins the least memory (the fastest among equals)"
+            }
+        }
+    }
+
+    public struct Setting: Sendable, Equatable {
+        public var point: BenchPoint
+        public var maxSize: Int { point.maxSize }
+        public var nsPerOp: Double
+        /// 95% interval of ns/op: from the samples (geometric mean, t-interval on logs) when
+        /// stored, else median ± err%.
+        public var lower: Double
+        public var upper: Double
+        public var intervalSource: String
+        public var pinned: Int?
+        public var onFrontier: Bool
+
+        init(_ p: BenchPoint) {
+            point = p
+            nsPerOp = p.nsPerOp ?? .nan
+            if let samples = p.sampleNsPerOp, let level = RatioEstimate.level(samples) {
+                lower = min(level.lower, nsPerOp)
+                upper = max(level.upper, nsPerOp)
+                intervalSource = "samples"
+            } else {
+                let e = (p.errPct ?? 0) / 100
+                lower = nsPerOp * (1 - e)
+                upper = nsPerOp * (1 + e)
+                intervalSource = "err%"
+            }
+            pinned = p.peakPinnedBytes
+            onFrontier = false
+        }
+    }
+
+    public struct Group: Sendable, Equatable {
+        public var workload: String
+        public var pageSize: Int
+        /// Other settings that define the group (fragsz, distribution, …), for the heading.
+        public var detail: String
+        public var settings: [Setting]
+        public var recommended: Int?
+        /// Settings the data cannot tell apart from the recommended one (within the budget).
+        public var inseparable: [Int]
+        public var explanation: String
+    }
+
+    /// Whether the data resolve a speed difference between two settings.
+    public static func separable(_ a: Setting, _ b: Setting) -> Bool {
+        if let sa = a.point.sampleNsPerOp, let sb = b.point.sampleNsPerOp, let e = RatioEstimate.welch(a: sa, b: sb) {
+            return e.isResolved
+        }
+        return a.upper < b.lower || b.upper < a.lower
+    }
+
+    public static func analyse(_ points: [BenchPoint], objective: Objective = .default) -> [Group] {
+        var groups: [String: [BenchPoint]] = [:]
+        var order: [String] = []
+        for p in points where p.nsPerOp != nil {
+            let key = [p.workload, p.impl, p.variant, String(p.pageSize), p.fragsz.map(String.init) ?? "-", String(p.align),
+                       p.parameters.keys.sorted().map { "\($0)=\(p.parameters[$0]!)" }.joined(separator: ";")].joined(separator: "|")
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(p)
+        }
+        return order.map { key in group(groups[key]!, objective: objective) }
+    }
+
+    static func group(_ points: [BenchPoint], objective: Objective) -> Group {
+        var settings = points.sorted { $0.maxSize < $1.maxSize }.map(Setting.init)
+        // The frontier: no other setting is at least as fast with no more memory (and better in one).
+        for i in settings.indices {
+            let s = settings[i]
+            guard let pinned = s.pinned else { continue }
+            settings[i].onFrontier = !settings.contains { t in
+                guard let tp = t.pinned else { return false }
+                return tp <= pinned && t.nsPerOp <= s.nsPerOp && (tp < pinned || t.nsPerOp < s.nsPerOp)
+            }
+        }
+        let first = points[0]
+        var detail: [String] = []
+        if let f = first.fragsz { detail.append(first.workload == "prepare-commit" ? "messages of \(f) B" : "fragsz \(f)") }
+        if let d = first.parameters["distribution"] { detail.append("sizes \(d)") }
+        if first.parameters["prepare"] == "1" { detail.append("prepare/commit") }
+        if let fraction = first.parameters["pressure_fraction"] {
+            detail.append("\(fraction) of the arena fragmented to order \(first.parameters["pressure_order"] ?? "?")")
+        }
+        if first.align > 1 { detail.append("align \(first.align)") }
+        if first.impl != "swift" { detail.append(first.impl) }
+        var result = Group(workload: first.workload, pageSize: first.pageSize, detail: detail.joined(separator: ", "),
+                           settings: settings, recommended: nil, inseparable: [], explanation: "")
+        let measured = settings.filter { $0.nsPerOp.isFinite && $0.pinned != nil }
+        guard let minPinned = measured.compactMap(\.pinned).min() else {
+            result.explanation = "No setting has both ns/op and peak pinned memory: no recommendation."
+            return result
+        }
+        let candidates: [Setting]
+        switch objective {
+        case .fastestWithin(let slack):
+            candidates = measured.filter { Double($0.pinned!) <= Double(minPinned) * (1 + slack) }
+        case .fastest:
+            candidates = measured
+        case .smallest:
+            candidates = measured.filter { $0.pinned! == minPinned }
+        }
+        guard let best = candidates.min(by: { ($0.nsPerOp, $0.pinned!, $0.maxSize) < ($1.nsPerOp, $1.pinned!, $1.maxSize) }) else {
+            result.explanation = "No candidate setting."
+            return result
+        }
+        let tied = candidates.filter { $0.maxSize != best.maxSize && !separable($0, best) }
+        // Among settings the data cannot tell apart, the one that pins least (then the smaller max size).
+        let choice = ([best] + tied).min { ($0.pinned!, $0.maxSize) < ($1.pinned!, $1.maxSize) }!
+        result.recommended = choice.maxSize
+        result.inseparable = tied.map(\.maxSize).filter { $0 != choice.maxSize } + (choice.maxSize != best.maxSize ? [best.maxSize] : [])
+        result.inseparable.sort()
+        let size = { (s: Setting) in NumberFormat.bytes(s.maxSize) }
+        var text = "**Recommendation: PAGE_FRAG_CACHE_MAX_SIZE = \(size(choice))** (\(NumberFormat.significant(choice.nsPerOp)) ns/op, pins \(NumberFormat.bytes(choice.pinned)))."
+        if !tied.isEmpty {
+            let names = ([best] + tied).sorted { $0.maxSize < $1.maxSize }.map(size).joined(separator: ", ")
+            text += " The data cannot separate \(names): their ns/op intervals overlap, so the one that pins least is recommended"
+            text += choice.maxSize != best.maxSize ? " (the nominally fastest is \(size(best)), \(NumberFormat.significant(best.nsPerOp)) ns/op)." : "."
+        }
+        if let fastest = measured.min(by: { $0.nsPerOp < $1.nsPerOp }), !candidates.contains(where: { $0.maxSize == fastest.maxSize }),
+           separable(fastest, choice) {
+            text += " Faster but outside the memory budget: \(size(fastest)) (\(NumberFormat.significant(fastest.nsPerOp)) ns/op, pins \(NumberFormat.bytes(fastest.pinned)))."
+        }
+        if candidates.count == 1 && measured.count > 1 {
+            text += " Only this setting meets the memory budget."
+        }
+        result.explanation = text
+        return result
+    }
+
+    // MARK: Output
+
+    public static func markdown(_ groups: [Group], objective: Objective, charts: [ChartFile], provenance: Provenance?,
+                                notes: [String]) -> String {
+        var out = "# FragBench tune: PAGE_FRAG_CACHE_MAX_SIZE\n\n"
+        out += "Objective: \(objective.text). When the data cannot separate settings, the one that pins least is recommended.\n\n"
+        if let p = provenance {
+            out += "Measured at \(p.gitCommit.map { String($0.prefix(12)) } ?? "unknown commit")\(p.gitDirty == true ? " (dirty)" : ""), \(p.buildConfiguration), \(p.cpuModel ?? "unknown CPU"), kernel \(p.kernel ?? "unknown"), \(p.date)\(p.quick ? ", QUICK samples" : "").\n\n"
+        }
+        for note in notes { out += "- \(note)\n" }
+        if !notes.isEmpty { out += "\n" }
+        out += "## Recommendations\n\n| workload | page | recommended max size | cannot be separated from |\n|---|---:|---:|---|\n"
+        for g in groups {
+            out += "| \(g.workload)\(g.detail.isEmpty ? "" : " (\(g.detail))") | \(NumberFormat.bytes(g.pageSize)) | "
+            out += "\(g.recommended.map { NumberFormat.bytes($0) } ?? "—") | \(g.inseparable.isEmpty ? "—" : g.inseparable.map { NumberFormat.bytes($0) }.joined(separator: ", ")) |\n"
+        }
+        out += "\n"
+        for g in groups {
+            out += "## \(g.workload), \(NumberFormat.bytes(g.pageSize)) pages\(g.detail.isEmpty ? "" : " (\(g.detail))")\n\n"
+            out += "| max size | ns/op | 95% interval | peak pinned | waste% | high-order failures | refills/1k | frontier |\n"
+            out += "|---:|---:|---:|---:|---:|---:|---:|:---:|\n"
+            for s in g.settings {
+                let mark = s.maxSize == g.recommended ? " ◀" : ""
+                let failures = s.point.highOrderFailureRate.map { NumberFormat.fixed($0 * 100, 1) + "%" } ?? "—"
+                out += "| \(NumberFormat.bytes(s.maxSize))\(mark) | \(NumberFormat.significant(s.nsPerOp))\(s.point.unstable ? " ⚠" : "") | "
+                out += "\(NumberFormat.significant(s.lower))–\(NumberFormat.significant(s.upper)) | \(NumberFormat.bytes(s.pinned).isEmpty ? "—" : NumberFormat.bytes(s.pinned)) | "
+                out += "\(NumberFormat.significant(s.point.wastePct).isEmpty ? "—" : NumberFormat.significant(s.point.wastePct)) | \(failures) | "
+                out += "\(NumberFormat.significant(s.point.refillsPerKop).isEmpty ? "—" : NumberFormat.significant(s.point.refillsPerKop)) | \(s.onFrontier ? "yes" : "") |\n"
+            }
+            out += "\n" + g.explanation + "\n\n"
+            if let chart = charts.first(where: { $0.file == chartFile(g.workload, detail: g.detail) }) {
+                if !out.contains("(\(chart.file))") { out += "![\(chart.title)](\(chart.file))\n\n" }
+            }
+        }
+        out += "ns/op: median of the samples; interval: 95% t-interval of the samples' geometric mean (or median ± err% where samples were not stored). "
+        out += "Peak pinned: most bytes of pages held at once by outstanding fragments and the cache. High-order failures: refills whose high-order allocation failed and fell back to a single page, as a share of refills. "
+        out += "Frontier: no other setting is at least as fast while pinning no more memory.\n"
+        return out
+    }
+
+    public static let csvColumns = ["workload", "page_size", "detail", "max_size", "ns_per_op", "ci_lower", "ci_upper",
+                                    "interval_source", "err_pct", "peak_pinned_bytes", "waste_pct", "high_order_failure_rate",
+                                    "refills_per_kop", "fallbacks", "on_frontier", "recommended", "inseparable_from_recommended"]
+
+    public static func csv(_ groups: [Group]) -> String {
+        var out = CSVReport.row(csvColumns)
+        for g in groups {
+            for s in g.settings {
+                out += CSVReport.row([
+                    g.workload, String(g.pageSize), g.detail, String(s.maxSize), NumberFormat.fixed(s.nsPerOp, 3),
+                    NumberFormat.fixed(s.lower, 3), NumberFormat.fixed(s.upper, 3), s.intervalSource,
+                    NumberFormat.fixed(s.point.errPct, 2), NumberFormat.integer(s.pinned), NumberFormat.fixed(s.point.wastePct, 3),
+                    NumberFormat.fixed(s.point.highOrderFailureRate, 4), NumberFormat.fixed(s.point.refillsPerKop, 3),
+                    NumberFormat.integer(s.point.fallbacks), s.onFrontier ? "1" : "0", s.maxSize == g.recommended ? "1" : "0",
+                    g.inseparable.contains(s.maxSize) ? "1" : "0",
+                ])
+            }
+        }
+        return out
+    }
+
+    static func chartFile(_ workload: String, detail: String) -> String {
+        "tune-" + RunCharts.slug(workload + (detail.isEmpty ? "" : "-" + detail)) + ".svg"
+    }
+
+    /// One frontier chart per workload (and detail): ns/op against peak pinned memory, one
+    /// series per page size, each point labelled with its max size, the recommendations ringed.
+    public static func charts(_ groups: [Group], objective: Objective) -> [ChartFile] {
+        var byWorkload: [String: [Group]] = [:]
+        var order: [String] = []
+        for g in groups {
+            let key = chartFile(g.workload, detail: g.detail)
+            if byWorkload[key] == nil { order.append(key) }
+            byWorkload[key, default: []].append(g)
+        }
+        return order.map { file in
+            let gs = byWorkload[file]!
+            let series = gs.map { g in
+                Chart.Series(name: "\(NumberFormat.bytes(g.pageSize)) pages", points: g.settings.compactMap { s in
+                    guard let pinned = s.pinned, s.nsPerOp.isFinite else { return nil }
+                    return Chart.Point(x: Double(pinned), y: s.nsPerOp, yLow: s.lower, yHigh: s.upper,
+                                       label: "max " + NumberFormat.bytes(s.maxSize), highlight: s.maxSize == g.recommended)
+                })
+            }
+            let g = gs[0]
+            let title = "\(g.workload): speed against memory by max size"
+            let chart = Chart(
+                title: title, subtitle: g.detail.isEmpty ? nil : g.detail,
+                x: Chart.Axis(title: "peak pinned memory", scale: .log2, units: .bytes),
+                y: Chart.Axis(title: "ns per operation (median)"),
+                series: series, highlightLegend: "recommended",
+                footnote: "Lower left is better. Objective: \(objective.text).")
+            return ChartFile(file: file, title: title, svg: chart.svg())
+        }
+    }
+}

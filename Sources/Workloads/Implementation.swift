@@ -1,0 +1,59 @@
+/// What allocates the fragments (`--impl`): the Swift model, the same algorithm in C, or a
+/// general-purpose allocator as a peer.
+public enum Implementation: String, CaseIterable, Sendable, Codable, Hashable {
+    /// `PageFragCache<Layout>`, the Swift model (any `--variant`).
+    case swift
+    /// The same algorithm (SPEC 3–4, `remaining` layout) in C: Sources/CFragCacheC.
+    case c
+    /// glibc's malloc/free: the process's own allocator.
+    case malloc
+    /// jemalloc (`mallocx`/`dallocx`), loaded with dlopen so the process's malloc is untouched.
+    case jemalloc
+    /// mimalloc (`mi_malloc`/`mi_free`), loaded with dlopen likewise.
+    case mimalloc
+
+    /// Whether this is a page_frag cache (has prepare/commit, refills, page figures).
+    public var isPageFrag: Bool { self == .swift || self == .c }
+}
+
+/// The cache layout (`--variant`, SPEC 6), a compile-time parameter of the Swift cache.
+public enum LayoutVariant: String, CaseIterable, Sendable, Codable, Hashable {
+    case remaining
+    case offsetUp = "offset-up"
+    case offsetDown = "offset-down"
+}
+
+extension WorkloadParameters {
+    /// Why this point cannot run (the workload does not make sense for the implementation or
+    /// variant), or nil. Reported as a row or notice, never silently dropped.
+    public var notApplicableReason: String? {
+        if !impl.isPageFrag {
+            if kind.isPageFragOnly {
+                return "\(kind.rawValue) is page_frag-only (it needs prepare/commit, a page allocator under pressure, or a page_frag trace); \(impl.rawValue) is not a page_frag cache"
+            }
+            if kind == .crossThread && usePrepare {
+                return "cross-thread --prepare needs the page_frag prepare/commit API; \(impl.rawValue) has none"
+            }
+            if variant != .remaining {
+                return "--variant \(variant.rawValue) is a page_frag cache layout; \(impl.rawValue) has none"
+            }
+            return nil
+        }
+        if impl == .c && variant != .remaining {
+            return "the C cache implements the remaining layout only (the parity reference); use --impl swift for \(variant.rawValue)"
+        }
+        if impl == .c && (kind == .prepareCommit || kind == .pressure || kind == .replay || usePrepare) {
+            return "\(kind.rawValue)\(usePrepare ? " --prepare" : "") runs on the Swift model only (the C cache implements alloc/free, the parity fast path)"
+        }
+        if variant == .offsetDown && (kind == .prepareCommit || (kind == .crossThread && usePrepare)) {
+            return "the offset-down layout has no prepare/commit API (a fragment's start depends on its size)"
+        }
+        if variant != .remaining && kind == .replay {
+            return "the replay workload runs the remaining layout (its reference is the SPEC 5 replayer); use fragbench replay --variant for other layouts"
+        }
+        if variant != .remaining && kind == .prepareCommit {
+            return "prepare-commit runs the remaining layout only for now"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,76 @@
+import Testing
+@testable import BenchReport
+
+/// The recommendation on synthetic sweeps where the right answer is known.
+@Suite struct TuningTests {
+    static let MiB = 1 << 20
+    static func setting(_ max: Int, page: Int = 4096, ns: Double, pinned: Int, failures: Int = 0) -> BenchPoint {
+        ReportingFixtures.point(workload: "mixed", page: page, max: max, fragsz: nil, ns: ns,
+                                samples: ReportingFixtures.samples(ns), pinned: pinned, refills: 200, failures: failures,
+                                parameters: ["depth": "256", "distribution": "imix"])
+    }
+
+    /// 4K pages: 8K and 16K within the budget and too close to separate; 32K+ faster but big.
+    /// 64K pages: 128K faster than 64K, but beyond the budget.
+    static let mixedSweep: [BenchPoint] = [
+        setting(4096, ns: 20, pinned: MiB),
+        setting(8192, ns: 15, pinned: MiB + MiB / 10),
+        setting(16384, ns: 14.9, pinned: MiB + MiB / 5),
+        setting(32768, ns: 12, pinned: MiB * 8 / 5),
+        setting(65536, ns: 11.9, pinned: 2 * MiB),
+        setting(131072, ns: 12, pinned: 3 * MiB, failures: 50),
+        setting(65536, page: 65536, ns: 10, pinned: 4 * MiB),
+        setting(131072, page: 65536, ns: 9.5, pinned: 6 * MiB),
+    ]
+
+    func group(_ page: Int, _ objective: Tuning.Objective) -> Tuning.Group {
+        Tuning.analyse(Self.mixedSweep, objective: objective).first { $0.pageSize == page }!
+    }
+
+    @Test func defaultObjectiveWithInseparableSettings() {
+        let g = group(4096, .default)
+        #expect(g.recommended == 16384 || g.recommended == 8192)
+        // 8K and 16K cannot be told apart: the one that pins less is recommended.
+        #expect(g.recommended == 8192)
+        #expect(g.inseparable == [16384])
+        #expect(g.explanation.contains("cannot separate 8 KiB, 16 KiB"))
+        #expect(g.explanation.contains("nominally fastest is 16 KiB"))
+        #expect(g.explanation.contains("Faster but outside the memory budget: 64 KiB"))
+    }
+
+    @Test func otherObjectives() {
+        let fastest = group(4096, .fastest)
+        #expect(fastest.recommended == 32768, "32K, 64K and 128K tie at ~12 ns; 32K pins least")
+        #expect(fastest.inseparable == [65536, 131072])
+        #expect(group(4096, .smallest).recommended == 4096)
+        #expect(group(4096, .fastestWithin(slack: 0)).recommended == 4096)
+        #expect(group(4096, .fastestWithin(slack: 1)).recommended == 32768)
+    }
+
+    @Test func separatedSettingsAreSaidToBe() {
+        let g = group(65536, .default)
+        #expect(g.recommended == 65536)
+        #expect(g.inseparable.isEmpty)
+        #expect(!g.explanation.contains("cannot separate"))
+        #expect(g.explanation.contains("Only this setting meets the memory budget"))
+        #expect(g.explanation.contains("Faster but outside the memory budget: 128 KiB"))
+        #expect(group(65536, .fastest).recommended == 131072)
+    }
+
+    @Test func frontierAndFailureRate() {
+        let g = group(4096, .default)
+        let frontier = g.settings.filter(\.onFrontier).map(\.maxSize)
+        #expect(frontier == [4096, 8192, 16384, 32768, 65536], "128K is slower than 64K and pins more")
+        #expect(g.settings.last!.point.highOrderFailureRate == 0.25)
+    }
+
+    @Test func withoutSamplesErrPctDecides() {
+        var a = Self.setting(4096, ns: 10, pinned: 100)
+        var b = Self.setting(8192, ns: 10.04, pinned: 100)
+        a.sampleNsPerOp = nil
+        b.sampleNsPerOp = nil
+        #expect(!Tuning.separable(Tuning.Setting(a), Tuning.Setting(b)))
+        b.nsPerOp = 12
+        #expect(Tuning.separable(Tuning.Setting(a), Tuning.Setting(b)))
+    }
+}

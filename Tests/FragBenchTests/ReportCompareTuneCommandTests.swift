@@ -1,0 +1,81 @@
+import BenchReport
+import Foundation
+import Testing
+
+/// `fragbench report`, `compare` and `tune --from` end to end on the debug binary.
+@Suite(.serialized) struct ReportCompareTuneCommandTests {
+    let runner = RunCommandTests()
+
+    func temporaryDirectory() -> String { NSTemporaryDirectory() + "fragbench-rct-\(UUID().uuidString)" }
+
+    /// A small real run, published under a fresh results directory.
+    func smallRun() throws -> String {
+        let output = temporaryDirectory()
+        let result = try runner.run(["run", "--output", output, "--workload", "alloc-only", "--fragsz", "64,256",
+                                     "--max-size", "4K,32K"] + RunCommandTests.fast)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        return output
+    }
+
+    @Test func reportRerendersAStoredRunAndRefusesNonRuns() throws {
+        let output = try smallRun()
+        let latest = output + "/latest"
+        try FileManager.default.removeItem(atPath: latest + "/report.md")
+        let result = try runner.run(["report", latest])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let report = try String(contentsOfFile: latest + "/report.md", encoding: .utf8)
+        #expect(report.contains("## Charts"))
+        #expect(FileManager.default.fileExists(atPath: latest + "/gbench.json"))
+        let missing = try runner.run(["report", output + "/nothing-here"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no such directory"), "stderr: \(missing.stderr)")
+    }
+
+    @Test func aRunComparedWithItselfIsNoRegressionAndASlowerOneIs() throws {
+        let output = try smallRun()
+        let same = try runner.run(["compare", output, output])
+        #expect(same.status == 0, "stderr: \(same.stderr)")
+        #expect(same.stdout.contains("**No regression** in 4 point(s)"))
+        #expect(!same.stdout.contains("| faster") && !same.stdout.contains("**slower**"))
+
+        // The same run with one point 50% slower in every sample.
+        var run = try StoredRun.load(output).run
+        run.points[1].nsPerOp! *= 1.5
+        run.points[1].sampleNsPerOp = run.points[1].sampleNsPerOp!.map { $0 * 1.5 }
+        let slower = temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: slower, withIntermediateDirectories: true)
+        try JSONReport.render(run).write(toFile: slower + "/run.json", atomically: true, encoding: .utf8)
+        let written = temporaryDirectory()
+        let result = try runner.run(["compare", output, slower, "--output", written])
+        #expect(result.status == 2, "stdout: \(result.stdout) stderr: \(result.stderr)")
+        #expect(result.stdout.contains("**REGRESSION: 1 of 4 point(s) slower**"))
+        #expect(FileManager.default.fileExists(atPath: written + "/compare.csv"))
+        // Rounds: the same run three times on each side.
+        let rounds = try runner.run(["compare", "--base-runs", [output, output, output].joined(separator: ","),
+                                     "--head-runs", [output, output, output].joined(separator: ",")])
+        #expect(rounds.status == 0)
+        #expect(rounds.stdout.contains("3 interleaved rounds"))
+    }
+
+    @Test func tuneReanalysesAStoredSweep() throws {
+        let directory = temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let output = try smallRun()
+        var run = try StoredRun.load(output).run
+        // Keep fragsz 64: two max sizes, the larger clearly faster but pinning 8 times the memory.
+        run.points = run.points.filter { $0.fragsz == 64 }
+        run.points[0].peakPinnedBytes = 4096
+        run.points[1].peakPinnedBytes = 32768
+        try JSONReport.render(run).write(toFile: directory + "/points.json", atomically: true, encoding: .utf8)
+        let result = try runner.run(["tune", "--from", directory])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let tune = try String(contentsOfFile: directory + "/tune.md", encoding: .utf8)
+        #expect(tune.contains("**Recommendation: PAGE_FRAG_CACHE_MAX_SIZE = 4 KiB**"))
+        #expect(FileManager.default.fileExists(atPath: directory + "/tune.csv"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).contains { $0.hasSuffix(".svg") })
+        let fastest = try runner.run(["tune", "--from", directory, "--objective", "smallest"])
+        #expect(fastest.status == 0)
+        let bad = try runner.run(["tune", "--objective", "cheapest"])
+        #expect(bad.status == 64)
+    }
+}

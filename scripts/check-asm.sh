@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# make check-asm: builds release and disassembles the timed loops of the alloc-only, alloc-free,
+# mixed and cross-thread workloads, as compiled for the Swift cache (every layout) and the C
+# cache, and fails if any of them calls a Swift runtime entry point (swift_retain,
+# swift_release, swift_beginAccess, swift_getGenericMetadata, …). Calls to the out-of-line
+# slow paths are allowed and listed.
+#
+# SCRATCH=<dir> uses another build directory (default .build); NO_BUILD=1 skips the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SWIFT=${SWIFT:-swift}
+SCRATCH=${SCRATCH:-.build}
+if [ -z "${NO_BUILD:-}" ]; then
+  $SWIFT build -c release --scratch-path "$SCRATCH" >/dev/null
+fi
+objects=("$SCRATCH"/release/Workloads.build/*.o)
+[ -e "${objects[0]}" ] || { echo "check-asm: no objects in $SCRATCH/release/Workloads.build" >&2; exit 1; }
+
+# The functions that hold timed loops: the loop requirements' witnesses for the concrete
+# allocators and their specialisations (the fast paths are inlined into them).
+select='(allocBatch|cycle|cCycle|cycleLoop|produce|produceLoop)[(<]'
+types='(SwiftRemaining|SwiftOffsetUp|SwiftOffsetDown|CFragAllocator)'
+
+status=0
+for object in "${objects[@]}"; do
+  # mangled<TAB>size<TAB>demangled, for the functions of interest, so that each function is
+  # read only up to its own size (objdump would run on into unnamed local functions).
+  table=$(nm -S --defined-only "$object" | awk 'function hex(s,   i, c, v) { v = 0; s = tolower(s); for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)); v = v * 16 + c - 1 }; return v } NF == 4 && ($3 == "T" || $3 == "t" || $3 == "W") { print $4 "\t" hex($2) }' |
+          while IFS=$'\t' read -r mangled size; do
+            printf '%s\t%s\t%s\n' "$mangled" "$size" "$($SWIFT demangle --compact "$mangled")"
+          done | awk -F'\t' -v sel="$select" -v types="$types" '$3 ~ sel && $3 ~ types')
+  [ -n "$table" ] || continue
+  objdump -d -r --no-show-raw-insn "$object" | awk -v table="$table" '
+    function hex(s,   i, c, v) { v = 0; s = tolower(s); for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)); v = v * 16 + c - 1 }; return v } 
+    BEGIN {
+      n = split(table, lines, "\n")
+      for (i = 1; i <= n; i++) { split(lines[i], f, "\t"); size[f[1]] = f[2]; pretty[f[1]] = f[3] }
+    }
+    /^[0-9a-f]+ <.*>:$/ {
+      sym = substr($0, index($0, "<") + 1); sub(/>:$/, "", sym)
+      inside = (sym in size)
+      if (inside) { start = hex($1); end = start + size[sym]; count++; print "checked: " pretty[sym] }
+      next
+    }
+    inside && /^ +[0-9a-f]+:/ { addr = $1; sub(/:$/, "", addr); if (hex(addr) >= end) inside = 0 }
+    inside && match($0, /R_X86_64_[A-Z0-9_]+[ \t]+/) && prev ~ /\t(call|jmp)[ \t]/ {
+      target = substr($0, RSTART + RLENGTH); sub(/[-+]0x[0-9a-f]+$/, "", target)
+      if (target ~ /^_?swift_/) { bad++; print "  RUNTIME CALL: " target }
+      else if (!(seen[target]++)) {
+        d = target; cmd = "swift demangle --compact \047" target "\047"; cmd | getline d; close(cmd)
+        print "  allowed call: " d
+      }
+    }
+    { prev = $0 }
+    END { printf "%d %d\n", count, bad > "/dev/stderr" }' 2> >(cat >> "$SCRATCH/check-asm.counts") || status=1
+done
+wait
+read -r functions runtime < <(awk '{ c += $1; b += $2 } END { print c + 0, b + 0 }' "$SCRATCH/check-asm.counts")
+rm -f "$SCRATCH/check-asm.counts"
+if [ "$functions" -eq 0 ]; then
+  echo "check-asm: no timed-loop functions found (names changed?)"; exit 1
+fi
+if [ "$runtime" -gt 0 ] || [ "$status" -ne 0 ]; then
+  echo "check-asm: FAILED: $runtime Swift runtime call(s) in $functions timed-loop functions"; exit 1
+fi
+echo "check-asm: OK: $functions timed-loop functions (Swift: remaining, offset-up, offset-down; C), no Swift runtime calls"
