@@ -34,19 +34,32 @@ public struct ResultStore: Sendable {
     @discardableResult
     public func publish(name: String, files: [String: String], historyRows: [BenchPoint],
                         provenance: Provenance) throws -> String {
+        try publishReporting(name: name, files: files, historyRows: historyRows, provenance: provenance).directory
+    }
+
+    /// A published run's directory, and what the reader should know about the publication
+    /// (a history set aside because its columns differ from this version's).
+    public struct Publication: Sendable, Equatable {
+        public var directory: String
+        public var notes: [String]
+    }
+
+    public func publishReporting(name: String, files: [String: String], historyRows: [BenchPoint],
+                                 provenance: Provenance) throws -> Publication {
         let staging = try stage(files: files, name: name)
         let final = uniqueDirectory(runsDirectory + "/" + name)
         let runName = (final as NSString).lastPathComponent
         // History first: if it cannot be written, the run stays invisible and nothing changed.
+        var notes: [String] = []
         do {
-            try appendHistory(historyRows, runName: runName, provenance: provenance)
+            if let note = try appendHistory(historyRows, runName: runName, provenance: provenance) { notes.append(note) }
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
             throw error
         }
         try move(staging, to: final)
         try pointLatest(at: "runs/" + runName)
-        return final
+        return Publication(directory: final, notes: notes)
     }
 
     /// Keeps what an interrupted run measured, clearly marked, without touching `latest` or
@@ -105,25 +118,38 @@ public struct ResultStore: Sendable {
 
     /// Appends the run's points to the history: the whole file is rewritten through a
     /// temporary file, so an interruption leaves the old history intact.
-    private func appendHistory(_ points: [BenchPoint], runName: String, provenance: Provenance) throws {
-        var text: String
+    /// Returns a note when an existing history had other columns (an older FragBench, or not
+    /// ours at all): it is renamed aside, byte for byte, and a new history starts, so neither
+    /// the old rows nor this run are lost.
+    private func appendHistory(_ points: [BenchPoint], runName: String, provenance: Provenance) throws -> String? {
+        var text = CSVReport.row(Self.historyColumns)
+        var note: String?
         if FileManager.default.fileExists(atPath: historyPath) {
-            guard let data = FileManager.default.contents(atPath: historyPath),
-                  let existing = String(data: data, encoding: .utf8) else {
-                throw ResultStoreError.unreadable(historyPath, "not UTF-8 text")
+            let data = FileManager.default.contents(atPath: historyPath)
+            if let data, let existing = String(data: data, encoding: .utf8), existing.hasPrefix(text) {
+                text = existing
+            } else {
+                let aside = uniqueFile(root + "/history-before-\(runName).csv")
+                try move(historyPath, to: aside)
+                note = "results/history.csv had other columns (an older format); kept as \((aside as NSString).lastPathComponent), new history started"
             }
-            let header = CSVReport.row(Self.historyColumns)
-            guard existing.hasPrefix(header) else {
-                throw ResultStoreError.malformed(historyPath,
-                    "its header differs from this version's; move it aside to start a new history")
-            }
-            text = existing
-        } else {
-            text = CSVReport.row(Self.historyColumns)
         }
         let prefix = [runName, provenance.date, provenance.gitCommit ?? "", provenance.gitDirty.map { $0 ? "1" : "0" } ?? "",
                       provenance.quick ? "1" : "0", provenance.counterBackend]
         for point in points { text += CSVReport.row(prefix + CSVReport.fields(point)) }
         try AtomicFile.write(text, to: historyPath)
+        return note
+    }
+
+    private func uniqueFile(_ path: String) -> String {
+        let base = (path as NSString).deletingPathExtension
+        let ext = (path as NSString).pathExtension
+        var candidate = path
+        var n = 2
+        while FileManager.default.fileExists(atPath: candidate) {
+            candidate = "\(base)-\(n).\(ext)"
+            n += 1
+        }
+        return candidate
     }
 }

@@ -284,8 +284,18 @@ struct RunCommand: ParsableCommand {
                 let directory = try store.keepPartial(name: name, files: files, reason: why)
                 StandardStreams.err("partial results kept in \(directory); earlier results untouched\n")
             } else {
-                let directory = try store.publish(name: name, files: files, historyRows: points, provenance: provenance)
-                StandardStreams.err("results: \(directory)/report.md\n")
+                do {
+                    let publication = try store.publishReporting(name: name, files: files, historyRows: points,
+                                                                 provenance: provenance)
+                    for note in publication.notes { StandardStreams.err("note: \(note)\n") }
+                    StandardStreams.err("results: \(publication.directory)/report.md\n")
+                } catch {
+                    // What was measured is still worth keeping: as a partial run, clearly marked.
+                    let directory = try store.keepPartial(name: name, files: files,
+                                                          reason: "it could not be published: \(error)")
+                    StandardStreams.err("error: \(error)\npartial results kept in \(directory); earlier results untouched\n")
+                    throw ExitCode(1)
+                }
             }
         }
         for failure in failures { StandardStreams.err("error: \(failure)\n") }

@@ -69,15 +69,18 @@ import Testing
         #expect(rootEntries == ["history.csv", "latest", "runs"], "no temporary files left behind")
     }
 
-    @Test func aForeignHistoryIsNotClobbered() throws {
+    @Test func aHistoryWithOtherColumnsIsSetAsideNotClobbered() throws {
         let store = ResultStore(root: temporaryRoot())
-        try "name,value\r\nx,1\r\n".write(toFile: store.historyPath, atomically: true, encoding: .utf8)
-        #expect(throws: ResultStoreError.self) {
-            try store.publish(name: "r", files: ReportFiles.render(Fixtures.run), historyRows: Fixtures.run.points,
-                              provenance: Fixtures.provenance)
-        }
-        #expect(read(store.historyPath) == "name,value\r\nx,1\r\n")
-        #expect(!FileManager.default.fileExists(atPath: store.latestPath))
+        let old = "run,date,commit,workload\r\nr0,2026-01-01,abc,alloc-only\r\n"
+        try old.write(toFile: store.historyPath, atomically: true, encoding: .utf8)
+        let publication = try store.publishReporting(name: "r", files: ReportFiles.render(Fixtures.run),
+                                                     historyRows: Fixtures.run.points, provenance: Fixtures.provenance)
+        #expect(publication.notes.count == 1)
+        #expect(read(store.root + "/history-before-r.csv") == old)
+        let history = try #require(read(store.historyPath))
+        #expect(history.hasPrefix(ResultStore.historyColumns.joined(separator: ",")))
+        #expect(history.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1 + Fixtures.run.points.count)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: store.latestPath) == "runs/r")
     }
 
     @Test func runNamesCarryDateCommitAndDirtiness() {
