@@ -66,7 +66,8 @@ public enum MarkdownReport {
             var ns = NumberFormat.significant(p.nsPerOp)
             if p.unstable { ns += " ⚠" }
             let cells = [
-                p.workload + (p.impl != "swift" ? " (\(p.impl))" : "") + (p.variant != "remaining" ? " [\(p.variant)]" : ""),
+                p.workload + (p.parameters["prepare"] == "1" ? " +prepare" : "")
+                    + (p.impl != "swift" ? " (\(p.impl))" : "") + (p.variant != "remaining" ? " [\(p.variant)]" : ""),
                 NumberFormat.bytes(p.pageSize), NumberFormat.bytes(p.maxSize),
                 p.fragsz.map(String.init) ?? (p.parameters["distribution"] ?? "—"), String(p.align),
                 ns, NumberFormat.fixed(p.errPct, 1) + (p.errPct == nil ? "—" : "%"),

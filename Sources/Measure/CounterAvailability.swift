@@ -127,10 +127,13 @@ public struct CounterAvailability: Sendable {
         let hwFailure = hardwareStatus.first(where: { !$0.isAvailable })?.reason
         let swOpened = group?.events.count ?? 0
         let onValgrind = Callgrind.isRunningOnValgrind
+        // `fragbench run --counters callgrind` does the re-exec itself, per point (on a copy
+        // without DWARF 5 debug info, which valgrind 3.19 cannot read); say so rather than
+        // suggest a hand-made valgrind command line.
         let reexec = valgrind.map { _ in
-            Callgrind.shellCommand(binary: Callgrind.currentExecutablePath() ?? "fragbench",
-                                   arguments: reexecArguments,
-                                   outputFile: "callgrind.out.fragbench")
+            "fragbench " + reexecArguments.joined(separator: " ")
+                + " (re-runs each point under valgrind --tool=callgrind --cache-sim=yes --instr-atstart=no "
+                + Callgrind.cacheGeometry.joined(separator: " ") + ", SWIFT_DETERMINISTIC_HASHING=1)"
         }
         func choose(_ mode: CounterMode) -> BackendChoice {
             BackendChoice.decide(mode: mode, hardwareOpened: hwOpened, hardwareFailure: hwFailure,

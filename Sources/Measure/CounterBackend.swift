@@ -57,7 +57,7 @@ public struct BackendChoice: Sendable, Equatable {
                 return .init(requested: mode, backend: .callgrind,
                              reason: "running under valgrind; callgrind instruments the measured region only")
             }
-            let how = reexecCommand.map { "; re-run as: \($0)" } ?? "; valgrind is not on PATH"
+            let how = reexecCommand.map { "; use: \($0)" } ?? "; valgrind is not on PATH"
             return .init(requested: mode, backend: fallback.0,
                          reason: "callgrind requested but not running under valgrind\(how); using \(fallback.1)")
         case .pmu:

@@ -20,7 +20,7 @@ import Testing
         let pmu = decide(.pmu)
         #expect(pmu.backend == .software && pmu.reason.contains("pmu requested"))
         let cg = decide(.callgrind)
-        #expect(cg.backend == .software && cg.reason.contains("re-run as: valgrind"))
+        #expect(cg.backend == .software && cg.reason.contains("use: valgrind"))
         #expect(decide(.callgrind, valgrind: true).backend == .callgrind)
         #expect(decide(.software).backend == .software)
         #expect(decide(.software, sw: 0).backend == .none)
