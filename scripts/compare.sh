@@ -2,7 +2,7 @@
 # make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=auto|callgrind|…] [THRESHOLD=2] [ROUNDS=5] [PRESET=quick|default]
 #
 # Builds BASE (and HEAD, default: the working tree) in release, each in its own git worktree
-# and scratch path, runs the two binaries interleaved (base, head, base, head, …) on the same
+# and scratch path, runs the two binaries interleaved (base and head back to back, alternating which goes first) on the same
 # points, and compares them point by point with `fragbench compare`: ratio head/base with a 95%
 # interval and a verdict. Exit status 0 without regressions, 2 with, 1 when something failed.
 # With COUNTERS=callgrind it compares callgrind instruction counts (deterministic: one round).
@@ -90,9 +90,12 @@ fi
 run_flags=(run --preset "$preset" --counters "$counters")
 [ "$preset" = quick ] && [ -n "${QUICK:-}" ] && run_flags+=(--quick)
 base_runs=() head_runs=()
-echo "compare: $rounds round(s) of base, head on preset '$preset' (counters $counters)" >&2
+echo "compare: $rounds round(s) of base and head, alternating which goes first (ABBA), on preset '$preset' (counters $counters)" >&2
 for r in $(seq 1 "$rounds"); do
-  for side in base head; do
+  # Odd rounds run base first, even rounds head first, so whatever the first run of a round
+  # pays (a cold page cache, a CPU still ramping) falls on both sides equally.
+  if [ $((r % 2)) -eq 1 ]; then order="base head"; else order="head base"; fi
+  for side in $order; do
     bin=${side}_bin
     out="$work/rounds/$side-$r"
     echo "compare: round $r/$rounds: $side" >&2

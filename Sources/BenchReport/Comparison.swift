@@ -194,9 +194,9 @@ public struct Comparison: Sendable, Equatable {
             return "Metric: instructions per operation from callgrind (simulated, deterministic): the ratio head/base is exact, so there is no interval; a change counts when it exceeds \(pct)%."
         case .time:
             let how = rounds >= 2
-                ? "\(rounds) interleaved rounds (base, head, base, head, …); ratio = geometric mean of the per-round ratios of median ns/op, with a 95% paired t-interval"
+                ? "\(rounds) interleaved rounds (base and head back to back, alternating which goes first); ratio = geometric mean of the per-round ratios of median ns/op, with a 95% paired t-interval"
                 : "one run each; ratio of the runs' geometric-mean sample ns/op, with a 95% Welch interval over the samples (optimistic: drift between the two runs is not in it; use rounds for a verdict you can lean on)"
-            return "Metric: ns/op (time), \(how). A point is slower or faster only when the interval excludes 1 and the change exceeds \(pct)%."
+            return "Metric: ns/op (time), \(how). A point is slower or faster only when its whole interval lies beyond ±\(pct)% (resolved, and larger than the threshold with confidence)."
         }
     }
 

@@ -77,4 +77,13 @@ import Testing
         let half = 12.706 * (log(4.0) / 2.0.squareRoot()) / 2.0.squareRoot()
         #expect(abs(level.upper - 2 * exp(half)) < 1e-9)
     }
+
+    @Test func aCentreBeyondTheThresholdIsNotEnoughOnItsOwn() throws {
+        // About 1.034 [1.005, 1.064]: resolved, centre above 2%, but the interval reaches below 2%
+        // (the kind of difference two builds of one commit show through code placement).
+        let e = try #require(RatioEstimate.paired(a: [100, 100, 100], b: [102.2, 104.6, 103.4]))
+        #expect(e.isResolved && e.ratio > 1.02 && e.lower < 1.02)
+        #expect(Verdict.judge(e, threshold: 0.02) == .noDifference)
+        #expect(Verdict.judge(e, threshold: 0.001) == .slower)
+    }
 }
