@@ -68,11 +68,8 @@ extension PageArena {
         assert(d.pointee.refcount.load(ordering: .relaxed) == 0,
                "freePages: \(page) still has references")
         let order = Int(d.pointee.order)
-        // Undo the compound set-up of the tails; the head is relinked under the lock.
-        for i in Int(index) + 1 ..< Int(index) + (1 << order) {
-            descriptors[i].head = Int32(i)
-            descriptors[i].flags = []
-        }
+        // The tails keep their stale `head`: nobody looks a free page up by address, and the
+        // next allocation of any block covering them sets every page's `head` again.
         let observer: PageEventObserver? = core.pointee.withLock { state in
             state.frees[order] += 1
             state.pagesInUse -= 1 << order
@@ -143,11 +140,27 @@ extension PageArena {
 
     // MARK: - Outside the lock, on a block the caller owns
 
+    /// Points every page of a fresh block at its head: the block's head for a compound page,
+    /// each page itself otherwise (a non-compound block's pages are looked up one by one, as
+    /// the kernel's are). Every allocation does this, because frees leave `head` stale.
     func prepareTails(index: Int32, order: Int, compound: Bool) {
+        // Safe: the block [index, index + 2^order) lies inside the arena (the buddy allocator
+        // only hands out whole blocks), so every pointer below stays inside `descriptors`.
+        let head = descriptors + Int(index)
+        let end = head + (1 &<< order)
+        head.pointee.head = index
+        var page = head + 1
         if compound {
-            for i in Int(index) + 1 ..< Int(index) + (1 << order) {
-                descriptors[i].head = index
-                descriptors[i].flags = .tail
+            while page < end {
+                page.pointee.head = index
+                page += 1
+            }
+        } else {
+            var own = index
+            while page < end {
+                own &+= 1
+                page.pointee.head = own
+                page += 1
             }
         }
         // Release: a thread that later finds this page through an address also sees the set-up.

@@ -9,7 +9,7 @@ import Synchronization
 @usableFromInline
 struct PageDescriptor: ~Copyable {
     @usableFromInline let refcount: Atomic<Int>
-    /// Index of the head page of the block this page belongs to (itself for a head or an
+    /// While the page is allocated: index of the head page of its block (itself for a head or an
     /// order-0 page, and for every page of a non-compound high-order block).
     @usableFromInline var head: Int32
     /// Order of the block, meaningful on a head page and on the head of a free buddy block.
@@ -37,8 +37,6 @@ struct PageFlags: OptionSet, Sendable {
 
     /// First page of a compound (high-order, `.compound`) page.
     @usableFromInline static let head = PageFlags(rawValue: 1 << 0)
-    /// Any other page of a compound page.
-    @usableFromInline static let tail = PageFlags(rawValue: 1 << 1)
     /// Served from the emergency reserves; callers must not keep it for long.
     @usableFromInline static let pfmemalloc = PageFlags(rawValue: 1 << 2)
     /// Head of a block sitting on a buddy free list.

@@ -42,6 +42,31 @@ import Testing
         allocator.put(page)
     }
 
+    @Test func headsAreRightAfterPagesChangeBlocks() throws {
+        // Frees leave `head` stale; every allocation must set it again for all its pages.
+        let allocator = try PageAllocator(pageSize: 4096, arenaBytes: 4096 * 8, prefault: false)
+        let arena = allocator.arena
+        let big = try #require(allocator.allocPages(order: 3, gfp: .compound))
+        allocator.put(big)
+        var singles: [Page] = []
+        while let page = allocator.allocPages(order: 0, gfp: []) { singles.append(page) }
+        #expect(singles.count == 8)
+        for page in singles { #expect(arena.headPage(of: arena.address(of: page) + 100) == page) }
+        for page in singles { allocator.put(page) }
+        let plain = try #require(allocator.allocPages(order: 2, gfp: []))
+        for i in 0 ..< 4 {
+            let own = Page(index: plain.index + Int32(i))
+            #expect(arena.headPage(of: arena.address(of: own)) == own)
+        }
+        let compound = try #require(allocator.allocPages(order: 2, gfp: .compound))
+        for i in 0 ..< 4 {
+            #expect(arena.headPage(of: arena.address(of: compound) + UInt(i * 4096)) == compound)
+        }
+        allocator.put(plain)
+        allocator.put(compound)
+        #expect(allocator.stats.pagesInUse == 0)
+    }
+
     @Test func splitsAndCoalescesBackToWholeBlocks() throws {
         let allocator = try PageAllocator(pageSize: 4096, arenaBytes: 4096 * 2048, prefault: false)
         let before = allocator.stats
