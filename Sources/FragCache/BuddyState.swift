@@ -3,7 +3,7 @@
 @usableFromInline
 struct BuddyState {
     /// Orders 0...10, like the kernel's MAX_PAGE_ORDER.
-    @usableFromInline static let orderCount = 11
+    @inlinable static var orderCount: Int { 11 }
 
     var freeHeads = InlineArray<11, Int32>(repeating: -1)
     var freeBlocks = InlineArray<11, Int>(repeating: 0)

@@ -3,9 +3,9 @@
 /// aligned to at least 4096 bytes, so those bits are free. Zero means "no page".
 @frozen
 public struct EncodedPage: Equatable, Sendable {
-    @usableFromInline static let orderMask: UInt = 0xff
-    @usableFromInline static let pfmemallocBit: UInt = 1 << 8
-    @usableFromInline static let addressMask: UInt = ~UInt(0xfff)
+    @inlinable static var orderMask: UInt { 0xff }
+    @inlinable static var pfmemallocBit: UInt { 1 << 8 }
+    @inlinable static var addressMask: UInt { ~UInt(0xfff) }
 
     public let rawValue: UInt
 

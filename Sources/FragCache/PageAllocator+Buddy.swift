@@ -83,6 +83,7 @@ extension PageArena {
 
     /// Pops the smallest free block of at least `order` and splits it down, returning the
     /// index of a block of exactly `order`.
+    @inline(__always)
     func takeBlock(order: Int, state: inout BuddyState) -> Int32? {
         var k = order
         while k < BuddyState.orderCount && state.freeHeads[k] < 0 { k += 1 }
@@ -96,6 +97,7 @@ extension PageArena {
         return block
     }
 
+    @inline(__always)
     func insertMerging(index start: Int32, order start0: Int, state: inout BuddyState) {
         var index = start
         var order = start0
@@ -111,6 +113,7 @@ extension PageArena {
         link(index: index, order: order, state: &state)
     }
 
+    @inline(__always)
     func link(index: Int32, order: Int, state: inout BuddyState) {
         let d = descriptors + Int(index)
         d.pointee.flags = .buddyFree
@@ -122,6 +125,7 @@ extension PageArena {
         state.freeBlocks[order] += 1
     }
 
+    @inline(__always)
     func unlink(index: Int32, order: Int, state: inout BuddyState) {
         let d = descriptors + Int(index)
         assert(d.pointee.flags.contains(.buddyFree) && Int(d.pointee.order) == order,

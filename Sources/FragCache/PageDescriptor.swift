@@ -30,17 +30,19 @@ struct PageDescriptor: ~Copyable {
     }
 }
 
+/// The flags are computed constants, not `static let`s: a `let` is a lazily initialised global,
+/// read through an addressor call on every use from another module's specialised code.
 @usableFromInline
 struct PageFlags: OptionSet, Sendable {
     @usableFromInline let rawValue: UInt8
     @inlinable init(rawValue: UInt8) { self.rawValue = rawValue }
 
     /// First page of a compound (high-order, `.compound`) page.
-    @usableFromInline static let head = PageFlags(rawValue: 1 << 0)
+    @inlinable static var head: PageFlags { PageFlags(rawValue: 1 << 0) }
     /// Served from the emergency reserves; callers must not keep it for long.
-    @usableFromInline static let pfmemalloc = PageFlags(rawValue: 1 << 2)
+    @inlinable static var pfmemalloc: PageFlags { PageFlags(rawValue: 1 << 2) }
     /// Head of a block sitting on a buddy free list.
-    @usableFromInline static let buddyFree = PageFlags(rawValue: 1 << 3)
+    @inlinable static var buddyFree: PageFlags { PageFlags(rawValue: 1 << 3) }
     /// Handed out by the allocator (head page only).
-    @usableFromInline static let allocated = PageFlags(rawValue: 1 << 4)
+    @inlinable static var allocated: PageFlags { PageFlags(rawValue: 1 << 4) }
 }
