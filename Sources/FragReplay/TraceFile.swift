@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import FragCache
 
 /// Reads a trace file and runs it through a `TraceReplayer`, writing result lines to one sink
@@ -19,9 +14,10 @@ public enum TraceFile {
     /// `variant` names the cache layout (SPEC 6): remaining (default), offset-up, offset-down.
     public static func replay(path: String, variant: String = RemainingLayout.name, write: (String) -> Void) -> Outcome {
         let bytes: [UInt8]
-        switch readAll(path) {
+        switch FileBytes.contents(of: path) {
         case .success(let b): bytes = b
-        case .failure(let message): return Outcome(status: 2, error: "error: \(path): \(message)")
+        case .failure(.isDirectory): return Outcome(status: 2, error: "error: \(path): is a directory, not a trace file")
+        case .failure(let error): return Outcome(status: 2, error: "error: \(path): \(error)")
         }
         switch variant {
         case RemainingLayout.name: return replay(bytes: bytes, layout: RemainingLayout.self, write: write)
@@ -90,29 +86,5 @@ public enum TraceFile {
         }
         flush(force: true)
         return Outcome(status: 0, error: nil)
-    }
-
-    private enum ReadResult { case success([UInt8]), failure(String) }
-
-    private static func readAll(_ path: String) -> ReadResult {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return .failure(String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var info = stat()
-        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-            return .failure("is a directory, not a trace file")
-        }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .failure(String(cString: strerror(errno)))
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0 ..< n])
-        }
-        return .success(bytes)
     }
 }

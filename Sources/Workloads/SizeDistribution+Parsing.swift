@@ -1,3 +1,5 @@
+import FragReplay
+
 /// Reading distributions from the command line ("imix", "uniform:64-1500",
 /// "histogram:PATH") and from histogram files.
 extension SizeDistribution {
