@@ -16,14 +16,21 @@ import Testing
 
     @Test func randomSequencesMatchTheModel() async {
         let configs = configurations()
+        var sequences = 0
+        var operations = 0
         await propertyCheck(count: Self.sequences, input: Gen.int(in: 0 ... configs.count - 1), Self.steps) { index, steps in
             var run = PropertyRun<RemainingLayout>(config: configs[index])
             for (n, step) in steps.enumerated() {
                 run.apply(step, stepNumber: n)
+                operations += 1
                 if run.failed { break }
             }
             run.finish()
+            sequences += 1
         }
+        // Mismatches are recorded step by step; here, that the sequences really ran.
+        #expect(sequences == Self.sequences)
+        #expect(operations >= sequences)
     }
 
     /// offset-up (SPEC 6) places every fragment where the remaining layout does (the page size
@@ -31,14 +38,21 @@ import Testing
     /// down), so the same model checks it, prepare/commit/abort included.
     @Test func randomSequencesMatchTheModelOffsetUp() async {
         let configs = configurations()
+        var sequences = 0
+        var operations = 0
         await propertyCheck(count: Self.sequences / 2, input: Gen.int(in: 0 ... configs.count - 1), Self.steps) { index, steps in
             var run = PropertyRun<OffsetUpLayout>(config: configs[index])
             for (n, step) in steps.enumerated() {
                 run.apply(step, stepNumber: n)
+                operations += 1
                 if run.failed { break }
             }
             run.finish()
+            sequences += 1
         }
+        // Mismatches are recorded step by step; here, that the sequences really ran.
+        #expect(sequences == Self.sequences / 2)
+        #expect(operations >= sequences)
     }
 }
 

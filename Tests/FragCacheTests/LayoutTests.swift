@@ -21,7 +21,7 @@ import Testing
         }
         for p in live { cache.free(p) }
         cache.drain()
-        expectEq(allocator.stats.pagesInUse, 0)
+        #expect(allocator.stats.pagesInUse == 0)
         return result
     }
 
@@ -30,39 +30,39 @@ import Testing
     @Test func offsetUpMatchesRemaining() {
         let up = offsets(OffsetUpLayout.self, Self.requests)
         let remaining = offsets(RemainingLayout.self, Self.requests)
-        expectEq(up, remaining)
+        #expect(up == remaining)
         // 0, 64 (aligned up from 64), 256 (from 164), then 266 + 4000k; 500 at 32266 rounded
         // up to 32512 does not fit 32768 (32512 + 500 > 32768): reload, offset 0; then 500.
-        expectEq(up, [0, 64, 256, 266, 4266, 8266, 12266, 16266, 20266, 24266, 28266, 0, 500])
+        #expect(up == [0, 64, 256, 266, 4266, 8266, 12266, 16266, 20266, 24266, 28266, 0, 500])
     }
 
     @Test func offsetDownCountsFromTheEnd() {
         let down = offsets(OffsetDownLayout.self, Self.requests)
         // 32768-64; (32704-100) & ~63; (32576-10) & ~127; then -4000 each; 500 at 512 fits
         // (checked before aligning) at (12) & ~255 = 0; then 1 byte: reload, end of new page.
-        expectEq(down, [32704, 32576, 32512, 28512, 24512, 20512, 16512, 12512, 8512, 4512, 512, 0, 32767])
+        #expect(down == [32704, 32576, 32512, 28512, 24512, 20512, 16512, 12512, 8512, 4512, 512, 0, 32767])
     }
 
     @Test func emptyCursorFitsNothing() {
         for pageSize in [UInt32(4096), 65536] {
             var up = OffsetUpLayout.exhaustedCursor(pageSize: pageSize)
-            expectTrue(OffsetUpLayout.carve(&up, size: pageSize, fragsz: 1, alignMask: 0) == nil)
+            #expect(OffsetUpLayout.carve(&up, size: pageSize, fragsz: 1, alignMask: 0) == nil)
             var down = OffsetDownLayout.exhaustedCursor(pageSize: pageSize)
-            expectTrue(OffsetDownLayout.carve(&down, size: pageSize, fragsz: 1, alignMask: 0) == nil)
+            #expect(OffsetDownLayout.carve(&down, size: pageSize, fragsz: 1, alignMask: 0) == nil)
         }
     }
 
     @Test func hugeRequestsDoNotOverflow() {
         var up: UInt32 = 100
-        expectTrue(OffsetUpLayout.carve(&up, size: 4096, fragsz: Int.max, alignMask: 63) == nil)
-        expectEq(up, 100)
+        #expect(OffsetUpLayout.carve(&up, size: 4096, fragsz: Int.max, alignMask: 63) == nil)
+        #expect(up == 100)
         var down: UInt32 = 100
-        expectTrue(OffsetDownLayout.carve(&down, size: 4096, fragsz: Int.max, alignMask: 63) == nil)
-        expectEq(down, 100)
+        #expect(OffsetDownLayout.carve(&down, size: 4096, fragsz: Int.max, alignMask: 63) == nil)
+        #expect(down == 100)
     }
 
     @Test func offsetDownHasNoPrepare() {
-        expectTrue(!OffsetDownLayout.supportsPrepare)
-        expectTrue(OffsetUpLayout.supportsPrepare && RemainingLayout.supportsPrepare)
+        #expect(!OffsetDownLayout.supportsPrepare)
+        #expect(OffsetUpLayout.supportsPrepare && RemainingLayout.supportsPrepare)
     }
 }
