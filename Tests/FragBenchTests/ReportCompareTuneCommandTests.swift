@@ -38,15 +38,22 @@ import Testing
         #expect(same.stdout.contains("**No regression** in 4 point(s)"))
         #expect(!same.stdout.contains("| faster") && !same.stdout.contains("**slower**"))
 
-        // The same run with one point 50% slower in every sample.
+        // One point 50% slower in every sample. Its samples are made steady on both sides: a
+        // debug run's own samples on a loaded machine can be too spread for any verdict.
         var run = try StoredRun.load(output).run
-        run.points[1].nsPerOp! *= 1.5
-        run.points[1].sampleNsPerOp = run.points[1].sampleNsPerOp!.map { $0 * 1.5 }
+        let steady = [10.0, 10.1, 9.9, 10.05, 9.95]
+        run.points[1].sampleNsPerOp = steady
+        run.points[1].nsPerOp = 10
+        let base = temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        try JSONReport.render(run).write(toFile: base + "/run.json", atomically: true, encoding: .utf8)
+        run.points[1].nsPerOp = 15
+        run.points[1].sampleNsPerOp = steady.map { $0 * 1.5 }
         let slower = temporaryDirectory()
         try FileManager.default.createDirectory(atPath: slower, withIntermediateDirectories: true)
         try JSONReport.render(run).write(toFile: slower + "/run.json", atomically: true, encoding: .utf8)
         let written = temporaryDirectory()
-        let result = try runner.run(["compare", output, slower, "--output", written])
+        let result = try runner.run(["compare", base, slower, "--output", written])
         #expect(result.status == 2, "stdout: \(result.stdout) stderr: \(result.stderr)")
         #expect(result.stdout.contains("**REGRESSION: 1 of 4 point(s) slower**"))
         #expect(FileManager.default.fileExists(atPath: written + "/compare.csv"))
