@@ -99,6 +99,9 @@ static inline uint32_t cfrag_size(const cfrag_cache *nc) {
 
 /// `page_frag_alloc_va_align` with `align_mask = align - 1` (0 for no alignment).
 static inline void *cfrag_alloc_align(cfrag_cache *nc, size_t fragsz, uint32_t align_mask) {
+    // The same contract as the Swift API's precondition: a 0-byte fragment is a programming
+    // error and traps, so both fast paths carry the same check.
+    if (__builtin_expect(fragsz == 0, 0)) __builtin_trap();
     uint32_t size = cfrag_size(nc);
     uint32_t avail = nc->remaining & ~align_mask;
     if (__builtin_expect(fragsz <= avail, 1)) {
