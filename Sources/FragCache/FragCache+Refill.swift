@@ -8,7 +8,8 @@ extension PageFragCache {
     /// The request did not fit: reload, then carve from offset 0.
     @inlinable @inline(never)
     mutating func _allocAfterReload(_ fragsz: Int, alignMask: UInt32) -> UnsafeMutableRawPointer? {
-        guard _reload(fragsz) else { return nil }
+        // Reload and refill inlined here: the allocation slow path is one call, not three.
+        guard _reloadBody(fragsz) else { return nil }
         let size = _encoded.size(pageShift: _pageShift)
         // A fresh cursor always fits: fragsz <= pageSize <= size, and size is a multiple of
         // every legal alignment.
@@ -20,8 +21,14 @@ extension PageFragCache {
     }
 
     /// SPEC 4, Reload. Returns whether the cache now holds a page with all of it free.
+    /// (Out of line, for prepare; the allocation slow path inlines `_reloadBody` instead.)
     @inlinable @inline(never)
     mutating func _reload(_ fragsz: Int) -> Bool {
+        _reloadBody(fragsz)
+    }
+
+    @inlinable @inline(__always)
+    mutating func _reloadBody(_ fragsz: Int) -> Bool {
         if _slowPath(fragsz > config.pageSize) {
             // Dropping the page could only make memory pressure worse: keep it.
             _stats.oversizeFailures += 1
@@ -58,7 +65,7 @@ extension PageFragCache {
 
     /// SPEC 4, Refill: the max-order page without reclaim or reserves, else an order-0 page
     /// with the caller's flags, else empty.
-    @inlinable @inline(never)
+    @inlinable @inline(__always)
     mutating func _refill() -> Bool {
         var page: Page?
         var order = 0
