@@ -48,16 +48,8 @@ public enum TraceFile {
                 pending = ""
             }
         }
-        var lineNumber = 0
-        var start = 0
-        // A UTF-8 byte order mark is not part of the first line.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
-        while start < bytes.count {
-            lineNumber += 1
-            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-            let raw = bytes[start ..< end]
-            start = end + 1
-            guard let text = String(validating: raw, as: UTF8.self) else {
+        for (lineNumber, line) in TraceLines(bytes) {
+            guard let text = line else {
                 flush(force: true)
                 return Outcome(status: 2, error: TraceError(line: lineNumber, reason: "the line is not valid UTF-8 text").description)
             }

@@ -59,14 +59,8 @@ struct CompiledTrace {
         var commitSizes: [Int32: Int] = [:]
         var released = Set<Int32>()
         var out: [String] = []
-        var lineNumber = 0
-        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0  // a UTF-8 byte order mark
-        while start < bytes.count {
-            lineNumber += 1
-            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-            let raw = bytes[start ..< end]
-            start = end + 1
-            guard let text = String(validating: raw, as: UTF8.self) else {
+        for (lineNumber, line) in TraceLines(bytes) {
+            guard let text = line else {
                 throw .invalid("trace line \(lineNumber): the line is not valid UTF-8 text")
             }
             let parsed: TraceOperation?

@@ -15,33 +15,24 @@ import Testing
         .array(of: 1 ... maxOperations)
 
     @Test func randomSequencesMatchTheModel() async {
-        let configs = configurations()
-        var sequences = 0
-        var operations = 0
-        await propertyCheck(count: Self.sequences, input: Gen.int(in: 0 ... configs.count - 1), Self.steps) { index, steps in
-            var run = PropertyRun<RemainingLayout>(config: configs[index])
-            for (n, step) in steps.enumerated() {
-                run.apply(step, stepNumber: n)
-                operations += 1
-                if run.failed { break }
-            }
-            run.finish()
-            sequences += 1
-        }
-        // Mismatches are recorded step by step; here, that the sequences really ran.
-        #expect(sequences == Self.sequences)
-        #expect(operations >= sequences)
+        await Self.check(RemainingLayout.self, sequences: Self.sequences)
     }
 
     /// offset-up (SPEC 6) places every fragment where the remaining layout does (the page size
     /// is a multiple of every alignment, so rounding the offset up is rounding what remains
     /// down), so the same model checks it, prepare/commit/abort included.
     @Test func randomSequencesMatchTheModelOffsetUp() async {
+        await Self.check(OffsetUpLayout.self, sequences: Self.sequences / 2)
+    }
+
+    /// Runs `count` generated sequences on a cache of `layout` beside the model.
+    static func check<Layout: FragLayout>(_ layout: Layout.Type, sequences count: Int,
+                                          sourceLocation: SourceLocation = #_sourceLocation) async {
         let configs = configurations()
         var sequences = 0
         var operations = 0
-        await propertyCheck(count: Self.sequences / 2, input: Gen.int(in: 0 ... configs.count - 1), Self.steps) { index, steps in
-            var run = PropertyRun<OffsetUpLayout>(config: configs[index])
+        await propertyCheck(count: count, input: Gen.int(in: 0 ... configs.count - 1), steps) { index, steps in
+            var run = PropertyRun<Layout>(config: configs[index])
             for (n, step) in steps.enumerated() {
                 run.apply(step, stepNumber: n)
                 operations += 1
@@ -51,8 +42,8 @@ import Testing
             sequences += 1
         }
         // Mismatches are recorded step by step; here, that the sequences really ran.
-        #expect(sequences == Self.sequences / 2)
-        #expect(operations >= sequences)
+        #expect(sequences == count, sourceLocation: sourceLocation)
+        #expect(operations >= sequences, sourceLocation: sourceLocation)
     }
 }
 
