@@ -61,6 +61,18 @@ public struct BenchPoint: Codable, Sendable, Equatable {
     public var highOrderFailures: Int?
     public var refillFailures: Int?
 
+    // MARK: Added in schema 3 (optional: older runs read back with these nil)
+    /// How `nsPerOp` was estimated from the samples, e.g. "p10 of undisturbed samples" (schema
+    /// 1-2 runs: the median). Every report names it beside the figure.
+    public var estimator: String? = nil
+    /// The 95% interval of `nsPerOp` (what another process on this machine should measure).
+    public var nsPerOpLow: Double? = nil
+    public var nsPerOpHigh: Double? = nil
+    /// The median of all samples, kept beside the estimate (before schema 3 `nsPerOp` was it).
+    public var medianNsPerOp: Double? = nil
+    /// Samples classified as disturbed (a burst on the machine), of `samples`.
+    public var disturbedSamples: Int? = nil
+
     public init(workload: String, impl: String = "swift", variant: String = "remaining", pageSize: Int,
                 maxSize: Int, fragsz: Int?, align: Int, parameters: [String: String] = [:], ops: Int,
                 samples: Int, opsPerSample: Int? = nil, sampleNs: Double? = nil, nsPerOp: Double?, minNsPerOp: Double?, errPct: Double?, unstable: Bool,

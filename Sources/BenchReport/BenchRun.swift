@@ -1,9 +1,9 @@
 /// A whole run: where it came from and every point it measured. Versioned so stored runs can
 /// be read back (and refused clearly when the format moved on).
 public struct BenchRun: Codable, Sendable, Equatable {
-    public static let currentSchemaVersion = 2
-    /// Versions this build reads: 2 only added optional fields to 1.
-    public static let readableSchemaVersions = 1 ... 2
+    public static let currentSchemaVersion = 3
+    /// Versions this build reads: 2 and 3 only added optional fields.
+    public static let readableSchemaVersions = 1 ... 3
 
     public var schemaVersion: Int
     public var provenance: Provenance

@@ -27,7 +27,7 @@ import Testing
 
     @Test func aSchemaOneRunStillReads() throws {
         // Schema 2 only added optional fields: a schema-1 file reads back with them nil.
-        var text = JSONReport.render(Fixtures.run).replacingOccurrences(of: "\"schemaVersion\" : 2", with: "\"schemaVersion\" : 1")
+        var text = JSONReport.render(Fixtures.run).replacingOccurrences(of: "\"schemaVersion\" : 3", with: "\"schemaVersion\" : 1")
         text = text.replacingOccurrences(of: "\"governorStatus\" : null,", with: "")
         let back = try JSONReport.parse(text, path: "old.json")
         #expect(back.schemaVersion == 1)
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func jsonOfAnotherSchemaIsRefused() {
-        #expect(throws: ResultStoreError.malformed("x.json", "schema version 99, this fragbench reads 1...2")) {
+        #expect(throws: ResultStoreError.malformed("x.json", "schema version 99, this fragbench reads 1...3")) {
             try JSONReport.parse(#"{"schemaVersion": 99}"#, path: "x.json")
         }
         #expect(throws: ResultStoreError.malformed("x.json", "no schemaVersion")) {
