@@ -72,6 +72,10 @@ public struct BenchPoint: Codable, Sendable, Equatable {
     public var medianNsPerOp: Double? = nil
     /// Samples classified as disturbed (a burst on the machine), of `samples`.
     public var disturbedSamples: Int? = nil
+    /// Per sample (in `sampleNsPerOp` order): true when it was classified disturbed (the
+    /// canary ran slow around it, or it was a far outlier), so an A/A analysis can recompute
+    /// any estimator from the stored samples.
+    public var sampleDisturbed: [Bool]? = nil
 
     public init(workload: String, impl: String = "swift", variant: String = "remaining", pageSize: Int,
                 maxSize: Int, fragsz: Int?, align: Int, parameters: [String: String] = [:], ops: Int,

@@ -51,6 +51,11 @@ public struct Provenance: Codable, Sendable, Equatable {
     public var cpuPinning: String?
     /// The CPUs this process may run on (sched_getaffinity), e.g. "0-1".
     public var allowedCPUs: String?
+    /// Schema 3: how noisy the machine was during the run, from the canary: e.g. "14% of
+    /// samples disturbed (canary baseline 8.61 ns/step, tolerance 10%)". nil without a canary.
+    public var machineNoise: String? = nil
+    /// Schema 3: share of samples classified disturbed over the run (0...1).
+    public var disturbedShare: Double? = nil
 
     public init(gitCommit: String?, gitDirty: Bool?, date: String, swiftVersion: String?,
                 buildConfiguration: String, buildFlags: String?, kernel: String?, cpuModel: String?,

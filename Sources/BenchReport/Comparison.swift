@@ -23,6 +23,17 @@ public struct Comparison: Sendable, Equatable {
         public var verdict: Verdict
         /// Why there is no interval, or what to keep in mind.
         public var note: String?
+
+        public init(key: String, label: String, base: Double?, head: Double?, estimate: RatioEstimate?,
+                    verdict: Verdict, note: String?) {
+            self.key = key
+            self.label = label
+            self.base = base
+            self.head = head
+            self.estimate = estimate
+            self.verdict = verdict
+            self.note = note
+        }
     }
 
     public var baseLabel: String
@@ -36,6 +47,21 @@ public struct Comparison: Sendable, Equatable {
     public var onlyInHead: [String]
     /// Provenance differences the reader must weigh (machine, toolchain, flags, …).
     public var warnings: [String]
+    /// How the ratios were made, when not by rounds or callgrind (e.g. samples paired in time).
+    public var method: String? = nil
+
+    public init(baseLabel: String, headLabel: String, metric: Metric, threshold: Double, rounds: Int, rows: [Row],
+                onlyInBase: [String], onlyInHead: [String], warnings: [String]) {
+        self.baseLabel = baseLabel
+        self.headLabel = headLabel
+        self.metric = metric
+        self.threshold = threshold
+        self.rounds = rounds
+        self.rows = rows
+        self.onlyInBase = onlyInBase
+        self.onlyInHead = onlyInHead
+        self.warnings = warnings
+    }
 
     public var regressions: [Row] { rows.filter { $0.verdict == .slower } }
     public var hasRegression: Bool { !regressions.isEmpty }
@@ -188,6 +214,7 @@ public struct Comparison: Sendable, Equatable {
     }
 
     func methodText() -> String {
+        if let method { return method }
         let pct = NumberFormat.fixed(threshold * 100, threshold * 100 == (threshold * 100).rounded() ? 0 : 1)
         switch metric {
         case .instructions:
@@ -200,7 +227,7 @@ public struct Comparison: Sendable, Equatable {
         }
     }
 
-    static func ratioText(_ e: RatioEstimate?) -> String {
+    public static func ratioText(_ e: RatioEstimate?) -> String {
         guard let e else { return "—" }
         if e.method == "exact" { return NumberFormat.fixed(e.ratio, 4) + " (exact)" }
         return "\(NumberFormat.fixed(e.ratio, 3)) [\(NumberFormat.fixed(e.lower, 3)), \(NumberFormat.fixed(e.upper, 3))]"

@@ -3,6 +3,7 @@
 #include "CFragShim.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -93,4 +94,28 @@ int fb_allowed_cpu_count(void) {
     CPU_ZERO(&set);
     if (sched_getaffinity(0, sizeof set, &set) != 0) return -1;
     return CPU_COUNT(&set);
+}
+
+// MARK: - Noise canary
+
+// A fixed amount of work shaped like the cache's workloads: a bump pointer carving 64-byte
+// pieces out of a 128 KiB buffer (L1/L2 stores and loads), a ring of 256 pointers, and one
+// locked read-modify-write per step (the cost a fragment free pays). A pure arithmetic loop
+// stays flat while the workloads slow 2x on a disturbed VM, so the canary must touch memory.
+static unsigned char fb_canary_buffer[1 << 17];
+static void *volatile fb_canary_ring[256];
+static _Atomic long fb_canary_refs;
+
+uint64_t fb_canary(uint64_t iterations) {
+    uint64_t acc = 1;
+    size_t offset = 0;
+    for (uint64_t i = 0; i < iterations; i++) {
+        offset = (offset + 4160) & (sizeof fb_canary_buffer - 1);
+        acc += fb_canary_buffer[offset];
+        fb_canary_buffer[(offset + 64) & (sizeof fb_canary_buffer - 1)] = (unsigned char)acc;
+        fb_canary_ring[i & 255] = &fb_canary_buffer[offset];
+        acc = acc * 3 + 1;
+        atomic_fetch_sub_explicit(&fb_canary_refs, 1, memory_order_release);
+    }
+    return acc;
 }

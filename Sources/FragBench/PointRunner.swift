@@ -17,14 +17,15 @@ struct PointRunner {
         var leak: String?
     }
 
-    func measure(_ parameters: WorkloadParameters, counters: CounterSession?) throws(WorkloadError) -> Outcome {
+    func measure(_ parameters: WorkloadParameters, counters: CounterSession?,
+                 canary: NoiseCanary? = nil) throws(WorkloadError) -> Outcome {
         let runner = try makeWorkload(parameters)
         var config = sampler
         config.pinCPU = parameters.kind.isSingleThreaded ? pinCPU : parameters.pushCPU
         if let fixed = runner.fixedBatchSize { config.fixedOpsPerSample = fixed }
         if let limit = runner.maxBatchSize { config.maxOpsPerSample = min(config.maxOpsPerSample, limit) }
         let result = Sampler(config).measureBatches(
-            label: PointLabel.text(parameters), counters: counters,
+            label: PointLabel.text(parameters), counters: counters, canary: canary,
             setup: { ops in runner.prepareBatch(ops) },
             run: { _, ops in runner.runBatch(ops) },
             teardown: { _ in runner.finishBatch() })
@@ -87,13 +88,13 @@ enum PointAssembly {
         // A peer has no cache figures: nil (unavailable, with the reason), never 0.
         let noFigures = outcome.figuresUnavailable
         if let why = noFigures { status += "; cache figures (refills, fallbacks, reuses, waste, pinned) unavailable: \(why)" }
-        return BenchPoint(
+        var point = BenchPoint(
             workload: p.kind.rawValue, impl: p.impl.rawValue, variant: p.variant.rawValue, pageSize: p.config.pageSize, maxSize: p.config.maxSize,
             fragsz: (p.kind == .mixed || p.kind == .replay) ? nil : p.fragsz, align: p.align,
             parameters: PointLabel.parameters(p), ops: r.totalOperations, samples: r.samples.count,
             opsPerSample: r.operationsPerSample,
             sampleNs: Statistics.median(r.samples.map { Double($0.elapsedNanoseconds) }),
-            nsPerOp: r.medianNanosecondsPerOp, minNsPerOp: r.minNanosecondsPerOp, errPct: r.errPercent,
+            nsPerOp: r.estimate?.value ?? r.medianNanosecondsPerOp, minNsPerOp: r.minNanosecondsPerOp, errPct: r.errPercent,
             unstable: r.instability.isUnstable, hint: r.instability.hint, tscCyclesPerOp: r.medianTSCTicksPerOp,
             timerOverheadNs: r.overhead.nanosecondsPerBatch, overheadSubtracted: r.overhead.subtracted, cpu: r.cpu, pinned: r.pinned, counters: readings, counterSource: backend.backend.rawValue,
             counterStatus: status, refillsPerKop: f.refillsPerKiloOp, fallbacks: f.fallbacks, reuses: f.reuses,
@@ -101,5 +102,12 @@ enum PointAssembly {
             sampleNsPerOp: r.samples.map(\.nanosecondsPerOp), refills: outcome.figuresUnavailable == nil ? f.refills : nil,
             highOrderFailures: outcome.figuresUnavailable == nil ? f.highOrderFailures : nil,
             refillFailures: outcome.figuresUnavailable == nil ? f.refillFailures : nil)
+        point.estimator = r.estimate?.description ?? "median of all samples (no estimate)"
+        point.nsPerOpLow = r.estimate?.lower
+        point.nsPerOpHigh = r.estimate?.upper
+        point.medianNsPerOp = r.medianNanosecondsPerOp
+        point.disturbedSamples = r.disturbedCount
+        point.sampleDisturbed = r.classes.count == r.samples.count ? r.classes.map { $0 != .undisturbed } : nil
+        return point
     }
 }

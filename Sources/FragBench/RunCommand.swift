@@ -65,6 +65,10 @@ struct RunCommand: ParsableCommand {
     var samples: Int?
     @Option(name: .customLong("min-sample-ms"), help: "Minimum duration of one sample in milliseconds.")
     var minSampleMs: Double?
+    @Option(help: "Point estimate from the undisturbed samples: p10 (default), pNN, min or median.")
+    var estimator = "p10"
+    @Flag(name: .customLong("no-canary"), help: "Do not time the noise canary between samples (no disturbed-sample detection).")
+    var noCanary = false
     @Option(help: "CPU to pin single-threaded workloads to (default: the CPU the run starts on).")
     var cpu: Int?
     @Flag(name: .customLong("no-pin"), help: "Do not pin single-threaded workloads.")
@@ -89,6 +93,9 @@ struct RunCommand: ParsableCommand {
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1") }
         if let minSampleMs, !(minSampleMs > 0) { throw ValidationError("--min-sample-ms must be positive") }
         if let cpu, cpu < 0 { throw ValidationError("--cpu must be a CPU number") }
+        guard Estimator(text: estimator) != nil else {
+            throw ValidationError("--estimator '\(estimator)' is not one of p10 (any pNN with 0 < NN < 100), min, median")
+        }
     }
 
     func plan() throws -> SweepPlan {
@@ -220,6 +227,10 @@ struct RunCommand: ParsableCommand {
         var sampler = quick ? SamplerConfig.quick : SamplerConfig.standard
         if let samples { sampler.samples = samples }
         if let minSampleMs { sampler.minSampleNanoseconds = UInt64(minSampleMs * 1e6) }
+        sampler.estimator = Estimator(text: estimator) ?? .standard
+        // One canary for the whole run: its baseline is the run's quiet level.
+        let canary: NoiseCanary? = noCanary ? nil : NoiseCanary()
+        canary?.warmUp()
         let pinCPU = noPin ? nil : (cpu ?? CPUAffinity.current())
         if noPin { warnings.append("Not pinned to a CPU (--no-pin): expect more noise.") }
         let runner = PointRunner(sampler: sampler, pinCPU: pinCPU)
@@ -244,7 +255,7 @@ struct RunCommand: ParsableCommand {
             }
             let outcome: PointRunner.Outcome
             do {
-                outcome = try runner.measure(parameters, counters: session)
+                outcome = try runner.measure(parameters, counters: session, canary: canary)
             } catch WorkloadError.notApplicable(let why) {
                 notApplicable.append("\(PointLabel.text(parameters)): not applicable: \(why)")
                 progress.finished(PointLabel.text(parameters), summary: "not applicable: \(why)")
@@ -261,7 +272,8 @@ struct RunCommand: ParsableCommand {
             }
             let point = PointAssembly.point(parameters, outcome: outcome, counterValues: values, backend: backend)
             points.append(point)
-            var summary = "\(NumberFormat.text(point.nsPerOp)) ns/op ±\(NumberFormat.text(point.errPct))%"
+            var summary = "\(NumberFormat.text(point.nsPerOp)) ns/op (\(sampler.estimator)) 95% [\(NumberFormat.text(point.nsPerOpLow)), \(NumberFormat.text(point.nsPerOpHigh))]"
+            if let d = point.disturbedSamples, d > 0 { summary += ", \(d)/\(point.samples) samples disturbed" }
             if let ins = point.perOp("instructions") { summary += ", \(NumberFormat.text(ins)) ins/op" }
             if point.unstable { summary += " UNSTABLE" }
             progress.finished(PointLabel.text(parameters), summary: summary)
@@ -269,7 +281,14 @@ struct RunCommand: ParsableCommand {
         if InterruptFlag.isRaised { interrupted = true }
 
         let command = (["fragbench"] + childArguments).joined(separator: " ")
-        let provenance = ProvenanceCollector.collect(backend: backend, tsc: tsc, command: command, quick: quick)
+        var provenance = ProvenanceCollector.collect(backend: backend, tsc: tsc, command: command, quick: quick)
+        if let canary, let noise = MachineNoise.summary(points: points, canary: canary) {
+            provenance.machineNoise = noise.text
+            provenance.disturbedShare = noise.share
+            if noise.share >= MachineNoise.warnShare { warnings.append("Machine noise: \(noise.text); the point estimates use the undisturbed ones.") }
+        } else if canary == nil {
+            provenance.machineNoise = "not measured (--no-canary)"
+        }
         let run = BenchRun(provenance: provenance, points: points, partial: interrupted || !failures.isEmpty,
                            warnings: warnings + notApplicable.map { "NOT APPLICABLE: \($0)" } + failures.map { "FAILED: \($0)" })
         StandardStreams.out(MarkdownReport.table(points))

@@ -101,6 +101,16 @@ public struct SampleResult: Sendable {
     public let pinned: Bool
     /// Why pinning failed, if it was requested and failed.
     public let pinError: String?
+    /// The point estimate (a low quantile of the undisturbed samples) and its 95% interval.
+    public var estimate: RobustEstimate? = nil
+    /// Each sample's class, in order (all undisturbed without a canary).
+    public var classes: [SampleClass] = []
+    /// Canary readings (ns per step) before the first sample and after each one.
+    public var canaryReadings: [Double] = []
+    /// The run's canary baseline when this point was classified.
+    public var canaryBaseline: Double? = nil
+
+    public var disturbedCount: Int { classes.filter { $0 != .undisturbed }.count }
 
     /// Timing figures as counter values, so reports can list them uniformly.
     public var timingValues: [CounterValue] {

@@ -19,9 +19,15 @@ public struct Sampler: Sendable {
     /// Times only `run`; `setup(ops)` prepares each batch's state and
     /// `teardown` releases it, both outside the timed region and outside the
     /// counters (e.g. filling a cache before timing a drain).
+    ///
+    /// With a `canary`, each sample is bracketed by canary readings, samples taken while the
+    /// machine was disturbed are classified and left out of the estimate, and sampling goes on
+    /// (up to `config.maxSampleFactor` times the planned count) until enough undisturbed
+    /// samples exist.
     public func measureBatches<State>(
         label: String,
         counters: CounterSession? = nil,
+        canary: NoiseCanary? = nil,
         setup: (_ ops: Int) -> State,
         run: (_ state: inout State, _ ops: Int) -> Void,
         teardown: (_ state: inout State) -> Void
@@ -47,7 +53,10 @@ public struct Sampler: Sendable {
         }
 
         let overhead = measureOverhead()
-        let ops = chooseOperations(timed: { timed($0, counting: false).ns })
+        let goal = OperationCount.goal(minimum: config.minSampleNanoseconds,
+                                       clockResolution: MonotonicClock.resolutionNanoseconds(), overhead: overhead.ns)
+        let ops = config.fixedOpsPerSample.map { max(1, $0) }
+            ?? OperationCount.choose(goal: goal, maxOps: config.maxOpsPerSample) { timed($0, counting: false).ns }
 
         // Warm-up: untimed in the result, at the chosen size.
         var warmed: UInt64 = 0
@@ -55,9 +64,19 @@ public struct Sampler: Sendable {
 
         var timings: [SampleTiming] = []
         var counterSamples: [[CounterValue]] = []
+        var canaryReadings: [Double] = []
         var allSubtracted = config.subtractOverhead
-        for _ in 0..<max(1, config.samples) {
+        let planned = max(1, config.samples)
+        let limit = canary == nil ? planned : planned * max(1, config.maxSampleFactor)
+        if let canary { canaryReadings.append(canary.read()) }
+        while timings.count < limit {
+            if timings.count >= planned {
+                // Enough samples planned; go on only while too few are undisturbed.
+                let classes = classify(timings.map(\.nanosecondsPerOp), canaryReadings, canary)
+                if classes.filter({ $0 == .undisturbed }).count >= config.minimumUndisturbed { break }
+            }
             let (ns, ticks, values) = timed(ops, counting: true)
+            if let canary { canaryReadings.append(canary.read()) }
             let nsPerOp = OverheadCorrection.perOp(
                 elapsed: Double(ns), overhead: overhead.ns, operations: ops, subtract: config.subtractOverhead)
             let ticksPerOp = OverheadCorrection.perOp(
@@ -69,6 +88,8 @@ public struct Sampler: Sendable {
         }
 
         let nsPerOp = timings.map(\.nanosecondsPerOp)
+        let classes = classify(nsPerOp, canaryReadings, canary)
+        let estimate = RobustEstimate.estimate(samples: nsPerOp, classes: classes, estimator: config.estimator)
         let err = Statistics.medianAbsolutePercentError(nsPerOp)
         let note: String
         if !config.subtractOverhead {
@@ -78,6 +99,7 @@ public struct Sampler: Sendable {
         } else {
             note = "NOT subtracted from samples no longer than the overhead itself; raise the minimum sample time"
         }
+        let undisturbed = classes.filter { $0 == .undisturbed }.count
         return SampleResult(
             label: label,
             operationsPerSample: ops,
@@ -90,14 +112,23 @@ public struct Sampler: Sendable {
             medianTSCTicksPerOp: TSC.isSupported ? Statistics.median(timings.map(\.ticksPerOp)) : nil,
             overhead: TimerOverhead(nanosecondsPerBatch: overhead.ns, ticksPerBatch: overhead.ticks,
                                     subtracted: allSubtracted, note: note),
-            instability: Instability(errPercent: err, sampleCount: timings.count, opsPerSample: ops,
-                                     cpuPinned: config.pinCPU != nil && pinError == nil),
+            instability: Instability(estimate: estimate, undisturbed: undisturbed, sampleCount: timings.count,
+                                     sampleNanoseconds: goal, cpuPinned: config.pinCPU != nil && pinError == nil),
             counters: CounterAggregation.perOpMedians(samples: counterSamples, operations: ops),
             backend: counters?.choice,
             isDebugBuild: Measure.isDebugBuild,
             cpu: CPUAffinity.current(),
             pinned: config.pinCPU != nil && pinError == nil,
-            pinError: pinError)
+            pinError: pinError,
+            estimate: estimate,
+            classes: classes,
+            canaryReadings: canaryReadings,
+            canaryBaseline: canary?.baseline)
+    }
+
+    private func classify(_ nsPerOp: [Double], _ readings: [Double], _ canary: NoiseCanary?) -> [SampleClass] {
+        SampleClassification.classify(samples: nsPerOp, canary: readings, baseline: canary?.baseline,
+                                      tolerance: canary?.tolerance ?? 0)
     }
 
     /// Median cost of the timing bracket around an empty batch: the clock and
@@ -118,26 +149,5 @@ public struct Sampler: Sendable {
             ticks.append(Double(c1 &- c0))
         }
         return (Statistics.median(ns) ?? 0, Statistics.median(ticks) ?? 0)
-    }
-
-    /// Grows the op count until one batch lasts `minSampleNanoseconds`
-    /// (nanobench's approach): x10 while far too short, then scale by the
-    /// shortfall with 10% headroom. These batches double as first warm-up.
-    func chooseOperations(timed: (Int) -> UInt64) -> Int {
-        if let fixed = config.fixedOpsPerSample { return max(1, fixed) }
-        var ops = 1
-        while true {
-            let elapsed = timed(ops)
-            if elapsed >= config.minSampleNanoseconds || ops >= config.maxOpsPerSample { return ops }
-            ops = min(config.maxOpsPerSample,
-                      Sampler.nextOperationCount(current: ops, elapsed: elapsed, target: config.minSampleNanoseconds))
-        }
-    }
-
-    /// The next op count to try after `current` ops took `elapsed` ns.
-    public static func nextOperationCount(current: Int, elapsed: UInt64, target: UInt64) -> Int {
-        if elapsed == 0 || elapsed * 10 < target { return current * 10 }
-        let scaled = Double(current) * Double(target) * 1.1 / Double(elapsed)
-        return max(current + 1, Int(scaled.rounded(.up)))
     }
 }

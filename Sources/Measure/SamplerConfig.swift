@@ -19,8 +19,14 @@ public struct SamplerConfig: Sendable, Equatable {
     public var subtractOverhead: Bool
     /// Pin the sampling thread to this CPU first.
     public var pinCPU: Int?
+    /// How the point estimate is taken from the undisturbed samples.
+    public var estimator: Estimator = .standard
+    /// With a canary, sampling goes on past `samples` (up to `maxSampleFactor` times as
+    /// many) until this many samples are undisturbed.
+    public var minimumUndisturbed: Int = 10
+    public var maxSampleFactor: Int = 3
 
-    public init(minSampleNanoseconds: UInt64 = 2_000_000, samples: Int = 11,
+    public init(minSampleNanoseconds: UInt64 = 1_000_000, samples: Int = 41,
                 warmupNanoseconds: UInt64 = 20_000_000, fixedOpsPerSample: Int? = nil,
                 maxOpsPerSample: Int = 1 << 40, overheadBatches: Int = 201,
                 subtractOverhead: Bool = true, pinCPU: Int? = nil) {
@@ -34,11 +40,16 @@ public struct SamplerConfig: Sendable, Equatable {
         self.pinCPU = pinCPU
     }
 
-    /// 2 ms samples x 11, 20 ms warm-up.
+    /// 41 samples of at least 1 ms, 20 ms warm-up. Many short samples rather than a few long
+    /// ones: a burst on the host lasts about 20 ms, so it spoils a few samples, which the
+    /// canary and the low-quantile estimate leave out, instead of a third of the point.
     public static let standard = SamplerConfig()
 
-    /// For smoke runs and CI: 200 us samples x 5, 2 ms warm-up. Too noisy
+    /// For smoke runs and CI: 15 samples of 200 us, 2 ms warm-up. Too noisy
     /// for conclusions; reports should say QUICK.
-    public static let quick = SamplerConfig(minSampleNanoseconds: 200_000, samples: 5,
-                                            warmupNanoseconds: 2_000_000, overheadBatches: 51)
+    public static let quick: SamplerConfig = {
+        var c = SamplerConfig(minSampleNanoseconds: 200_000, samples: 15, warmupNanoseconds: 2_000_000, overheadBatches: 51)
+        c.minimumUndisturbed = 5
+        return c
+    }()
 }

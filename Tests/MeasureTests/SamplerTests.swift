@@ -13,15 +13,6 @@ import Testing
         #expect(OverheadCorrection.perOp(elapsed: 1, overhead: 0, operations: 0, subtract: true).perOp.isNaN)
     }
 
-    @Test func operationCountGrowth() {
-        #expect(Sampler.nextOperationCount(current: 1, elapsed: 50, target: 2_000_000) == 10)
-        #expect(Sampler.nextOperationCount(current: 7, elapsed: 0, target: 100) == 70)
-        // 1000 ops took 1 ms, target 2 ms: 1000 * 2 * 1.1 = 2200.
-        #expect(Sampler.nextOperationCount(current: 1000, elapsed: 1_000_000, target: 2_000_000) == 2200)
-        // Always makes progress.
-        #expect(Sampler.nextOperationCount(current: 5, elapsed: 999, target: 1000) == 6)
-    }
-
     @Test func counterMediansPerOp() {
         let samples: [[CounterValue]] = [
             [CounterValue(name: "task-clock", source: .softwareEvent, value: 1000, scalingRatio: 1),

@@ -132,6 +132,11 @@ int fb_current_cpu(void);
 /// may run on, or -1 with `errno` set.
 int fb_allowed_cpu_count(void);
 
+/// The noise canary (shim.c): `iterations` steps of fixed work that touches memory the way
+/// the workloads do (bump carve, ring store, one locked RMW). Its duration is compared with
+/// its own low quantile to tell when the machine is disturbed. Returns a checksum to sink.
+uint64_t fb_canary(uint64_t iterations);
+
 #ifdef __cplusplus
 }
 #endif

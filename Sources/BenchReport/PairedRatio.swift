@@ -1,0 +1,50 @@
+import Foundation
+
+/// The ratio of two builds from samples taken in adjacent pairs (A B B A ...): each pair saw
+/// the same moment of the machine, so a burst that slows one sample slows its partner too and
+/// cancels in the ratio. The estimate is the median of the per-pair ratios, with a
+/// distribution-free 95% interval from order statistics (the median's binomial interval): no
+/// assumption about the shape of the noise, and a preempted sample (one huge ratio) moves it
+/// by one rank at most.
+public enum PairedRatio {
+    /// nil with fewer than 6 usable pairs (below that no order-statistic interval reaches 95%).
+    public static func estimate(base: [Double], head: [Double], confidence: Double = 0.95) -> RatioEstimate? {
+        let ratios = zip(base, head).compactMap { a, b -> Double? in
+            guard a > 0, b > 0, a.isFinite, b.isFinite else { return nil }
+            return b / a
+        }.sorted()
+        let n = ratios.count
+        guard n >= 6, let (lo, hi) = medianInterval(count: n, confidence: confidence) else { return nil }
+        let median = n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] * ratios[n / 2]).squareRoot()
+        return RatioEstimate(ratio: median, lower: ratios[lo], upper: ratios[hi], rounds: n, method: "paired samples")
+    }
+
+    /// 0-based ranks (lo, hi) such that [x(lo), x(hi)] covers the median with at least
+    /// `confidence`, from the binomial(n, 1/2) distribution computed exactly.
+    public static func medianInterval(count n: Int, confidence: Double = 0.95) -> (Int, Int)? {
+        guard n >= 1 else { return nil }
+        // P(X <= k) for X ~ Binomial(n, 1/2), accumulated in log space to stay finite for large n.
+        var cdf: [Double] = []
+        var logChoose = 0.0
+        var total = 0.0
+        let logHalfN = Double(n) * log(0.5)
+        for k in 0...n {
+            if k > 0 { logChoose += log(Double(n - k + 1)) - log(Double(k)) }
+            total += exp(logChoose + logHalfN)
+            cdf.append(total)
+        }
+        let alpha = 1 - confidence
+        // x(k) (0-based) lies above the median exactly when at most k samples lie at or below
+        // it: P(X <= k). Take the largest k with P(X <= k) <= alpha/2 on each side.
+        var k = -1
+        for j in 0..<n where cdf[j] <= alpha / 2 + 1e-15 { k = j }
+        guard k >= 0, n - 1 - k >= k else { return nil }
+        return (k, n - 1 - k)
+    }
+
+    /// The smallest change the data could resolve: the interval's larger distance from the
+    /// estimate, relative (0.01 = ±1%).
+    public static func resolution(_ e: RatioEstimate) -> Double {
+        max(e.upper - e.ratio, e.ratio - e.lower) / e.ratio
+    }
+}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import BenchReport
+import Foundation
+import Measure
+import Workloads
+
+/// `fragbench pair`: base against head with samples paired in time. Each build runs as a
+/// long-lived `fragbench worker` pinned to the same CPU; for every point the controller
+/// alternates single samples A B B A ..., so whatever the machine does during a pair falls on
+/// both builds, and the ratio is the median of the per-pair ratios with an order-statistic
+/// 95% interval. Sampling stops when the interval is narrower than the threshold or the
+/// point's share of the time budget is spent.
+struct PairCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pair",
+        abstract: "Compare two builds point by point with samples paired in time (what 'make compare' runs).",
+        discussion: """
+            The points are those 'fragbench run' would measure with the options after '--'.
+            Example: fragbench pair --base old/fragbench --head new/fragbench --threshold 2 -- --preset quick
+            Exit status: 0 without regressions, 2 with, 1 when a worker failed, 3 when a build has no worker (make compare then falls back to whole-run rounds).
+            """
+    )
+
+    @Option(help: "The base build's fragbench binary.")
+    var base: String
+    @Option(help: "The head build's fragbench binary.")
+    var head: String
+    @Option(help: "Practical threshold in percent: a point is slower or faster only when its whole interval lies beyond it.")
+    var threshold = 2.0
+    @Option(help: "Time budget in seconds for all points together (setup excluded).")
+    var budget = 150.0
+    @Option(name: .customLong("sample-ms"), help: "Duration of one sample in milliseconds.")
+    var sampleMs = 1.0
+    @Option(name: .customLong("min-pairs"), help: "Pairs taken before the first stopping check.")
+    var minPairs = 40
+    @Option(name: .customLong("max-pairs"), help: "Most pairs per point.")
+    var maxPairs = 4_000
+    @Option(help: "CPU both workers are pinned to (default: the CPU this command starts on).")
+    var cpu: Int?
+    @Option(name: .customLong("base-label"), help: "Name of the base in the output.")
+    var baseLabel = "base"
+    @Option(name: .customLong("head-label"), help: "Name of the head in the output.")
+    var headLabel = "head"
+    @Option(help: "Write compare.md, compare.csv and the worker logs into this directory.")
+    var output: String?
+    @Flag(name: .customLong("allow-debug"), help: "Let the workers be debug builds (for tests).")
+    var allowDebug = false
+    @Argument(parsing: .postTerminator, help: "fragbench run options naming the points (after --).")
+    var runArguments: [String] = []
+
+    func validate() throws {
+        guard threshold.isFinite, threshold >= 0, threshold < 100 else { throw ValidationError("--threshold must be within 0..<100 (percent)") }
+        guard budget.isFinite, budget > 0, budget <= 86_400 else { throw ValidationError("--budget must be within 0...86400 seconds") }
+        guard sampleMs.isFinite, sampleMs >= 0.05, sampleMs <= 1_000 else { throw ValidationError("--sample-ms must be within 0.05...1000") }
+        guard minPairs >= 6, minPairs <= 1_000_000 else { throw ValidationError("--min-pairs must be within 6...1000000") }
+        guard maxPairs >= minPairs, maxPairs <= 10_000_000 else { throw ValidationError("--max-pairs must be within --min-pairs...10000000") }
+        if let cpu, !(0..<CPU_SETSIZE_COUNT).contains(cpu) { throw ValidationError("--cpu must be a CPU number") }
+        for (name, path) in [("--base", base), ("--head", head)] where !FileManager.default.isExecutableFile(atPath: path) {
+            throw ValidationError("\(name) '\(path)' is not an executable file")
+        }
+    }
+
+    func run() throws {
+        let command: RunCommand
+        let plan: SweepPlan
+        do {
+            command = try RunCommand.parse(runArguments)
+            plan = try command.plan()
+        } catch {
+            throw ValidationError("the run options after '--': " + RunCommand.message(for: error))
+        }
+        let pin = cpu ?? CPUAffinity.current() ?? 0
+        var workerArguments = ["--cpu", String(pin)]
+        if allowDebug { workerArguments.append("--allow-debug") }
+        if let output { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
+        let baseWorker: WorkerConnection, headWorker: WorkerConnection
+        do {
+            baseWorker = try WorkerConnection(name: "base", binary: base, arguments: workerArguments,
+                                              log: output.map { $0 + "/worker-base.log" })
+            headWorker = try WorkerConnection(name: "head", binary: head, arguments: workerArguments,
+                                              log: output.map { $0 + "/worker-head.log" })
+        } catch {
+            StandardStreams.err("pair: \(error)\n")
+            throw ExitCode(3)
+        }
+        defer { baseWorker.stop(); headWorker.stop() }
+        InterruptFlag.install()
+
+        let points = plan.points.filter { $0.notApplicableReason == nil }
+        let pairer = PointPairer(base: baseWorker, head: headWorker, goalNanoseconds: UInt64(sampleMs * 1e6),
+                                 thresholdFraction: threshold / 100, minPairs: minPairs, maxPairs: maxPairs)
+        var rows: [Comparison.Row] = []
+        var onlyOneSide: [String] = []
+        let start = Date()
+        var progress = Progress(total: points.count)
+        for (i, point) in points.enumerated() {
+            if InterruptFlag.isRaised { break }
+            let label = PointLabel.text(point)
+            let spent = Date().timeIntervalSince(start)
+            let share = max(0.5, (budget - spent) / Double(points.count - i))
+            let outcome = try pairer.pair(label: label, arguments: runArguments, seconds: share)
+            switch outcome {
+            case .missing(let why):
+                onlyOneSide.append("\(label): \(why)")
+                progress.finished(label, summary: "skipped: \(why)")
+            case .measured(let row):
+                rows.append(row)
+                progress.finished(label, summary: PairSummary.progressText(row))
+            }
+        }
+        var comparison = Comparison(
+            baseLabel: baseLabel, headLabel: headLabel, metric: .time, threshold: threshold / 100, rounds: 1, rows: rows,
+            onlyInBase: [], onlyInHead: [], warnings: onlyOneSide.map { "not compared: \($0)" })
+        comparison.method = PairSummary.method(threshold: threshold, budget: budget, sampleMs: sampleMs, cpu: pin)
+        if InterruptFlag.isRaised { comparison.warnings.append("interrupted: only the points above were compared") }
+        let markdown = comparison.markdown()
+        StandardStreams.out(markdown)
+        if let output {
+            try AtomicFile.write(markdown, to: output + "/compare.md")
+            try AtomicFile.write(comparison.csv(), to: output + "/compare.csv")
+            StandardStreams.err("pair: \(output)/compare.md, \(output)/compare.csv\n")
+        }
+        if InterruptFlag.isRaised { throw ExitCode(130) }
+        if comparison.hasRegression { throw ExitCode(2) }
+    }
+}
+
+/// CPU_SETSIZE as an Int (Glibc's macro is not imported as a constant everywhere).
+let CPU_SETSIZE_COUNT = 1024

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import Measure
+import Workloads
+
+/// `fragbench worker`: serves samples of one point at a time over stdin/stdout (see
+/// `WorkerProtocol`), so `fragbench pair` can alternate two builds sample by sample.
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Serve samples to 'fragbench pair' over a line protocol on stdin/stdout (not for direct use)."
+    )
+
+    @Option(help: "CPU to pin single-threaded workloads to.")
+    var cpu: Int?
+    @Flag(name: .customLong("allow-debug"), help: "Serve from a debug build anyway.")
+    var allowDebug = false
+
+    func run() throws {
+        if Measure.isDebugBuild && !allowDebug {
+            throw ValidationFailure("this is a debug build: build with 'swift build -c release', or pass --allow-debug")
+        }
+        let session = WorkerSession(cpu: cpu)
+        StandardStreams.out(WorkerProtocol.greeting + "\n")
+        while let line = readLine(strippingNewline: true) {
+            let reply: String
+            do {
+                let request = try WorkerProtocol.decode(line)
+                if request == .quit { break }
+                reply = session.handle(request)
+            } catch {
+                reply = "error \(error)"
+            }
+            StandardStreams.out(reply + "\n")
+        }
+        session.finish()
+    }
+}
+
+/// The worker's state: the point it serves, its timer overhead and its canary.
+final class WorkerSession {
+    let cpu: Int?
+    let canary = NoiseCanary()
+    private var runner: (any WorkloadRunner)?
+    private var overheadNanoseconds = 0.0
+
+    init(cpu: Int?) {
+        self.cpu = cpu
+    }
+
+    func handle(_ request: WorkerProtocol.Request) -> String {
+        switch request {
+        case .point(let p): return setUp(p)
+        case .calibrate(let goal): return calibrate(goal)
+        case .sample(let ops): return sample(ops)
+        case .end:
+            let leak = runner?.tearDown()
+            runner = nil
+            return leak.map { "error \($0)" } ?? "ok"
+        case .quit:
+            return "ok"
+        }
+    }
+
+    func finish() {
+        _ = runner?.tearDown()
+        runner = nil
+    }
+
+    private func setUp(_ request: WorkerProtocol.PointRequest) -> String {
+        if let old = runner { _ = old.tearDown(); runner = nil }
+        let parameters: WorkloadParameters
+        do {
+            let command = try RunCommand.parse(request.args)
+            guard let point = try command.plan().points.first(where: { PointLabel.text($0) == request.label }) else {
+                return "error this build's sweep has no point '\(request.label)'"
+            }
+            parameters = point
+        } catch {
+            return "error " + RunCommand.message(for: error).replacingOccurrences(of: "\n", with: " ")
+        }
+        let pin = parameters.kind.isSingleThreaded ? cpu : parameters.pushCPU
+        if let pin, case .failure(let error) = CPUAffinity.pin(to: pin) {
+            return "error cannot pin to CPU \(pin): \(error)"
+        }
+        do {
+            runner = try makeWorkload(parameters)
+        } catch {
+            return "error \(error)"
+        }
+        overheadNanoseconds = Self.measureOverhead()
+        if canary.readings.isEmpty { canary.warmUp() }
+        return "ready \(request.label)"
+    }
+
+    private func calibrate(_ goal: UInt64) -> String {
+        guard let runner else { return "error no point set up" }
+        let ops: Int
+        if let fixed = runner.fixedBatchSize {
+            ops = fixed
+        } else {
+            let floor = OperationCount.goal(minimum: goal, clockResolution: MonotonicClock.resolutionNanoseconds(),
+                                            overhead: overheadNanoseconds)
+            ops = OperationCount.choose(goal: floor, maxOps: runner.maxBatchSize ?? (1 << 40)) { timedBatch($0) }
+        }
+        // Warm-up at the chosen size (caches, predictors, the allocator's free lists).
+        var warmed: UInt64 = 0
+        repeat { warmed &+= timedBatch(ops) } while warmed < 20_000_000
+        return "ops \(ops)"
+    }
+
+    private func sample(_ ops: Int) -> String {
+        guard let runner else { return "error no point set up" }
+        let clamped = min(ops, runner.maxBatchSize ?? ops)
+        let canaryReading = canary.read()
+        let elapsed = timedBatch(clamped)
+        let perOp = OverheadCorrection.perOp(elapsed: Double(elapsed), overhead: overheadNanoseconds,
+                                             operations: clamped, subtract: true).perOp
+        return WorkerProtocol.SampleReply(nanosecondsPerOp: perOp, canaryNanosecondsPerStep: canaryReading).line
+    }
+
+    private func timedBatch(_ ops: Int) -> UInt64 {
+        guard let runner else { return 0 }
+        runner.prepareBatch(ops)
+        let t0 = MonotonicClock.nanoseconds()
+        runner.runBatch(ops)
+        let t1 = MonotonicClock.nanoseconds()
+        runner.finishBatch()
+        return t1 &- t0
+    }
+
+    /// Median of empty timed brackets, as the sampler measures it.
+    static func measureOverhead() -> Double {
+        var ns: [Double] = []
+        for _ in 0..<101 {
+            let t0 = MonotonicClock.nanoseconds()
+            blackHole(UInt64(ns.count))
+            let t1 = MonotonicClock.nanoseconds()
+            ns.append(Double(t1 &- t0))
+        }
+        return Statistics.median(ns) ?? 0
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// The line protocol between `fragbench pair` (the controller) and `fragbench worker` (one per
+/// build). One request line, one reply line, so the controller decides the order of every
+/// sample of both builds (ABBA) and a burst on the machine falls on both sides of a pair.
+///
+///     worker:  fragbench-worker 1                      (on start: the protocol version)
+///     ->  point {"label": L, "args": [run options]}    set up the point named L of that sweep
+///     <-  ready L  |  error TEXT
+///     ->  calibrate GOAL_NS                            choose the op count for GOAL_NS samples
+///     <-  ops N
+///     ->  sample N                                     canary, then one timed batch of N ops
+///     <-  sample NS_PER_OP CANARY_NS_PER_STEP
+///     ->  end                                          tear the point down
+///     <-  ok  |  error TEXT
+///     ->  quit
+enum WorkerProtocol {
+    static let version = 1
+    static var greeting: String { "fragbench-worker \(version)" }
+
+    struct PointRequest: Codable, Equatable {
+        var label: String
+        var args: [String]
+    }
+
+    enum Request: Equatable {
+        case point(PointRequest)
+        case calibrate(goalNanoseconds: UInt64)
+        case sample(ops: Int)
+        case end
+        case quit
+    }
+
+    enum ProtocolError: Error, CustomStringConvertible, Equatable {
+        case malformed(String)
+        var description: String {
+            switch self { case .malformed(let why): return why }
+        }
+    }
+
+    static func encode(_ request: Request) -> String {
+        switch request {
+        case .point(let p):
+            let data = (try? JSONEncoder().encode(p)) ?? Data("{}".utf8)
+            return "point " + String(decoding: data, as: UTF8.self)
+        case .calibrate(let goal): return "calibrate \(goal)"
+        case .sample(let ops): return "sample \(ops)"
+        case .end: return "end"
+        case .quit: return "quit"
+        }
+    }
+
+    static func decode(_ line: String) throws(ProtocolError) -> Request {
+        let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (verb, rest) = split(trimmed)
+        switch verb {
+        case "point":
+            guard let p = try? JSONDecoder().decode(PointRequest.self, from: Data(rest.utf8)) else {
+                throw .malformed("point: expected {\"label\": ..., \"args\": [...]}")
+            }
+            return .point(p)
+        case "calibrate":
+            guard let goal = UInt64(rest), goal > 0, goal <= 10_000_000_000 else {
+                throw .malformed("calibrate: expected a goal in ns within 1...10^10")
+            }
+            return .calibrate(goalNanoseconds: goal)
+        case "sample":
+            guard let ops = Int(rest), ops >= 1, ops <= 1 << 40 else { throw .malformed("sample: expected an op count within 1...2^40") }
+            return .sample(ops: ops)
+        case "end": return .end
+        case "quit": return .quit
+        default:
+            throw .malformed("unknown request '\(verb.prefix(40))'")
+        }
+    }
+
+    /// A sample reply: per-op time after the timer overhead, and the canary reading before it.
+    struct SampleReply: Equatable {
+        var nanosecondsPerOp: Double
+        var canaryNanosecondsPerStep: Double
+
+        var line: String { "sample \(nanosecondsPerOp) \(canaryNanosecondsPerStep)" }
+
+        static func parse(_ line: String) -> SampleReply? {
+            let parts = line.split(separator: " ")
+            guard parts.count == 3, parts[0] == "sample", let ns = Double(parts[1]), let canary = Double(parts[2]),
+                  ns.isFinite, ns > 0, canary.isFinite else { return nil }
+            return SampleReply(nanosecondsPerOp: ns, canaryNanosecondsPerStep: canary)
+        }
+    }
+
+    static func split(_ line: String) -> (String, String) {
+        guard let space = line.firstIndex(of: " ") else { return (line, "") }
+        return (String(line[..<space]), String(line[line.index(after: space)...]).trimmingCharacters(in: .whitespaces))
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+/// `fragbench pair` end to end: two workers of the debug binary (the same build on both sides),
+/// a small budget. Behaviour only: the protocol runs, every point gets a row and an interval,
+/// a build without a worker is reported as such (exit 3), bad options are refused.
+@Suite(.serialized) struct PairCommandTests {
+    let runner = RunCommandTests()
+
+    @Test func theSameBuildPairedWithItselfComparesEveryPoint() throws {
+        let binary = try #require(RunCommandTests.binary).path
+        let output = NSTemporaryDirectory() + "fragbench-pair-\(UUID().uuidString)"
+        let result = try runner.run([
+            "pair", "--base", binary, "--head", binary, "--allow-debug", "--budget", "4", "--min-pairs", "12",
+            "--max-pairs", "48", "--sample-ms", "0.2", "--output", output, "--",
+            "--workload", "alloc-only,alloc-free", "--fragsz", "64", "--max-size", "4K,32K", "--arena", "16M",
+        ])
+        #expect(result.status == 0 || result.status == 2, "stderr: \(result.stderr)")
+        let markdown = try String(contentsOfFile: output + "/compare.md", encoding: .utf8)
+        #expect(markdown.contains("samples paired in time"))
+        for label in ["alloc-only page=4096 max=4096 fragsz=64", "alloc-free page=4096 max=32768 fragsz=64"] {
+            #expect(markdown.contains("| \(label) |"), "no row for \(label)")
+        }
+        #expect(markdown.contains("pairs") && markdown.contains("resolution ±"))
+        let csv = try String(contentsOfFile: output + "/compare.csv", encoding: .utf8)
+        #expect(csv.components(separatedBy: "\r\n").filter { $0.contains("paired samples") }.count == 4)
+        #expect(FileManager.default.fileExists(atPath: output + "/worker-base.log"))
+    }
+
+    @Test func aBuildWithoutAWorkerIsReportedForTheFallback() throws {
+        let binary = try #require(RunCommandTests.binary).path
+        // /bin/true starts and exits without the greeting: what an old build does.
+        let result = try runner.run(["pair", "--base", "/bin/true", "--head", binary, "--allow-debug", "--",
+                                     "--workload", "alloc-only"])
+        #expect(result.status == 3, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("has no 'worker' command"))
+    }
+
+    @Test func badOptionsAreRefused() throws {
+        let binary = try #require(RunCommandTests.binary).path
+        for (args, message) in [
+            (["--budget", "0"], "--budget"), (["--threshold", "nan"], "--threshold"), (["--min-pairs", "2"], "--min-pairs"),
+            (["--sample-ms", "inf"], "--sample-ms"),
+        ] {
+            let result = try runner.run(["pair", "--base", binary, "--head", binary] + args + ["--", "--workload", "alloc-only"])
+            #expect(result.status == 64, "\(args): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(args): \(result.stderr)")
+        }
+        let missing = try runner.run(["pair", "--base", "/nonexistent", "--head", binary, "--", "--workload", "alloc-only"])
+        #expect(missing.status == 64 && missing.stderr.contains("not an executable"))
+        let badRun = try runner.run(["pair", "--base", binary, "--head", binary, "--", "--workload", "nope"])
+        #expect(badRun.status == 64 && badRun.stderr.contains("--workload"))
+    }
+}
