@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=auto|callgrind|…] [THRESHOLD=2] [ROUNDS=5] [PRESET=quick|default]
+# make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=auto|callgrind] [THRESHOLD=2] [BUDGET=120] [PRESET=quick|default] [ROUNDS=5]
 #
 # Builds BASE (and HEAD, default: the working tree) in release, each in its own git worktree
-# and scratch path, runs the two binaries interleaved (base and head back to back, alternating which goes first) on the same
-# points, and compares them point by point with `fragbench compare`: ratio head/base with a 95%
-# interval and a verdict. Exit status 0 without regressions, 2 with, 1 when something failed.
-# With COUNTERS=callgrind it compares callgrind instruction counts (deterministic: one round).
+# and scratch path, then compares them point by point:
+# - time (default): `fragbench pair` runs each build as a long-lived worker pinned to one CPU
+#   and alternates their samples A B B A, so a burst on the machine falls on both builds of a
+#   pair; per point the median pair ratio head/base with a 95% interval, sampling until the
+#   interval is narrower than THRESHOLD or the point's share of BUDGET seconds is spent.
+#   A BASE from before the worker existed falls back to ROUNDS whole runs per build, and says so.
+# - COUNTERS=callgrind: one callgrind run per build (instruction counts are deterministic),
+#   points in parallel on every core; the ratio is exact.
+# Exit status 0 without regressions, 2 with, 1 when something failed.
 # Output: results/compare/<base>-vs-<head>/compare.md (also appended to $GITHUB_STEP_SUMMARY)
 # and compare.csv.
 set -euo pipefail
@@ -15,15 +20,11 @@ head_rev=${2:-}
 counters=${COUNTERS:-auto}
 threshold=${THRESHOLD:-2}
 preset=${PRESET:-quick}
+budget=${BUDGET:-120}
+rounds=${ROUNDS:-5}
 swift=${SWIFT:-swift}
-if [ "$counters" = callgrind ]; then
-  metric=instructions
-  rounds=${ROUNDS:-1}
-else
-  metric=time
-  rounds=${ROUNDS:-5}
-fi
 case "$rounds" in ''|*[!0-9]*) echo "compare: ROUNDS must be a number" >&2; exit 1;; esac
+case "$budget" in ''|*[!0-9.]*) echo "compare: BUDGET must be a number of seconds" >&2; exit 1;; esac
 
 root=$(git rev-parse --show-toplevel)
 cd "$root"
@@ -43,19 +44,27 @@ resolve() {
   git rev-parse --verify --quiet "$1^{commit}" || { echo "compare: '$1' is not a commit here" >&2; exit 1; }
 }
 
-# build NAME SOURCE_DIR: release build with its own scratch path; prints the binary.
+# build NAME SOURCE_DIR: release build with its own scratch path; prints the binary. Progress
+# (SwiftPM's "[n/m] Compiling ...") goes to the log, and a line every 20 s says it is alive.
 build() {
-  local name=$1 source=$2 scratch="$area/$1"
-  echo "compare: building $name ($source) in $scratch" >&2
-  if ! "$swift" build -c release --package-path "$source" --scratch-path "$scratch" --product fragbench >"$work/build-$name.log" 2>&1; then
-    tail -30 "$work/build-$name.log" >&2
-    echo "compare: building $name failed (log above)" >&2
+  local name=$1 source=$2 scratch="$area/$1" log="$area/build-$1.log" started=$SECONDS
+  echo "compare: building $name ($source) in $scratch; log: $log" >&2
+  "$swift" build -c release --package-path "$source" --scratch-path "$scratch" --product fragbench >"$log" 2>&1 &
+  local pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 20
+    kill -0 "$pid" 2>/dev/null && echo "compare:   $name: $((SECONDS - started)) s, $(grep -E '^\[[0-9]+/[0-9]+\]' "$log" | tail -1 | cut -c1-100)" >&2
+  done
+  if ! wait "$pid"; then
+    tail -30 "$log" >&2
+    echo "compare: building $name failed (log above, whole log: $log)" >&2
     exit 1
   fi
+  echo "compare: built $name in $((SECONDS - started)) s" >&2
   echo "$scratch/release/fragbench"
 }
 
-# checkout NAME SHA: a detached worktree of SHA; prints its directory.
+# checkout NAME SHA LABEL: a detached worktree of SHA; prints its directory.
 checkout() {
   local dir="$work/src-$1"
   git worktree add --quiet --detach "$dir" "$2" >&2
@@ -67,6 +76,7 @@ checkout() {
   echo "$dir"
 }
 
+echo "compare: BASE=$base_rev HEAD=${head_rev:-working tree} PRESET=$preset COUNTERS=$counters THRESHOLD=$threshold% BUDGET=${budget}s" >&2
 base_sha=$(resolve "$base_rev")
 base_src=$(checkout base "$base_sha" "BASE $base_rev")
 base_bin=$(build base "$base_src")
@@ -87,33 +97,57 @@ else
   head_name="worktree$dirty"
 fi
 
-run_flags=(run --preset "$preset" --counters "$counters")
-[ "$preset" = quick ] && [ -n "${QUICK:-}" ] && run_flags+=(--quick)
-base_runs=() head_runs=()
-echo "compare: $rounds round(s) of base and head, alternating which goes first (ABBA), on preset '$preset' (counters $counters)" >&2
-for r in $(seq 1 "$rounds"); do
-  # Odd rounds run base first, even rounds head first, so whatever the first run of a round
-  # pays (a cold page cache, a CPU still ramping) falls on both sides equally.
-  if [ $((r % 2)) -eq 1 ]; then order="base head"; else order="head base"; fi
-  for side in $order; do
-    bin=${side}_bin
-    out="$work/rounds/$side-$r"
-    echo "compare: round $r/$rounds: $side" >&2
-    if ! "${!bin}" "${run_flags[@]}" --output "$out" >"$work/$side-$r.log" 2>&1; then
-      tail -20 "$work/$side-$r.log" >&2
-      echo "compare: the $side run of round $r failed (log above)" >&2
-      exit 1
-    fi
-    if [ $side = base ]; then base_runs+=("$out"); else head_runs+=("$out"); fi
-  done
-done
-
-join() { local IFS=,; echo "$*"; }
 dest="$root/results/compare/$(git rev-parse --short=12 "$base_sha")-vs-$head_name"
+mkdir -p "$dest"
+join() { local IFS=,; echo "$*"; }
+preset_flags=(--preset "$preset")
+[ "$preset" = quick ] && preset_flags+=(--quick)
 status=0
-"$tool_bin" compare --base-runs "$(join "${base_runs[@]}")" --head-runs "$(join "${head_runs[@]}")" \
-  --threshold "$threshold" --metric "$metric" --base-label "$base_label" --head-label "$head_label" \
-  --output "$dest" || status=$?
+
+# rounds METRIC COUNTERS N: N whole runs per build, alternating which goes first, then compare.
+rounds() {
+  local metric=$1 ctr=$2 n=$3 extra=("${@:4}")
+  local base_runs=() head_runs=()
+  for r in $(seq 1 "$n"); do
+    if [ $((r % 2)) -eq 1 ]; then order="base head"; else order="head base"; fi
+    for side in $order; do
+      bin=${side}_bin
+      out="$work/rounds/$side-$r"
+      echo "compare: round $r/$n: $side" >&2
+      if ! "${!bin}" run "${preset_flags[@]}" --counters "$ctr" "${extra[@]}" --output "$out" >"$work/$side-$r.log" 2>&1; then
+        tail -20 "$work/$side-$r.log" >&2
+        echo "compare: the $side run of round $r failed (log above)" >&2
+        exit 1
+      fi
+      if [ $side = base ]; then base_runs+=("$out"); else head_runs+=("$out"); fi
+    done
+  done
+  "$tool_bin" compare --base-runs "$(join "${base_runs[@]}")" --head-runs "$(join "${head_runs[@]}")" \
+    --threshold "$threshold" --metric "$metric" --base-label "$base_label" --head-label "$head_label" \
+    --output "$dest" || status=$?
+}
+
+started=$SECONDS
+if [ "$counters" = callgrind ]; then
+  # Deterministic counts: one run per build, only the callgrind children, every core busy.
+  jobs=$(nproc 2>/dev/null || echo 2)
+  echo "compare: callgrind instruction counts, one run per build, $jobs points at a time" >&2
+  if "$base_bin" run --help 2>/dev/null | grep -q -- '--callgrind-only'; then
+    rounds instructions callgrind 1 --callgrind-only --jobs "$jobs"
+  else
+    echo "compare: BASE has no --callgrind-only: its run also times every point natively (slower)" >&2
+    rounds instructions callgrind 1
+  fi
+else
+  "$tool_bin" pair --base "$base_bin" --head "$head_bin" --threshold "$threshold" --budget "$budget" \
+    --base-label "$base_label" --head-label "$head_label" --output "$dest" -- "${preset_flags[@]}" || status=$?
+  if [ "$status" = 3 ]; then
+    echo "compare: BASE has no 'fragbench worker' (it predates paired sampling): falling back to $rounds whole-run rounds per build (coarser: bursts hit one side only)" >&2
+    status=0
+    rounds time "$counters" "$rounds"
+  fi
+fi
+echo "compare: compared in $((SECONDS - started)) s after the builds" >&2
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -f "$dest/compare.md" ]; then cat "$dest/compare.md" >>"$GITHUB_STEP_SUMMARY"; fi
 case $status in
   0) echo "compare: no regression ($dest/compare.md)" >&2 ;;

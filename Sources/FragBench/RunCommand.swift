@@ -61,8 +61,10 @@ struct RunCommand: ParsableCommand {
     var counters = "auto"
     @Flag(help: "Short samples (for smoke runs, not conclusions).")
     var quick = false
-    @Option(help: "Samples per point (default 11, quick 5).")
+    @Option(help: "Samples per visit of a point (default 12, quick 5).")
     var samples: Int?
+    @Option(help: "Visits per point: passes over the sweep, each point measured once per pass (default 5, quick 3).")
+    var visits: Int?
     @Option(name: .customLong("min-sample-ms"), help: "Minimum duration of one sample in milliseconds.")
     var minSampleMs: Double?
     @Option(help: "Point estimate from the undisturbed samples: p10 (default), pNN, min or median.")
@@ -80,6 +82,11 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("allow-debug"), help: "Measure a debug build anyway (flagged in the results).")
     var allowDebug = false
 
+    @Flag(name: .customLong("callgrind-only"), help: "With --counters callgrind: only the callgrind counts, no native timing (the exact gate of make compare COUNTERS=callgrind).")
+    var callgrindOnly = false
+    @Option(help: "With --callgrind-only: points measured at once (default: the number of CPUs).")
+    var jobs: Int?
+
     @Option(name: .customLong("callgrind-child"), help: .hidden)
     var callgrindChild: Int?
     @Option(name: .customLong("callgrind-result"), help: .hidden)
@@ -91,6 +98,9 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--counters '\(counters)' is not one of auto, pmu, software, callgrind, none")
         }
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1") }
+        if let visits, !(1...100).contains(visits) { throw ValidationError("--visits must be within 1...100") }
+        if callgrindOnly && counters != "callgrind" { throw ValidationError("--callgrind-only needs --counters callgrind") }
+        if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be within 1...256") }
         if let minSampleMs, !(minSampleMs > 0) { throw ValidationError("--min-sample-ms must be positive") }
         if let cpu, cpu < 0 { throw ValidationError("--cpu must be a CPU number") }
         guard Estimator(text: estimator) != nil else {
@@ -226,10 +236,11 @@ struct RunCommand: ParsableCommand {
 
         var sampler = quick ? SamplerConfig.quick : SamplerConfig.standard
         if let samples { sampler.samples = samples }
+        if let visits { sampler.visits = visits }
         if let minSampleMs { sampler.minSampleNanoseconds = UInt64(minSampleMs * 1e6) }
         sampler.estimator = Estimator(text: estimator) ?? .standard
         // One canary for the whole run: its baseline is the run's quiet level.
-        let canary: NoiseCanary? = noCanary ? nil : NoiseCanary()
+        let canary: NoiseCanary? = (noCanary || callgrindOnly) ? nil : NoiseCanary()
         canary?.warmUp()
         let pinCPU = noPin ? nil : (cpu ?? CPUAffinity.current())
         if noPin { warnings.append("Not pinned to a CPU (--no-pin): expect more noise.") }
@@ -241,42 +252,76 @@ struct RunCommand: ParsableCommand {
         let childArguments = Array(CommandLine.arguments.dropFirst())
 
         var points: [BenchPoint] = []
-        var progress = Progress(total: plan.points.count)
+        if callgrindOnly {
+            let counts = CallgrindOnlyRun.measure(
+                points: plan.points, arguments: childArguments, scratch: scratch,
+                jobs: jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount))
+            for (index, parameters) in plan.points.enumerated() {
+                if let why = parameters.notApplicableReason {
+                    warnings.append("NOT APPLICABLE: \(PointLabel.text(parameters)): \(why)")
+                } else if let values = counts[index] {
+                    points.append(CallgrindOnlyRun.point(parameters, values: values, backend: backend))
+                }
+            }
+        }
+        let visitCount = callgrindOnly ? 0 : max(1, sampler.visits)
+        var progress = Progress(total: max(1, plan.points.count * visitCount))
         var failures: [String] = []
         var notApplicable: [String] = []
         var interrupted = false
+        // Passes over the whole sweep: each point's visits are spread over the run's duration,
+        // so a slow stretch of the machine touches one visit of many points, not all of one.
+        var visits = [[PointRunner.Outcome]](repeating: [], count: plan.points.count)
+        var excluded = Set<Int>()
+        passes: for visit in stride(from: 1, through: visitCount, by: 1) {
+            for (index, parameters) in plan.points.enumerated() where !excluded.contains(index) {
+                if InterruptFlag.isRaised { interrupted = true; break passes }
+                let label = PointLabel.text(parameters)
+                let tag = visitCount > 1 ? " [visit \(visit)/\(visitCount)]" : ""
+                if let why = parameters.notApplicableReason {
+                    // Said in the output (progress, warnings in the report), never dropped silently.
+                    notApplicable.append("\(label): not applicable: \(why)")
+                    progress.finished(label, summary: "not applicable: \(why)")
+                    excluded.insert(index)
+                    continue
+                }
+                do {
+                    let outcome = try runner.measure(parameters, counters: session, canary: canary)
+                    if let leak = outcome.leak {
+                        failures.append("\(label): \(leak)")
+                        excluded.insert(index)
+                    }
+                    visits[index].append(outcome)
+                    let r = outcome.result
+                    progress.finished(label + tag, summary: "\(NumberFormat.text(r.estimate?.value)) ns/op (\(sampler.estimator) of this visit)")
+                } catch WorkloadError.notApplicable(let why) {
+                    notApplicable.append("\(label): not applicable: \(why)")
+                    progress.finished(label, summary: "not applicable: \(why)")
+                    excluded.insert(index)
+                } catch {
+                    failures.append("\(label): \(error)")
+                    progress.finished(label, summary: "FAILED: \(error)")
+                    excluded.insert(index)
+                    visits[index] = []
+                }
+            }
+        }
         for (index, parameters) in plan.points.enumerated() {
-            if InterruptFlag.isRaised { interrupted = true; break }
-            if let why = parameters.notApplicableReason {
-                // Said in the output (progress, warnings in the report), never dropped silently.
-                notApplicable.append("\(PointLabel.text(parameters)): not applicable: \(why)")
-                progress.finished(PointLabel.text(parameters), summary: "not applicable: \(why)")
-                continue
-            }
-            let outcome: PointRunner.Outcome
-            do {
-                outcome = try runner.measure(parameters, counters: session, canary: canary)
-            } catch WorkloadError.notApplicable(let why) {
-                notApplicable.append("\(PointLabel.text(parameters)): not applicable: \(why)")
-                progress.finished(PointLabel.text(parameters), summary: "not applicable: \(why)")
-                continue
-            } catch {
-                failures.append("\(PointLabel.text(parameters)): \(error)")
-                progress.finished(PointLabel.text(parameters), summary: "FAILED: \(error)")
-                continue
-            }
-            if let leak = outcome.leak { failures.append("\(PointLabel.text(parameters)): \(leak)") }
-            var values = outcome.result.counters
-            if mode == .callgrind {
+            guard let first = visits[index].first,
+                  let pooled = SampleResult.pooled(visits[index].map(\.result), estimator: sampler.estimator) else { continue }
+            var outcome = first
+            outcome.result = pooled
+            var values = pooled.counters
+            if mode == .callgrind && !InterruptFlag.isRaised {
                 values = CallgrindPoint.measure(index: index, arguments: childArguments, scratch: scratch) + values
             }
             let point = PointAssembly.point(parameters, outcome: outcome, counterValues: values, backend: backend)
             points.append(point)
-            var summary = "\(NumberFormat.text(point.nsPerOp)) ns/op (\(sampler.estimator)) 95% [\(NumberFormat.text(point.nsPerOpLow)), \(NumberFormat.text(point.nsPerOpHigh))]"
+            var summary = "\(NumberFormat.text(point.nsPerOp)) ns/op (\(sampler.estimator)), 95% interval [\(NumberFormat.text(point.nsPerOpLow)), \(NumberFormat.text(point.nsPerOpHigh))]"
             if let d = point.disturbedSamples, d > 0 { summary += ", \(d)/\(point.samples) samples disturbed" }
             if let ins = point.perOp("instructions") { summary += ", \(NumberFormat.text(ins)) ins/op" }
             if point.unstable { summary += " UNSTABLE" }
-            progress.finished(PointLabel.text(parameters), summary: summary)
+            StandardStreams.err("\(PointLabel.text(parameters)): \(summary)\n")
         }
         if InterruptFlag.isRaised { interrupted = true }
 
@@ -287,7 +332,7 @@ struct RunCommand: ParsableCommand {
             provenance.disturbedShare = noise.share
             if noise.share >= MachineNoise.warnShare { warnings.append("Machine noise: \(noise.text); the point estimates use the undisturbed ones.") }
         } else if canary == nil {
-            provenance.machineNoise = "not measured (--no-canary)"
+            provenance.machineNoise = callgrindOnly ? "not measured (--callgrind-only: no timing)" : "not measured (--no-canary)"
         }
         let run = BenchRun(provenance: provenance, points: points, partial: interrupted || !failures.isEmpty,
                            warnings: warnings + notApplicable.map { "NOT APPLICABLE: \($0)" } + failures.map { "FAILED: \($0)" })

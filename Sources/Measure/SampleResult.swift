@@ -110,6 +110,10 @@ public struct SampleResult: Sendable {
     /// The run's canary baseline when this point was classified.
     public var canaryBaseline: Double? = nil
 
+    /// Visits pooled into this result (see `pooled`), and the sample duration aimed at.
+    public var visits: Int = 1
+    public var sampleGoalNanoseconds: UInt64 = 0
+
     public var disturbedCount: Int { classes.filter { $0 != .undisturbed }.count }
 
     /// Timing figures as counter values, so reports can list them uniformly.

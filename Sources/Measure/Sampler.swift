@@ -100,7 +100,7 @@ public struct Sampler: Sendable {
             note = "NOT subtracted from samples no longer than the overhead itself; raise the minimum sample time"
         }
         let undisturbed = classes.filter { $0 == .undisturbed }.count
-        return SampleResult(
+        var result = SampleResult(
             label: label,
             operationsPerSample: ops,
             totalOperations: ops * timings.count,
@@ -124,6 +124,8 @@ public struct Sampler: Sendable {
             classes: classes,
             canaryReadings: canaryReadings,
             canaryBaseline: canary?.baseline)
+        result.sampleGoalNanoseconds = goal
+        return result
     }
 
     private func classify(_ nsPerOp: [Double], _ readings: [Double], _ canary: NoiseCanary?) -> [SampleClass] {

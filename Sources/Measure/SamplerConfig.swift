@@ -23,11 +23,14 @@ public struct SamplerConfig: Sendable, Equatable {
     public var estimator: Estimator = .standard
     /// With a canary, sampling goes on past `samples` (up to `maxSampleFactor` times as
     /// many) until this many samples are undisturbed.
-    public var minimumUndisturbed: Int = 10
+    public var minimumUndisturbed: Int = 6
     public var maxSampleFactor: Int = 3
+    /// Visits per point: the run measures every point this many times, in passes over the
+    /// whole sweep, each visit with a fresh workload (see `SampleResult.pooled`).
+    public var visits: Int = 5
 
-    public init(minSampleNanoseconds: UInt64 = 1_000_000, samples: Int = 41,
-                warmupNanoseconds: UInt64 = 20_000_000, fixedOpsPerSample: Int? = nil,
+    public init(minSampleNanoseconds: UInt64 = 1_000_000, samples: Int = 12,
+                warmupNanoseconds: UInt64 = 10_000_000, fixedOpsPerSample: Int? = nil,
                 maxOpsPerSample: Int = 1 << 40, overheadBatches: Int = 201,
                 subtractOverhead: Bool = true, pinCPU: Int? = nil) {
         self.minSampleNanoseconds = minSampleNanoseconds
@@ -40,16 +43,18 @@ public struct SamplerConfig: Sendable, Equatable {
         self.pinCPU = pinCPU
     }
 
-    /// 41 samples of at least 1 ms, 20 ms warm-up. Many short samples rather than a few long
-    /// ones: a burst on the host lasts about 20 ms, so it spoils a few samples, which the
-    /// canary and the low-quantile estimate leave out, instead of a third of the point.
+    /// 5 visits of 12 samples of at least 1 ms, 10 ms warm-up each. Many short samples spread
+    /// over the run rather than a few long contiguous ones: a burst on the host lasts about
+    /// 20 ms, so it spoils a few samples, which the canary and the low-quantile estimate leave
+    /// out, and a slow stretch of the machine spoils one visit, which the interval shows.
     public static let standard = SamplerConfig()
 
-    /// For smoke runs and CI: 15 samples of 200 us, 2 ms warm-up. Too noisy
+    /// For smoke runs and CI: 3 visits of 5 samples of 200 us, 2 ms warm-up. Too noisy
     /// for conclusions; reports should say QUICK.
     public static let quick: SamplerConfig = {
-        var c = SamplerConfig(minSampleNanoseconds: 200_000, samples: 15, warmupNanoseconds: 2_000_000, overheadBatches: 51)
-        c.minimumUndisturbed = 5
+        var c = SamplerConfig(minSampleNanoseconds: 200_000, samples: 5, warmupNanoseconds: 2_000_000, overheadBatches: 51)
+        c.minimumUndisturbed = 3
+        c.visits = 3
         return c
     }()
 }

@@ -1,0 +1,68 @@
+import BenchReport
+import Dispatch
+import Foundation
+import Measure
+import Workloads
+
+/// `run --counters callgrind --callgrind-only`: the cheap exact gate `make compare
+/// COUNTERS=callgrind` uses. Instruction counts are deterministic, so each point runs once
+/// under valgrind, with no native timing, and `jobs` points at a time (valgrind runs one
+/// thread per process, so each core takes one).
+enum CallgrindOnlyRun {
+    /// Results gathered from the concurrent children.
+    final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [Int: [CounterValue]] = [:]
+        private var done = 0
+        // Safe: every access holds `lock`.
+        func store(_ index: Int, _ v: [CounterValue]) -> Int {
+            lock.lock(); defer { lock.unlock() }
+            values[index] = v
+            done += 1
+            return done
+        }
+        var all: [Int: [CounterValue]] { lock.lock(); defer { lock.unlock() }; return values }
+    }
+
+    static func measure(points: [WorkloadParameters], arguments: [String], scratch: String, jobs: Int) -> [Int: [CounterValue]] {
+        // The stripped copy is made once, before the children race for it.
+        if let executable = Callgrind.currentExecutablePath() { _ = CallgrindPoint.strippedCopy(of: executable, in: scratch) }
+        let indices = points.indices.filter { points[$0].notApplicableReason == nil }
+        let results = Results()
+        let total = indices.count
+        let slots = DispatchSemaphore(value: max(1, jobs))
+        let group = DispatchGroup()
+        let queue = DispatchQueue(label: "callgrind-only", attributes: .concurrent)
+        for index in indices {
+            if InterruptFlag.isRaised { break }
+            slots.wait()
+            group.enter()
+            queue.async {
+                let values = CallgrindPoint.measure(index: index, arguments: arguments, scratch: scratch)
+                let done = results.store(index, values)
+                let ins = values.first { $0.name == "instructions" }
+                let summary = ins?.value.map { "\(NumberFormat.text($0)) ins/op (callgrind)" } ?? "instructions unavailable: \(ins?.status ?? "?")"
+                StandardStreams.err("[\(done)/\(total)] \(PointLabel.text(points[index])): \(summary)\n")
+                slots.signal()
+                group.leave()
+            }
+        }
+        group.wait()
+        return results.all
+    }
+
+    /// A point with callgrind counts and no timing: every time field is nil and says why.
+    static func point(_ p: WorkloadParameters, values: [CounterValue], backend: BackendChoice) -> BenchPoint {
+        var point = BenchPoint(
+            workload: p.kind.rawValue, impl: p.impl.rawValue, variant: p.variant.rawValue, pageSize: p.config.pageSize,
+            maxSize: p.config.maxSize, fragsz: (p.kind == .mixed || p.kind == .replay) ? nil : p.fragsz, align: p.align,
+            parameters: PointLabel.parameters(p), ops: 0, samples: 0, nsPerOp: nil, minNsPerOp: nil, errPct: nil,
+            unstable: false, hint: nil, tscCyclesPerOp: nil, cpu: nil, pinned: false,
+            counters: values.map { CounterReading(name: $0.name, source: $0.source.rawValue, perOp: $0.value, status: $0.status) },
+            counterSource: backend.backend.rawValue,
+            counterStatus: backend.reason + "; timing and cache figures not measured (--callgrind-only)",
+            refillsPerKop: nil, fallbacks: nil, reuses: nil, pfmemallocDrops: nil, wastePct: nil, peakPinnedBytes: nil)
+        point.estimator = "not timed (--callgrind-only)"
+        return point
+    }
+}
