@@ -56,6 +56,10 @@ public struct Provenance: Codable, Sendable, Equatable {
     public var machineNoise: String? = nil
     /// Schema 3: share of samples classified disturbed over the run (0...1).
     public var disturbedShare: Double? = nil
+    /// Schema 3: the canary's baseline (ns per step, its 5th percentile over the run): how
+    /// fast the machine itself was. Compared across runs on the same CPU model, it tells a run
+    /// made on a slowed machine from one made on a quiet one.
+    public var canaryBaselineNs: Double? = nil
 
     public init(gitCommit: String?, gitDirty: Bool?, date: String, swiftVersion: String?,
                 buildConfiguration: String, buildFlags: String?, kernel: String?, cpuModel: String?,

@@ -106,12 +106,15 @@ static unsigned char fb_canary_buffer[1 << 17];
 static void *volatile fb_canary_ring[256];
 static _Atomic long fb_canary_refs;
 
+uint64_t fb_canary_warm(void) {
+    uint64_t acc = 0;
+    for (size_t line = 0; line < sizeof fb_canary_buffer; line += 64) acc += fb_canary_buffer[line];
+    return acc;
+}
+
 uint64_t fb_canary(uint64_t iterations) {
     uint64_t acc = 1;
     size_t offset = 0;
-    // Untimed by the caller's standards (a few hundred ns): bring the buffer back into the
-    // cache first, so a workload that evicted it does not read as a disturbed machine.
-    for (size_t line = 0; line < sizeof fb_canary_buffer; line += 64) acc += fb_canary_buffer[line];
     for (uint64_t i = 0; i < iterations; i++) {
         offset = (offset + 4160) & (sizeof fb_canary_buffer - 1);
         acc += fb_canary_buffer[offset];

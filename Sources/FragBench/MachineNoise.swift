@@ -1,3 +1,4 @@
+import Foundation
 import BenchReport
 import Measure
 
@@ -18,5 +19,60 @@ enum MachineNoise {
         }
         if let s = canary.disturbedShare { text += ", \(formatFixed(s * 100, digits: 0))% of canary readings slow" }
         return (text, share)
+    }
+}
+
+/// The machine's quiet speed as earlier runs saw it: the lowest canary baseline among the
+/// stored runs on the same CPU model. A whole run on a slowed machine (a busy neighbour for
+/// its whole duration) looks clean from inside; against this reference it does not.
+enum CanaryReference {
+    /// A slower canary than this fraction above the reference marks the run's machine as slow.
+    static let tolerance = 0.10
+
+    struct Reference: Equatable {
+        var baseline: Double
+        var runs: Int
+    }
+
+    /// Reads `root/runs/*/run.json` (newest 200 by name) for the same CPU model.
+    static func load(root: String, cpuModel: String?) -> Reference? {
+        let runs = root + "/runs"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: runs) else { return nil }
+        var baselines: [Double] = []
+        for name in names.filter({ !$0.hasPrefix(".") }).sorted().suffix(200) {
+            let path = "\(runs)/\(name)/run.json"
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+                  let run = try? JSONReport.parse(text, path: path),
+                  run.provenance.cpuModel == cpuModel, let b = run.provenance.canaryBaselineNs, b > 0, b.isFinite
+            else { continue }
+            baselines.append(b)
+        }
+        guard let best = baselines.min() else { return nil }
+        return Reference(baseline: best, runs: baselines.count)
+    }
+
+    /// When this run's canary was slower than the reference: the factor (> 1), else nil.
+    static func slowdown(baseline: Double?, reference: Reference?) -> Double? {
+        guard let baseline, let reference, reference.baseline > 0 else { return nil }
+        let factor = baseline / reference.baseline
+        return factor > 1 + tolerance ? factor : nil
+    }
+
+    /// Extends each point's interval down to what a quiet machine would measure (the estimate
+    /// divided by the slowdown) and flags it: a run on a slowed machine must not claim the
+    /// precision its samples alone suggest.
+    static func widen(_ points: [BenchPoint], slowdown factor: Double) -> [BenchPoint] {
+        points.map { p in
+            var p = p
+            guard let v = p.nsPerOp, v > 0 else { return p }
+            p.nsPerOpLow = min(p.nsPerOpLow ?? v, v / factor)
+            let width = (v - (p.nsPerOpLow ?? v)) / v * 100
+            if width > Instability.thresholdPercent {
+                p.unstable = true
+                let why = "machine \(formatFixed((factor - 1) * 100, digits: 0))% slower than the quietest earlier run on this CPU (canary): interval widened to what a quiet machine would measure; rerun when the machine is quiet"
+                p.hint = p.hint.map { $0 + "; " + why } ?? why
+            }
+            return p
+        }
     }
 }

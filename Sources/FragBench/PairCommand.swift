@@ -45,6 +45,8 @@ struct PairCommand: ParsableCommand {
     var output: String?
     @Flag(name: .customLong("allow-debug"), help: "Let the workers be debug builds (for tests).")
     var allowDebug = false
+    @Option(name: .customLong("head-inflate-permille"), help: "Resolution experiment: the head worker does N per mille more work per sample than it reports (a known slowdown).")
+    var headInflatePermille = 0
     @Argument(parsing: .postTerminator, help: "fragbench run options naming the points (after --).")
     var runArguments: [String] = []
 
@@ -53,6 +55,7 @@ struct PairCommand: ParsableCommand {
         guard budget.isFinite, budget > 0, budget <= 86_400 else { throw ValidationError("--budget must be within 0...86400 seconds") }
         guard sampleMs.isFinite, sampleMs >= 0.05, sampleMs <= 1_000 else { throw ValidationError("--sample-ms must be within 0.05...1000") }
         guard minPairs >= 6, minPairs <= 1_000_000 else { throw ValidationError("--min-pairs must be within 6...1000000") }
+        guard (0...1_000).contains(headInflatePermille) else { throw ValidationError("--head-inflate-permille must be within 0...1000") }
         guard maxPairs >= minPairs, maxPairs <= 10_000_000 else { throw ValidationError("--max-pairs must be within --min-pairs...10000000") }
         if let cpu, !(0..<CPU_SETSIZE_COUNT).contains(cpu) { throw ValidationError("--cpu must be a CPU number") }
         for (name, path) in [("--base", base), ("--head", head)] where !FileManager.default.isExecutableFile(atPath: path) {
@@ -77,7 +80,8 @@ struct PairCommand: ParsableCommand {
         do {
             baseWorker = try WorkerConnection(name: "base", binary: base, arguments: workerArguments,
                                               log: output.map { $0 + "/worker-base.log" })
-            headWorker = try WorkerConnection(name: "head", binary: head, arguments: workerArguments,
+            let inflate = headInflatePermille > 0 ? ["--inflate-permille", String(headInflatePermille)] : []
+            headWorker = try WorkerConnection(name: "head", binary: head, arguments: workerArguments + inflate,
                                               log: output.map { $0 + "/worker-head.log" })
         } catch {
             StandardStreams.err("pair: \(error)\n")
@@ -113,6 +117,9 @@ struct PairCommand: ParsableCommand {
             onlyInBase: [], onlyInHead: [], warnings: onlyOneSide.map { "not compared: \($0)" })
         comparison.method = PairSummary.method(threshold: threshold, budget: budget, sampleMs: sampleMs, cpu: pin)
         if InterruptFlag.isRaised { comparison.warnings.append("interrupted: only the points above were compared") }
+        if headInflatePermille > 0 {
+            comparison.warnings.append("resolution experiment: the head does \(headInflatePermille)‰ more work per sample than it reports (true ratio \(formatFixed(1 + Double(headInflatePermille) / 1000, digits: 3)) on every point but cross-thread)")
+        }
         let markdown = comparison.markdown()
         StandardStreams.out(markdown)
         if let output {

@@ -15,12 +15,22 @@ struct WorkerCommand: ParsableCommand {
     var cpu: Int?
     @Flag(name: .customLong("allow-debug"), help: "Serve from a debug build anyway.")
     var allowDebug = false
+    /// A known slowdown for resolution experiments: each sample runs N per mille more
+    /// operations than asked but is divided by the count asked, so its true cost is exactly
+    /// (1000 + N) / 1000 of the real one (what `pair --head-inflate-permille` measures).
+    @Option(name: .customLong("inflate-permille"), help: .hidden)
+    var inflatePermille = 0
+
+    func validate() throws {
+        guard (0...1_000).contains(inflatePermille) else { throw ValidationError("--inflate-permille must be within 0...1000") }
+        if let cpu, !(0..<CPU_SETSIZE_COUNT).contains(cpu) { throw ValidationError("--cpu must be a CPU number") }
+    }
 
     func run() throws {
         if Measure.isDebugBuild && !allowDebug {
             throw ValidationFailure("this is a debug build: build with 'swift build -c release', or pass --allow-debug")
         }
-        let session = WorkerSession(cpu: cpu)
+        let session = WorkerSession(cpu: cpu, inflatePermille: inflatePermille)
         StandardStreams.out(WorkerProtocol.greeting + "\n")
         while let line = readLine(strippingNewline: true) {
             let reply: String
@@ -40,12 +50,14 @@ struct WorkerCommand: ParsableCommand {
 /// The worker's state: the point it serves, its timer overhead and its canary.
 final class WorkerSession {
     let cpu: Int?
+    let inflatePermille: Int
     let canary = NoiseCanary()
     private var runner: (any WorkloadRunner)?
     private var overheadNanoseconds = 0.0
 
-    init(cpu: Int?) {
+    init(cpu: Int?, inflatePermille: Int = 0) {
         self.cpu = cpu
+        self.inflatePermille = inflatePermille
     }
 
     func handle(_ request: WorkerProtocol.Request) -> String {
@@ -101,7 +113,9 @@ final class WorkerSession {
         } else {
             let floor = OperationCount.goal(minimum: goal, clockResolution: MonotonicClock.resolutionNanoseconds(),
                                             overhead: overheadNanoseconds)
-            ops = OperationCount.choose(goal: floor, maxOps: runner.maxBatchSize ?? (1 << 40)) { timedBatch($0) }
+            // Room for the inflated batch under the workload's own cap, so the slowdown stays exact.
+            let cap = (runner.maxBatchSize ?? (1 << 40)) * 1_000 / (1_000 + inflatePermille)
+            ops = OperationCount.choose(goal: floor, maxOps: max(1, cap)) { timedBatch($0) }
         }
         // Warm-up at the chosen size (caches, predictors, the allocator's free lists).
         var warmed: UInt64 = 0
@@ -113,7 +127,8 @@ final class WorkerSession {
         guard let runner else { return "error no point set up" }
         let clamped = min(ops, runner.maxBatchSize ?? ops)
         let canaryReading = canary.read()
-        let elapsed = timedBatch(clamped)
+        let inflated = runner.fixedBatchSize == nil ? clamped + clamped * inflatePermille / 1_000 : clamped
+        let elapsed = timedBatch(min(inflated, runner.maxBatchSize ?? inflated))
         let perOp = OverheadCorrection.perOp(elapsed: Double(elapsed), overhead: overheadNanoseconds,
                                              operations: clamped, subtract: true).perOp
         return WorkerProtocol.SampleReply(nanosecondsPerOp: perOp, canaryNanosecondsPerStep: canaryReading).line

@@ -26,6 +26,7 @@ public final class NoiseCanary: @unchecked Sendable {
     /// Times one canary run; returns ns per step.
     @discardableResult
     public func read() -> Double {
+        blackHole(fb_canary_warm())
         let t0 = MonotonicClock.nanoseconds()
         blackHole(fb_canary(iterations))
         let t1 = MonotonicClock.nanoseconds()

@@ -13,12 +13,15 @@ import Musl
 extension SampleResult {
     public static func pooled(_ visits: [SampleResult], estimator: Estimator) -> SampleResult? {
         guard var result = visits.first else { return nil }
-        guard visits.count > 1 else { return result }
+        guard visits.count > 1 else {
+            result.estimate?.description += "; interval: within-run bootstrap only (one visit)"
+            return result
+        }
         let samples = visits.flatMap(\.samples)
         let classes = visits.flatMap { $0.classes.count == $0.samples.count ? $0.classes : Array(repeating: .undisturbed, count: $0.samples.count) }
         let nsPerOp = samples.map(\.nanosecondsPerOp)
-        let perVisit = visits.compactMap { $0.estimate?.value }
-        let estimate = RobustEstimate.pooled(samples: nsPerOp, classes: classes, visitEstimates: perVisit, estimator: estimator)
+        let estimate = RobustEstimate.pooled(visitSamples: visits.map { $0.samples.map(\.nanosecondsPerOp) },
+                                             visitClasses: visits.map(\.classes), estimator: estimator)
         let undisturbed = classes.filter { $0 == .undisturbed }.count
         let ops = visits.map(\.operationsPerSample)
         result = SampleResult(
@@ -52,40 +55,52 @@ extension SampleResult {
 }
 
 extension RobustEstimate {
-    /// The estimator over the pooled undisturbed samples, with a 95% prediction interval for
-    /// another run's estimate: on the log scale, t(V-1) x sd(visit estimates) x sqrt(2/V)
-    /// (two independent means of V visits differ by that much), combined with the
-    /// within-run bootstrap half-width. With one visit, the bootstrap alone (and it says so).
-    public static func pooled(samples: [Double], classes: [SampleClass], visitEstimates: [Double],
-                              estimator: Estimator) -> RobustEstimate? {
-        guard var e = estimate(samples: samples, classes: classes, estimator: estimator) else { return nil }
-        let logs = visitEstimates.filter { $0 > 0 && $0.isFinite }.map { log($0) }
-        guard logs.count >= 2, e.value > 0 else {
+    /// What one process cannot see of another: its own code and heap placement, the CPU the
+    /// host gave it. Separate processes of the same build on quiet workloads agreed within
+    /// ±0.1% to ±0.7% (A/A, README "Noise"), so no interval claims less than ±1%.
+    public static let betweenProcessFloor = 0.01
+
+    /// The estimator over the pooled undisturbed samples of all visits, with a 95% prediction
+    /// interval for another run's estimate. The interval comes from a two-stage bootstrap
+    /// (resample visits, then samples within each drawn visit), so a visit that a slow stretch
+    /// of the machine spoiled weighs as much as it would in another run; its half-widths on the
+    /// log scale are widened by sqrt(2), because two independent runs' estimates each carry
+    /// that uncertainty. With one visit: the within-run bootstrap only (and it says so).
+    public static func pooled(visitSamples: [[Double]], visitClasses: [[SampleClass]], estimator: Estimator,
+                              resamples: Int = 1_000, seed: UInt64 = 0x5EED) -> RobustEstimate? {
+        let samples = visitSamples.flatMap { $0 }
+        let classes = zip(visitSamples, visitClasses).flatMap { s, c in
+            c.count == s.count ? c : Array(repeating: SampleClass.undisturbed, count: s.count)
+        }
+        guard var e = estimate(samples: samples, classes: classes, estimator: estimator), e.value > 0 else { return nil }
+        let useClean = !e.description.contains("of all")
+        // Per visit, the samples the estimate draws from.
+        let pools: [[Double]] = zip(visitSamples, visitClasses).map { s, c in
+            s.indices.filter { $0 < c.count && useClean ? c[$0] == .undisturbed : true }.map { s[$0] }.filter(\.isFinite)
+        }.filter { !$0.isEmpty }
+        guard pools.count >= 2 else {
             e.description += "; interval: within-run bootstrap only (one visit)"
             return e
         }
-        let v = Double(logs.count)
-        let mean = logs.reduce(0, +) / v
-        let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (v - 1)).squareRoot()
-        let between = StudentTQuantile.critical95(degreesOfFreedom: logs.count - 1) * sd * (2 / v).squareRoot()
-        let within = log(e.upper / e.value) > log(e.value / e.lower) ? log(e.upper / e.value) : log(e.value / e.lower)
-        let h = (between * between + within * within).squareRoot()
-        e.lower = e.value * exp(-h)
-        e.upper = e.value * exp(h)
-        e.description += " over \(logs.count) visits; 95% interval predicts another run"
+        var rng = SplitMix64(seed: seed)
+        var stats: [Double] = []
+        stats.reserveCapacity(resamples)
+        for _ in 0..<max(1, resamples) {
+            var draw: [Double] = []
+            for _ in 0..<pools.count {
+                let pool = pools[Int(rng.next() % UInt64(pools.count))]
+                for _ in 0..<pool.count { draw.append(pool[Int(rng.next() % UInt64(pool.count))]) }
+            }
+            if let v = estimator.apply(draw), v > 0, v.isFinite { stats.append(v) }
+        }
+        guard let lo = Statistics.percentile(stats, 2.5), let hi = Statistics.percentile(stats, 97.5), lo > 0 else { return e }
+        let floor = log(1 + RobustEstimate.betweenProcessFloor)
+        let down = max(floor, max(0, log(e.value / lo)) * 2.0.squareRoot())
+        let up = max(floor, max(0, log(hi / e.value)) * 2.0.squareRoot())
+        e.lower = e.value * exp(-down)
+        e.upper = e.value * exp(up)
+        e.description += " over \(pools.count) visits; 95% interval predicts another run (at least ±\(formatFixed(RobustEstimate.betweenProcessFloor * 100, digits: 0))%)"
         return e
     }
 }
 
-/// Two-sided 95% Student-t critical values (the same table BenchReport uses; Measure does not
-/// depend on BenchReport).
-public enum StudentTQuantile {
-    public static func critical95(degreesOfFreedom df: Int) -> Double {
-        let table: [Double] = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                               2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086]
-        guard df >= 1 else { return .infinity }
-        if df <= table.count { return table[df - 1] }
-        if df <= 30 { return 2.042 + (2.086 - 2.042) * Double(30 - df) / 10 }
-        return df <= 60 ? 2.000 + (2.042 - 2.000) * Double(60 - df) / 30 : 1.96
-    }
-}

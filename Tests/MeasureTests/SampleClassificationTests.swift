@@ -99,3 +99,47 @@ import Testing
         #expect(canary.disturbedShare! >= 0 && canary.disturbedShare! <= 1)
     }
 }
+
+/// Pooling visits: the interval must reflect a visit the machine spoiled.
+@Suite struct VisitPoolingTests {
+    static func visit(_ level: Double, count: Int = 12) -> [Double] {
+        (0..<count).map { level * (1 + 0.002 * Double($0 % 4)) }
+    }
+
+    @Test func slowVisitsWidenTheIntervalButNotTheEstimate() throws {
+        let quiet = [Self.visit(1.0), Self.visit(1.0), Self.visit(1.0), Self.visit(1.0), Self.visit(1.0)]
+        let clean = quiet.map { [SampleClass](repeating: .undisturbed, count: $0.count) }
+        let calm = try #require(RobustEstimate.pooled(visitSamples: quiet, visitClasses: clean, estimator: .standard))
+        #expect(abs(calm.relativeHalfWidth - RobustEstimate.betweenProcessFloor) < 1e-9)
+        #expect(calm.description.contains("over 5 visits; 95% interval predicts another run (at least ±1%)"))
+
+        // One visit 20% slow (the canary did not notice: classes all clean) does not move a
+        // low quantile of the pool, and another run would not be moved by it either.
+        var one = quiet
+        one[2] = Self.visit(1.2)
+        let e1 = try #require(RobustEstimate.pooled(visitSamples: one, visitClasses: clean, estimator: .standard))
+        #expect(abs(e1.value - calm.value) < 0.005)
+        // Three of five visits slow: another run could well see mostly slow visits, and the
+        // interval says so, while the estimate stays on the quiet level.
+        var most = quiet
+        for i in [0, 2, 4] { most[i] = Self.visit(1.2) }
+        let e3 = try #require(RobustEstimate.pooled(visitSamples: most, visitClasses: clean, estimator: .standard))
+        #expect(abs(e3.value - calm.value) < 0.005)
+        #expect(e3.upper > 1.15)
+        #expect(e3.upper > calm.upper)
+    }
+
+    @Test func oneVisitSaysItsIntervalIsWithinRunOnly() throws {
+        let e = try #require(RobustEstimate.pooled(visitSamples: [Self.visit(2)], visitClasses: [[]], estimator: .minimum))
+        #expect(e.description.hasSuffix("interval: within-run bootstrap only (one visit)"))
+        #expect(e.value == 2)
+    }
+
+    @Test func theSameVisitsGiveTheSameInterval() throws {
+        let v = [Self.visit(1.0), Self.visit(1.1), Self.visit(0.95)]
+        let c = v.map { [SampleClass](repeating: .undisturbed, count: $0.count) }
+        let a = try #require(RobustEstimate.pooled(visitSamples: v, visitClasses: c, estimator: .standard))
+        let b = try #require(RobustEstimate.pooled(visitSamples: v, visitClasses: c, estimator: .standard))
+        #expect(a == b)
+    }
+}

@@ -137,6 +137,10 @@ int fb_allowed_cpu_count(void);
 /// its own low quantile to tell when the machine is disturbed. Returns a checksum to sink.
 uint64_t fb_canary(uint64_t iterations);
 
+/// Reads every line of the canary's buffer once (untimed by the caller), so a workload batch
+/// that evicted it does not read as a disturbed machine.
+uint64_t fb_canary_warm(void);
+
 #ifdef __cplusplus
 }
 #endif
