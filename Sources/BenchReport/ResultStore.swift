@@ -114,7 +114,10 @@ public struct ResultStore: Sendable {
         try move(temp, to: latestPath)
     }
 
-    public static let historyColumns = ["run", "date", "commit", "dirty", "quick", "counter_backend"] + CSVReport.columns
+    /// The run's columns, then the machine's (so merged histories from several machines can be
+    /// told apart), then the point's.
+    public static let historyColumns = ["run", "date", "commit", "dirty", "quick", "counter_backend", "host", "cpu_count",
+                                        "memory_bytes", "smt", "aslr", "thp", "load_avg"] + CSVReport.columns
 
     /// Appends the run's points to the history: the whole file is rewritten through a
     /// temporary file, so an interruption leaves the old history intact.
@@ -122,7 +125,7 @@ public struct ResultStore: Sendable {
     /// ours at all): it is renamed aside, byte for byte, and a new history starts, so neither
     /// the old rows nor this run are lost.
     private func appendHistory(_ points: [BenchPoint], runName: String, provenance: Provenance) throws -> String? {
-        var text = CSVReport.row(Self.historyColumns)
+        var text = CSV.row(Self.historyColumns)
         var note: String?
         if FileManager.default.fileExists(atPath: historyPath) {
             let data = FileManager.default.contents(atPath: historyPath)
@@ -135,8 +138,11 @@ public struct ResultStore: Sendable {
             }
         }
         let prefix = [runName, provenance.date, provenance.gitCommit ?? "", provenance.gitDirty.map { $0 ? "1" : "0" } ?? "",
-                      provenance.quick ? "1" : "0", provenance.counterBackend]
-        for point in points { text += CSVReport.row(prefix + CSVReport.fields(point)) }
+                      provenance.quick ? "1" : "0", provenance.counterBackend, provenance.hostName ?? "",
+                      NumberFormat.integer(provenance.cpuCount), NumberFormat.integer(provenance.memoryBytes),
+                      provenance.smt ?? "", provenance.aslr ?? "", provenance.transparentHugePages ?? "",
+                      provenance.loadAverage ?? ""]
+        for point in points { text += CSV.row(prefix + CSVReport.fields(point)) }
         try AtomicFile.write(text, to: historyPath)
         return note
     }
