@@ -43,11 +43,11 @@ bench: release
 ## interleaved runs of two builds, ratio with 95% CI per point; exit 2 on a regression
 compare: deps
 	@test -n "$(BASE)" || { echo "usage: make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=…] [THRESHOLD=2] [ROUNDS=5] [PRESET=quick]"; exit 1; }
-	COUNTERS=$(COUNTERS) THRESHOLD=$(THRESHOLD) ROUNDS=$(ROUNDS) PRESET=$(PRESET) SWIFT=$(SWIFT) scripts/compare.sh "$(BASE)" "$(HEAD)"
+	COUNTERS=$(COUNTERS) $(if $(THRESHOLD),THRESHOLD=$(THRESHOLD) )$(if $(ROUNDS),ROUNDS=$(ROUNDS) )$(if $(PRESET),PRESET=$(PRESET) )SWIFT=$(SWIFT) scripts/compare.sh "$(BASE)" "$(HEAD)"
 
-## tune: sweep PAGE_FRAG_CACHE_MAX_SIZE [WORKLOAD=mixed,…] [OBJECTIVE=fastest-within|fastest|smallest] [SLACK=0.25]
+## tune: sweep PAGE_FRAG_CACHE_MAX_SIZE [WORKLOAD=mixed,…] [OBJECTIVE=fastest-within|fastest|smallest] [SLACK=0.25] [QUICK=1]
 tune: release
-	.build/release/fragbench tune $(if $(WORKLOAD),--workload $(WORKLOAD),) $(if $(OBJECTIVE),--objective $(OBJECTIVE),) $(if $(SLACK),--memory-slack $(SLACK),)
+	.build/release/fragbench tune $(if $(WORKLOAD),--workload $(WORKLOAD),) $(if $(OBJECTIVE),--objective $(OBJECTIVE),) $(if $(SLACK),--memory-slack $(SLACK),) $(if $(QUICK),--quick,)
 
 clean:
 	rm -rf .build

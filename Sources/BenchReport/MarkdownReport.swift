@@ -44,7 +44,7 @@ public enum MarkdownReport {
         out += unstable.isEmpty ? " (no point's sample spread exceeds 5%).\n" : " (sample spread above 5%, marked ⚠).\n"
         let intervals = points.filter { $0.nsPerOpInterval != nil }.count
         if run.points.allSatisfy({ $0.estimator == nil }) {
-            out += "- ns/op: the **median** of the samples (this run predates recorded estimators and intervals).\n"
+            out += "- ns/op: the **median** of the samples (the run recorded no estimator or interval, as runs before result schema 3 did not).\n"
         } else {
             out += "- ns/op: the **\(run.estimatorText)**"
             out += intervals > 0 ? ", with its 95% interval (results.csv; error bars in the charts).\n" : ".\n"

@@ -27,7 +27,7 @@ import Testing
         }
         run.provenance.loadAverage = nil
         let text = MarkdownReport.render(run)
-        #expect(text.contains("ns/op: the **median** of the samples (this run predates recorded estimators and intervals)"))
+        #expect(text.contains("ns/op: the **median** of the samples (the run recorded no estimator or interval"))
         #expect(text.contains("samples were not classified as disturbed or not"))
         #expect(!text.contains("Load average"))
         #expect(text.contains("ns/op: the median, over samples"))
