@@ -16,9 +16,24 @@ struct ListCommand: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "Options of 'fragbench run'.")
     var options: [String] = []
 
+    var isHelp: Bool { options.contains("--help") || options.contains("-h") }
+    var runArguments: [String] { options.contains("--list") ? options : options + ["--list"] }
+
+    /// Bad run options are list's own usage error (exit 64, list's usage line).
+    func validate() throws {
+        guard !isHelp else { return }
+        do {
+            _ = try RunCommand.parse(runArguments)
+        } catch {
+            throw ValidationError(RunCommand.message(for: error))
+        }
+    }
+
     func run() throws {
-        var command = try RunCommand.parse(options.contains("--list") ? options : options + ["--list"])
-        try command.validate()
-        try command.run()
+        if isHelp {
+            StandardStreams.out(Self.helpMessage() + "\n\nThe options, as for 'fragbench run':\n\n" + RunCommand.helpMessage() + "\n")
+            return
+        }
+        try RunCommand.parse(runArguments).run()
     }
 }

@@ -2,10 +2,18 @@ import Testing
 @testable import BenchReport
 
 @Suite struct ChartTests {
-    /// The cx of every circle marker drawn with `colour` (white-stroked = filled markers).
-    func markerXs(_ svg: String, colour: String) -> [String] {
-        svg.split(separator: "\n").filter { $0.hasPrefix("<circle") && $0.contains("fill=\"\(colour)\"") }
-            .compactMap { line in line.split(separator: " ").first { $0.hasPrefix("cx=") }.map(String.init) }
+    /// Marker centres (x, y) of the plot, in drawing order: circles by cx/cy, squares by
+    /// x/y + 5 (their half size); the legend's markers (right of the plot) left out.
+    func centres(_ svg: String) -> [(Double, Double)] {
+        func value(_ line: Substring, _ key: String) -> Double? {
+            guard let r = line.range(of: " \(key)=\"") else { return nil }
+            return Double(line[r.upperBound...].prefix { $0 != "\"" })
+        }
+        return svg.split(separator: "\n").compactMap { line -> (Double, Double)? in
+            if line.hasPrefix("<circle"), let x = value(line, "cx"), let y = value(line, "cy") { return (x, y) }
+            if line.hasPrefix("<rect"), line.contains("stroke=\"#ffffff\""), let x = value(line, "x"), let y = value(line, "y") { return (x + 5, y + 5) }
+            return nil
+        }.filter { $0.0 < Chart.plotRight }
     }
 
     @Test func aSeriesThatCoincidesWithAnotherStaysVisible() {
@@ -13,14 +21,14 @@ import Testing
         let chart = Chart(title: "t", x: Chart.Axis(title: "x", scale: .log2), y: Chart.Axis(title: "y"),
                           series: [Chart.Series(name: "a", points: points), Chart.Series(name: "b", points: points)])
         let svg = chart.svg()
-        // Both series are circles at first (palette order), so compare by colour.
-        let a = markerXs(svg, colour: Chart.palette[0])
-        #expect(a.count == 3, "two markers and the legend's")
-        let squares = svg.split(separator: "\n").filter { $0.hasPrefix("<rect") && $0.contains("fill=\"\(Chart.palette[1])\"") }
-        #expect(squares.count == 3)
-        // The second series' markers are set beside the first's, not on top of them.
-        let firstX = a.first!
-        #expect(!squares.contains { $0.contains("x=\"\(Double(firstX.dropFirst(4).dropLast())! - 5)") })
+        let markers = centres(svg)
+        #expect(markers.count == 4)
+        // Every marker is clear of every other: the second series is set beside the first.
+        for (i, a) in markers.enumerated() {
+            for b in markers[(i + 1)...] {
+                #expect(abs(a.0 - b.0) >= 8 || abs(a.1 - b.1) >= 8, "markers at \(a) and \(b) overlap")
+            }
+        }
         #expect(svg.contains("Markers that would coincide are set side by side."))
     }
 

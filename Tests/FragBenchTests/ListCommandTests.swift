@@ -29,6 +29,16 @@ import Testing
         #expect(result.stderr.contains("--filter 'no-such-point' matches none of the 1 point(s)"))
     }
 
+    @Test func badRunOptionsAreListsOwnUsageError() throws {
+        let result = try runner.run(["list", "--bogus"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("Unknown option '--bogus'"))
+        #expect(result.stderr.contains("fragbench list --help"))
+        let help = try runner.run(["list", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("The options, as for 'fragbench run'") && help.stdout.contains("--filter"))
+    }
+
     @Test func aPresetWithAxesIsRefused() throws {
         let result = try runner.run(["run", "--allow-debug", "--no-save", "--preset", "quick", "--fragsz", "128"])
         #expect(result.status == 64)
