@@ -332,27 +332,8 @@ struct RunCommand: ParsableCommand {
         for line in notApplicable { StandardStreams.out("- \(line)\n") }
 
         if !noSave {
-            let store = ResultStore(root: output)
-            let name = ResultStore.runName(date: Date(), commit: provenance.gitCommit, dirty: provenance.gitDirty)
-            let files = ReportFiles.render(run)
-            if run.partial {
-                let why = interrupted ? "interrupted (Ctrl-C)" : "\(failures.count) point(s) failed"
-                let directory = try store.keepPartial(name: name, files: files, reason: why)
-                StandardStreams.err("partial results kept in \(directory); earlier results untouched\n")
-            } else {
-                do {
-                    let publication = try store.publishReporting(name: name, files: files, historyRows: points,
-                                                                 provenance: provenance)
-                    for note in publication.notes { StandardStreams.err("note: \(note)\n") }
-                    StandardStreams.err("results: \(publication.directory)/report.md\n")
-                } catch {
-                    // What was measured is still worth keeping: as a partial run, clearly marked.
-                    let directory = try store.keepPartial(name: name, files: files,
-                                                          reason: "it could not be published: \(error)")
-                    StandardStreams.err("error: \(error)\npartial results kept in \(directory); earlier results untouched\n")
-                    throw ExitCode(1)
-                }
-            }
+            let why = interrupted ? "interrupted (Ctrl-C)" : "\(failures.count) point(s) failed"
+            try RunSaving.save(run, to: ResultStore(root: output), partialReason: run.partial ? why : nil)
         }
         for failure in failures { StandardStreams.err("error: \(failure)\n") }
         if interrupted { throw ExitCode(130) }
