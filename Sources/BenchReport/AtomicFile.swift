@@ -19,7 +19,12 @@ public enum AtomicFile {
         try Directories.create(directory)
         let name = (path as NSString).lastPathComponent
         let temp = directory + "/.\(name).tmp-\(getpid())-\(String(UInt32.random(in: 0 ... .max), radix: 16))"
-        try writeWhole(Data(text.utf8), to: temp, exclusive: true)
+        do {
+            try writeWhole(Data(text.utf8), to: temp, exclusive: true)
+        } catch ResultStoreError.writeFailed(_, let why) {
+            // The reader knows the file by its name, not by its temporary one.
+            throw ResultStoreError.writeFailed(path, why)
+        }
         return temp
     }
 

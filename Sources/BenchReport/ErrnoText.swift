@@ -32,13 +32,19 @@ extension ResultStoreError {
     /// as they are) are reduced to the path and the POSIX error underneath them.
     public static func describe(_ error: Error) -> String {
         if let error = error as? ResultStoreError { return error.description }
-        if let error = error as? CustomStringConvertible, !(error is NSError) { return error.description }
+        if let error = error as? POSIXError { return ErrnoText.text(error.code.rawValue) }
         let ns = error as NSError
+        guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return "\(error)" }
         let path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo["NSURL"] as? URL)?.path
         var code: Int32?
         if ns.domain == NSPOSIXErrorDomain { code = Int32(ns.code) }
-        if code == nil, let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            code = Int32(underlying.code)
+        // Linux Foundation puts a POSIXError under its Cocoa errors, Darwin an NSError.
+        if code == nil, let underlying = ns.userInfo[NSUnderlyingErrorKey] {
+            if let posix = underlying as? POSIXError {
+                code = posix.code.rawValue
+            } else if let underlying = underlying as? NSError, underlying.domain == NSPOSIXErrorDomain {
+                code = Int32(underlying.code)
+            }
         }
         if code == nil, ns.domain == NSCocoaErrorDomain { code = ErrnoText.cocoaCodes[ns.code] }
         let why = code.map(ErrnoText.text) ?? ns.localizedDescription

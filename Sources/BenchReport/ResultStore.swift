@@ -112,11 +112,16 @@ public struct ResultStore: Sendable {
         do {
             try step(.renamed)
             if let temporary { try AtomicFile.commit(temporary, to: historyPath) }
-            try step(.history)
         } catch {
             if let temporary { unlink(temporary) }
             return ["\(directory) is published but \(historyPath) could not take its rows (\(Self.reason(error))); "
                     + "they wait in \(directory)/\(Self.pendingFile) and the next run adds them"]
+        }
+        do {
+            try step(.history)
+        } catch {
+            return ["\(directory) is published and in \(historyPath), but publication stopped there (\(Self.reason(error))); "
+                    + "the next run points latest to it"]
         }
         var notes: [String] = []
         if let note = pointLatest(at: runName) { notes.append(note) }
@@ -125,10 +130,11 @@ public struct ResultStore: Sendable {
             if unlink(directory + "/" + Self.pendingFile) != 0 && errno != ENOENT {
                 throw ResultStoreError.system(directory + "/" + Self.pendingFile)
             }
-            try step(.published)
         } catch {
             notes.append("\(directory) is published; its \(Self.pendingFile) could not be removed (\(Self.reason(error))), the next run removes it")
         }
+        // Nothing is left to do: a fault here has nothing to undo.
+        try? step(.published)
         return notes
     }
 
