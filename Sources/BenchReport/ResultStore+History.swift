@@ -151,6 +151,11 @@ extension ResultStore {
 
     /// A new history written beside the old one, not yet in place. Renaming it over
     /// `history.csv` is atomic: a kill leaves the old history or the new one, never a mix.
+    /// Rewriting the whole file (it grows by a few hundred bytes per point) is chosen over
+    /// appending with O_APPEND because an append can be cut short (a full disk, a kill during
+    /// a large write) and leave exactly the cut record this store must never produce; and
+    /// because the new history is written before the commit, a full disk fails the run before
+    /// anything is visible.
     struct PreparedHistory {
         var temporary: String?
         var note: String?
