@@ -17,15 +17,37 @@ struct HistoryFile {
     }
 
     var state: State
-    /// What the new history starts from: the header and every complete row.
-    var kept: String
-    var keptRows: Int
-    var droppedRows: Int
-    var runNames: Set<String>
+    /// Every data record in file order: its run (first field), its bytes, and whether it is
+    /// complete with the expected columns.
+    var records: [(run: String, text: String, sound: Bool)] = []
+
+    var keptRows: Int { records.filter(\.sound).count }
+    var droppedRows: Int { records.count - keptRows }
+    /// The runs with a complete row here.
+    var runNames: Set<String> { Set(records.filter(\.sound).map(\.run)) }
+
+    /// What the new history starts from: the header and every complete row, except that a run
+    /// with a cut or malformed row has all its rows rebuilt (`rebuild`: from its run.json) when
+    /// it can be. Returns the text and the runs rebuilt.
+    func repaired(rebuilding rebuild: (String) -> String?) -> (text: String, rebuilt: [String]) {
+        var text = CSV.row(ResultStore.historyColumns)
+        var rebuilt: [String] = []
+        var done = Set<String>()
+        let damaged = Set(records.filter { !$0.sound }.map(\.run))
+        for record in records where !done.contains(record.run) {
+            if damaged.contains(record.run), let rows = rebuild(record.run) {
+                text += rows
+                rebuilt.append(record.run)
+                done.insert(record.run)
+            } else if record.sound {
+                text += record.text
+            }
+        }
+        return (text, rebuilt)
+    }
 
     static func read(_ path: String) throws -> HistoryFile {
-        let header = CSV.row(ResultStore.historyColumns)
-        let fresh = HistoryFile(state: .missing, kept: header, keptRows: 0, droppedRows: 0, runNames: [])
+        let fresh = HistoryFile(state: .missing)
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -35,35 +57,23 @@ struct HistoryFile {
             throw ResultStoreError.unreadable(path, ResultStore.reason(error))
         }
         if data.isEmpty { return fresh }
-        guard let text = String(data: data, encoding: .utf8) else {
-            var other = fresh
-            other.state = .otherColumns
-            return other
-        }
-        let records = CSVRecords.parse(text)
-        guard let first = records.first, first.complete, first.fields == ResultStore.historyColumns else {
-            var other = fresh
-            other.state = .otherColumns
-            return other
+        guard let text = String(data: data, encoding: .utf8) else { return HistoryFile(state: .otherColumns) }
+        let parsed = CSVRecords.parse(text)
+        guard let first = parsed.first, first.complete, first.fields == ResultStore.historyColumns else {
+            return HistoryFile(state: .otherColumns)
         }
         var history = fresh
         let bytes = Array(text.utf8)
         var problems: [String] = []
         var wrongWidth = 0
-        for record in records.dropFirst() {
-            guard record.complete else {
+        for record in parsed.dropFirst() {
+            let sound = record.complete && record.fields.count == ResultStore.historyColumns.count
+            if !record.complete {
                 problems.append(record.openQuote ? "its last record is cut inside a quoted field" : "its last line is cut (no final line break)")
-                history.droppedRows += 1
-                continue
-            }
-            guard record.fields.count == ResultStore.historyColumns.count else {
+            } else if !sound {
                 wrongWidth += 1
-                history.droppedRows += 1
-                continue
             }
-            history.kept += String(decoding: bytes[record.range], as: UTF8.self)
-            history.keptRows += 1
-            history.runNames.insert(record.fields[0])
+            history.records.append((record.fields[0], String(decoding: bytes[record.range], as: UTF8.self), sound))
         }
         if wrongWidth > 0 {
             problems.insert("\(wrongWidth) row(s) with other than \(ResultStore.historyColumns.count) fields", at: 0)
@@ -167,19 +177,36 @@ extension ResultStore {
     func prepareHistory(_ history: HistoryFile, rows: String, runName: String) throws -> PreparedHistory {
         if history.runNames.contains(runName) { return PreparedHistory(temporary: nil, note: nil) }
         var note: String?
+        var text = CSV.row(Self.historyColumns) + history.records.filter(\.sound).map(\.text).joined()
         switch history.state {
         case .missing, .sound:
             break
         case .otherColumns:
             let aside = try setHistoryAside(runName: runName)
+            text = CSV.row(Self.historyColumns)
             note = "\(historyPath) had other columns (an older format, or not FragBench's): kept as \(aside), new history started"
         case .damaged(let why):
             let aside = try setHistoryAside(runName: runName)
+            let repair = history.repaired(rebuilding: storedRunRows)
+            text = repair.text
             note = "\(historyPath) was damaged (\(why)): kept as \(aside); its \(history.keptRows) complete row(s) carried over"
-                + (history.droppedRows > 0 ? ", \(history.droppedRows) cut or malformed row(s) left in the copy" : "")
+            if !repair.rebuilt.isEmpty {
+                note! += "; the rows of \(repair.rebuilt.map { "runs/" + $0 }.joined(separator: ", ")) rebuilt from run.json"
+            }
+            let lost = history.records.filter { !$0.sound && !repair.rebuilt.contains($0.run) }.count
+            if lost > 0 { note! += "; \(lost) cut or malformed row(s) only in the copy" }
         }
-        let temporary = try AtomicFile.writeTemporary(history.kept + rows, for: historyPath)
+        let temporary = try AtomicFile.writeTemporary(text + rows, for: historyPath)
         return PreparedHistory(temporary: temporary, note: note)
+    }
+
+    /// A published run's history rows made again from its run.json (they are its points with
+    /// its provenance, as publication wrote them); nil when there is no such run to read.
+    func storedRunRows(_ runName: String) -> String? {
+        guard !runName.isEmpty, !runName.hasPrefix("."), !runName.contains("/"),
+              let data = FileManager.default.contents(atPath: runsDirectory + "/" + runName + "/run.json"),
+              let run = try? JSONReport.parse(String(decoding: data, as: UTF8.self), path: runName), !run.partial else { return nil }
+        return Self.historyRows(run.points, runName: runName, provenance: run.provenance)
     }
 
     /// A second name for the current history file (a hard link: no copy, no window in which

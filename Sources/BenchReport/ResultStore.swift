@@ -26,7 +26,12 @@ public struct ResultStore: Sendable {
     /// Test hook, in process: called at each step; a thrown error stands for a failed I/O call.
     var fault: (@Sendable (PublicationStep) throws -> Void)?
 
-    public init(root: String) { self.root = root }
+    /// `root` as given (`--output`), without trailing slashes, so the paths in notes read clean.
+    public init(root: String) {
+        var root = root
+        while root.count > 1 && root.hasSuffix("/") { root.removeLast() }
+        self.root = root
+    }
 
     public var runsDirectory: String { root + "/runs" }
     public var historyPath: String { root + "/history.csv" }

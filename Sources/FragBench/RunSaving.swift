@@ -11,6 +11,9 @@ enum RunSaving {
     static func save(_ run: BenchRun, to store: ResultStore, partialReason: String?, name: String? = nil) throws {
         let name = name ?? ResultStore.runName(date: Date(), commit: run.provenance.gitCommit, dirty: run.provenance.gitDirty)
         let files = ReportFiles.render(run)
+        // A run with no point has no history row, so it could not be found from the history:
+        // it is kept, marked, like any run that did not produce what a run should.
+        let partialReason = partialReason ?? (run.points.isEmpty ? "no point was measured (see the report for why)" : nil)
         if let partialReason {
             let kept: ResultStore.Publication
             do {

@@ -23,10 +23,10 @@ import Testing
 
     func records(_ text: String) -> [CSVRecords.Record] { CSVRecords.parse(text) }
 
-    /// The damage, and the complete records that survive it (of 7: the header and 3 per run).
-    static let damages: [(String, @Sendable (String) -> String, Int, String)] = [
-        ("last line cut", { String($0.utf8.dropLast(40))! }, 6, "its last line is cut (no final line break)"),
-        ("no final line break", { String($0.dropLast(1)) }, 6, "its last line is cut (no final line break)"),
+    /// The damage, the complete data rows left, the run whose rows it hit, and the note's reason.
+    static let damages: [(String, @Sendable (String) -> String, Int, String, String)] = [
+        ("last line cut", { String($0.utf8.dropLast(40))! }, 5, "b", "its last line is cut (no final line break)"),
+        ("no final line break", { String($0.dropLast(1)) }, 5, "b", "its last line is cut (no final line break)"),
         // Cut inside the quoted parameters field of run b's second point.
         ("unbalanced quote", { text in
             let marker = "b,2026-11-25T12:00:00Z"
@@ -34,17 +34,19 @@ import Testing
             let secondOfB = text[..<rowStart].range(of: marker, options: .backwards)!.lowerBound
             let quote = text[secondOfB...].firstIndex(of: "\"")!
             return String(text[..<text.index(after: quote)]) + "uniform:64"
-        }, 5, "its last record is cut inside a quoted field"),
+        }, 4, "b", "its last record is cut inside a quoted field"),
         ("a row with missing fields", { text in
             var lines = text.components(separatedBy: "\r\n")
             lines[2] = lines[2].components(separatedBy: ",").prefix(5).joined(separator: ",")
             return lines.joined(separator: "\r\n")
-        }, 6, "1 row(s) with other than \(ResultStore.historyColumns.count) fields"),
+        }, 5, "a", "1 row(s) with other than \(ResultStore.historyColumns.count) fields"),
     ]
 
+    /// The damaged file is kept aside; the run it hit has its rows rebuilt from its run.json,
+    /// so the new history is exactly the sound one plus the new run.
     @Test(arguments: 0 ..< ResultStoreHistoryTests.damages.count)
-    func aDamagedHistoryIsSetAsideAndItsCompleteRowsCarried(damage index: Int) throws {
-        let (label, damage, surviving, reason) = Self.damages[index]
+    func aDamagedHistoryIsSetAsideAndRepaired(damage index: Int) throws {
+        let (label, damage, surviving, hit, reason) = Self.damages[index]
         let (store, history) = try storeWithTwoRuns()
         let damaged = damage(history)
         #expect(damaged != history, "\(label)")
@@ -54,21 +56,25 @@ import Testing
                                                      historyRows: Fixtures.run.points, provenance: Fixtures.provenance)
         let aside = store.root + "/history-before-c.csv"
         #expect(read(aside) == damaged, "the damaged file is kept byte for byte")
-        #expect(publication.notes.count == 1)
-        let note = try #require(publication.notes.first)
-        #expect(note.hasPrefix("\(store.historyPath) was damaged (\(reason)): kept as \(aside); its \(surviving - 1) complete row(s) carried over"),
-                "\(note)")
-        #expect(!note.contains("results/history.csv"))
+        #expect(publication.notes == ["\(store.historyPath) was damaged (\(reason)): kept as \(aside); its \(surviving) complete row(s) carried over; the rows of runs/\(hit) rebuilt from run.json"])
+        let rows = ResultStore.historyRows(Fixtures.run.points, runName: "c", provenance: Fixtures.provenance)
+        #expect(read(store.historyPath) == history + rows)
+    }
 
-        let repaired = try #require(read(store.historyPath))
-        let parsed = records(repaired)
+    /// A row whose run cannot be read back (its directory gone) stays only in the copy.
+    @Test func aDamagedRowOfAnUnreadableRunStaysInTheCopy() throws {
+        let (store, history) = try storeWithTwoRuns()
+        try FileManager.default.removeItem(atPath: store.runsDirectory + "/b")
+        try Data(history.utf8.dropLast(40)).write(to: URL(fileURLWithPath: store.historyPath))
+        let publication = try store.publishReporting(name: "c", files: ReportFiles.render(Fixtures.run),
+                                                     historyRows: Fixtures.run.points, provenance: Fixtures.provenance)
+        #expect(publication.notes.first?.hasSuffix("its 5 complete row(s) carried over; 1 cut or malformed row(s) only in the copy") == true,
+                "\(publication.notes)")
+        let parsed = records(try #require(read(store.historyPath)))
+        #expect(parsed.count == 1 + 5 + Fixtures.run.points.count)
         #expect(parsed.allSatisfy { $0.complete && $0.fields.count == ResultStore.historyColumns.count })
-        #expect(parsed.count == surviving + Fixtures.run.points.count)
-        #expect(parsed.first?.fields == ResultStore.historyColumns)
-        #expect(parsed.suffix(Fixtures.run.points.count).allSatisfy { $0.fields[0] == "c" }, "the new rows are whole rows of their own")
-        // Every surviving row is a row of the original, unchanged.
         let originalRows = Set(history.components(separatedBy: "\r\n"))
-        #expect(repaired.components(separatedBy: "\r\n").dropLast(Fixtures.run.points.count + 1).allSatisfy(originalRows.contains))
+        #expect(try #require(read(store.historyPath)).components(separatedBy: "\r\n").dropLast(Fixtures.run.points.count + 1).allSatisfy(originalRows.contains))
     }
 
     @Test func aSoundHistoryIsAppendedToAsItIs() throws {

@@ -47,6 +47,22 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == [".lock", "history.csv", "latest", "runs"])
     }
 
+    /// A run in which no point applies has no history row: it is kept as a partial run, so
+    /// every run directory is in the history or marked.
+    @Test func aRunWithNoPointIsKeptAsPartial() throws {
+        let root = temporaryRoot()
+        let result = try Fragbench.run(["run", "--allow-debug", "--quick", "--impl", "malloc", "--workload", "pressure",
+                                        "--output", root + "/"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let runs = try FileManager.default.contentsOfDirectory(atPath: root + "/runs")
+        #expect(runs.count == 1 && runs[0].hasSuffix("-partial"), "\(runs)")
+        #expect(result.stderr.contains("partial results kept in \(root)/runs/\(runs[0]);"), "trailing slash dropped from the path")
+        let marker = try String(contentsOfFile: root + "/runs/" + runs[0] + "/PARTIAL", encoding: .utf8)
+        #expect(marker.contains("no point was measured"))
+        #expect(!FileManager.default.fileExists(atPath: root + "/history.csv"))
+        #expect(!FileManager.default.fileExists(atPath: root + "/latest"))
+    }
+
     /// Root may mount file systems here (the test VM); elsewhere these tests are skipped and
     /// ErrnoTextTests covers the error text with made-up errors.
     static let canMount: Bool = {
