@@ -45,9 +45,9 @@ compare: deps
 	@test -n "$(BASE)" || { echo "usage: make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=callgrind] [THRESHOLD=2] [BUDGET=120] [PRESET=quick]"; exit 1; }
 	$(if $(COUNTERS),COUNTERS=$(COUNTERS)) $(if $(THRESHOLD),THRESHOLD=$(THRESHOLD)) $(if $(BUDGET),BUDGET=$(BUDGET)) $(if $(ROUNDS),ROUNDS=$(ROUNDS)) $(if $(PRESET),PRESET=$(PRESET)) SWIFT=$(SWIFT) scripts/compare.sh "$(BASE)" "$(HEAD)"
 
-## tune: sweep PAGE_FRAG_CACHE_MAX_SIZE [WORKLOAD=mixed,…] [OBJECTIVE=fastest-within|fastest|smallest] [SLACK=0.25]
+## tune: sweep PAGE_FRAG_CACHE_MAX_SIZE [WORKLOAD=mixed,…] [OBJECTIVE=fastest-within|fastest|smallest] [SLACK=0.25] [QUICK=1]
 tune: release
-	.build/release/fragbench tune $(if $(WORKLOAD),--workload $(WORKLOAD),) $(if $(OBJECTIVE),--objective $(OBJECTIVE),) $(if $(SLACK),--memory-slack $(SLACK),)
+	.build/release/fragbench tune $(if $(WORKLOAD),--workload $(WORKLOAD),) $(if $(OBJECTIVE),--objective $(OBJECTIVE),) $(if $(SLACK),--memory-slack $(SLACK),) $(if $(QUICK),--quick,)
 
 clean:
 	rm -rf .build

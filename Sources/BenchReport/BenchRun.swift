@@ -49,8 +49,18 @@ public struct Provenance: Codable, Sendable, Equatable {
     /// How measuring threads were placed: the CPU single-threaded workloads were pinned to,
     /// the CPUs of the two-thread workloads, or why nothing was pinned.
     public var cpuPinning: String?
-    /// The CPUs this process may run on (sched_getaffinity), e.g. "0-1".
+    /// The CPUs this process may run on (sched_getaffinity), e.g. "0-1", read before the run
+    /// pinned anything (`cpuCount` counts the machine's online CPUs, not these).
     public var allowedCPUs: String?
+    /// The machine, so runs merged from several can be told apart: host name, physical memory,
+    /// SMT (/sys/devices/system/cpu/smt), ASLR (randomize_va_space), transparent huge pages, and
+    /// the load average (1, 5, 15 minutes) when the run started. nil when unreadable (older runs).
+    public var hostName: String? = nil
+    public var memoryBytes: Int? = nil
+    public var smt: String? = nil
+    public var aslr: String? = nil
+    public var transparentHugePages: String? = nil
+    public var loadAverage: String? = nil
     /// Schema 3: how noisy the machine was during the run, from the canary: e.g. "14% of
     /// samples disturbed (canary baseline 8.61 ns/step, tolerance 10%)". nil without a canary.
     public var machineNoise: String? = nil

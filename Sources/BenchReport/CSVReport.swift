@@ -1,12 +1,14 @@
 import Foundation
 
-/// Results as RFC 4180 CSV: a fixed header, one row per point, CRLF line ends, fields quoted
-/// when they hold a comma, quote or line break. Unavailable values are empty fields; the
-/// status columns say why.
+/// Results as CSV (through the one writer, `CSV`): a fixed header, one row per point.
+/// Unavailable values are empty fields; the status columns say why. `ns_per_op` is the point
+/// estimate named in `estimator` ("median" for runs before schema 3), with its 95% interval in
+/// `ns_per_op_low`/`ns_per_op_high` when the run recorded one.
 public enum CSVReport {
     public static let columns = [
         "workload", "impl", "variant", "page_size", "max_size", "fragsz", "align", "parameters",
-        "ops", "samples", "ns_per_op", "min_ns_per_op", "err_pct", "unstable", "tsc_cycles_per_op",
+        "ops", "samples", "ns_per_op", "estimator", "ns_per_op_low", "ns_per_op_high", "median_ns_per_op",
+        "disturbed_samples", "min_ns_per_op", "err_pct", "unstable", "tsc_cycles_per_op",
         "instructions_per_op", "cycles_per_op", "ipc", "l1d_misses_per_op", "llc_misses_per_op",
         "branch_misses_per_op", "page_faults_per_op", "counter_source", "counter_status",
         "refills_per_kop", "fallbacks", "reuses", "pfmemalloc_drops", "waste_pct", "peak_pinned_bytes",
@@ -14,9 +16,7 @@ public enum CSVReport {
     ]
 
     public static func render(_ points: [BenchPoint]) -> String {
-        var out = row(columns)
-        for point in points { out += row(fields(point)) }
-        return out
+        CSV.document(columns: columns, rows: points.map(fields))
     }
 
     public static func fields(_ p: BenchPoint) -> [String] {
@@ -28,7 +28,10 @@ public enum CSVReport {
             NumberFormat.integer(p.fragsz), String(p.align),
             p.parameters.keys.sorted().map { "\($0)=\(p.parameters[$0]!)" }.joined(separator: ";"),
             String(p.ops), String(p.samples),
-            NumberFormat.fixed(p.nsPerOp, 3), NumberFormat.fixed(p.minNsPerOp, 3), NumberFormat.fixed(p.errPct, 2),
+            NumberFormat.fixed(p.nsPerOp, 3), p.nsPerOp == nil ? "" : p.estimatorName,
+            NumberFormat.fixed(p.nsPerOpLow, 3), NumberFormat.fixed(p.nsPerOpHigh, 3),
+            NumberFormat.fixed(p.medianNsPerOp ?? (p.estimator == nil ? p.nsPerOp : nil), 3),
+            NumberFormat.integer(p.disturbedSamples), NumberFormat.fixed(p.minNsPerOp, 3), NumberFormat.fixed(p.errPct, 2),
             p.unstable ? "1" : "0", NumberFormat.fixed(p.tscCyclesPerOp, 3),
             NumberFormat.fixed(instructions, 3), NumberFormat.fixed(cycles, 3), NumberFormat.fixed(ipc, 3),
             NumberFormat.fixed(p.perOp("L1-dcache-load-misses", "L1D misses"), 4),
@@ -42,14 +45,5 @@ public enum CSVReport {
             NumberFormat.fixed(p.timerOverheadNs, 1), p.overheadSubtracted ? "1" : "0",
             NumberFormat.integer(p.opsPerSample), NumberFormat.fixed(p.sampleNs.map { $0 / 1e6 }, 4),
         ]
-    }
-
-    static func row(_ fields: [String]) -> String {
-        fields.map(escape).joined(separator: ",") + "\r\n"
-    }
-
-    static func escape(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -43,15 +43,18 @@ public struct Chart: Sendable, Equatable {
         public var label: String?
         /// Drawn with a ring (e.g. the recommended setting).
         public var highlight: Bool
+        /// Drawn hollow (e.g. an unstable measurement).
+        public var flagged: Bool
 
         public init(x: Double, y: Double, yLow: Double? = nil, yHigh: Double? = nil, label: String? = nil,
-                    highlight: Bool = false) {
+                    highlight: Bool = false, flagged: Bool = false) {
             self.x = x
             self.y = y
             self.yLow = yLow
             self.yHigh = yHigh
             self.label = label
             self.highlight = highlight
+            self.flagged = flagged
         }
     }
 
@@ -75,11 +78,14 @@ public struct Chart: Sendable, Equatable {
     public var series: [Series]
     /// Legend text for highlighted points, if any are highlighted.
     public var highlightLegend: String?
+    /// Legend text for flagged (hollow) points, if any are flagged.
+    public var flaggedLegend: String?
     /// A line under the plot (e.g. the objective or where the data came from).
     public var footnote: String?
 
     public init(title: String, subtitle: String? = nil, x: Axis, y: Axis, series: [Series],
-                highlightLegend: String? = nil, footnote: String? = nil) {
+                highlightLegend: String? = nil, flaggedLegend: String? = nil, footnote: String? = nil) {
+        self.flaggedLegend = flaggedLegend
         self.title = title
         self.subtitle = subtitle
         self.x = x
@@ -156,15 +162,33 @@ public struct Chart: Sendable, Equatable {
         let yMid = (Self.plotTop + Self.plotBottom) / 2
         out += "<text x=\"22\" y=\"\(Self.f(yMid))\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 22 \(Self.f(yMid)))\">\(Self.escape(y.title))</text>\n"
 
+        // Markers that would land on an earlier series' marker are set side by side (a series
+        // that coincides with another stays visible); lines and error bars follow them.
+        let ordered = series.map { $0.connect ? $0.points.sorted { $0.x < $1.x } : $0.points }
+        var placed: [(Double, Double)] = []
+        var shift: [[Double]] = []
+        for pts in ordered {
+            var mine: [Double] = []
+            for p in pts {
+                let (cx, cy) = (px(p.x), py(p.y))
+                var dx = 0.0
+                while dx < 40 && placed.contains(where: { abs($0.0 - (cx + dx)) < 8 && abs($0.1 - cy) < 8 }) { dx += 9 }
+                mine.append(dx)
+            }
+            for (p, dx) in zip(pts, mine) { placed.append((px(p.x) + dx, py(p.y))) }
+            shift.append(mine)
+        }
+        let dodged = shift.contains { $0.contains { $0 != 0 } }
+
         // Series: error bars, line, markers; labels last, on top, placed clear of the others.
         var obstacles: [Box] = []
         var labels: [(x: Double, y: Double, text: String, colour: String, w: Double)] = []
-        for s in series {
-            let pts = s.connect ? s.points.sorted { $0.x < $1.x } : s.points
-            for p in pts { obstacles.append(Box(x: px(p.x) - 7, y: py(p.y) - 7, w: 14, h: 14, weight: 50)) }
+        for (i, s) in series.enumerated() {
+            let pts = ordered[i]
+            for (j, p) in pts.enumerated() { obstacles.append(Box(x: px(p.x) + shift[i][j] - 7, y: py(p.y) - 7, w: 14, h: 14, weight: 50)) }
             if s.connect {
-                for (p, q) in zip(pts, pts.dropFirst()) {
-                    let (x0, y0, x1, y1) = (px(p.x), py(p.y), px(q.x), py(q.y))
+                for (j, (p, q)) in zip(pts, pts.dropFirst()).enumerated() {
+                    let (x0, y0, x1, y1) = (px(p.x) + shift[i][j], py(p.y), px(q.x) + shift[i][j + 1], py(q.y))
                     let steps = max(1, Int(((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0)).squareRoot() / 4))
                     for k in 0 ... steps {
                         let t = Double(k) / Double(steps)
@@ -177,23 +201,23 @@ public struct Chart: Sendable, Equatable {
             let colour = Self.palette[i % Self.palette.count]
             let marker = Self.markers[i % Self.markers.count]
             let dash = Self.dashes[i % Self.dashes.count]
-            let pts = s.connect ? s.points.sorted { $0.x < $1.x } : s.points
+            let pts = ordered[i]
             out += "<g>\n"
-            for p in pts {
+            for (j, p) in pts.enumerated() {
                 guard let lo = p.yLow, let hi = p.yHigh else { continue }
-                let cx = px(p.x)
+                let cx = px(p.x) + shift[i][j]
                 out += "<path d=\"M\(Self.f(cx)) \(Self.f(py(lo)))V\(Self.f(py(hi)))M\(Self.f(cx - 4)) \(Self.f(py(lo)))H\(Self.f(cx + 4))M\(Self.f(cx - 4)) \(Self.f(py(hi)))H\(Self.f(cx + 4))\" stroke=\"\(colour)\" stroke-width=\"1.2\" fill=\"none\"/>\n"
             }
             if s.connect && pts.count > 1 {
-                let d = pts.enumerated().map { j, p in (j == 0 ? "M" : "L") + "\(Self.f(px(p.x))) \(Self.f(py(p.y)))" }.joined()
+                let d = pts.enumerated().map { j, p in (j == 0 ? "M" : "L") + "\(Self.f(px(p.x) + shift[i][j])) \(Self.f(py(p.y)))" }.joined()
                 out += "<path d=\"\(d)\" stroke=\"\(colour)\" stroke-width=\"2\" fill=\"none\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>\n"
             }
-            for p in pts {
-                let cx = px(p.x), cy = py(p.y)
+            for (j, p) in pts.enumerated() {
+                let cx = px(p.x) + shift[i][j], cy = py(p.y)
                 if p.highlight {
                     out += "<circle cx=\"\(Self.f(cx))\" cy=\"\(Self.f(cy))\" r=\"10\" fill=\"none\" stroke=\"#000000\" stroke-width=\"2\"/>\n"
                 }
-                out += Self.marker(marker, x: cx, y: cy, colour: colour) + "\n"
+                out += Self.marker(marker, x: cx, y: cy, colour: colour, hollow: p.flagged) + "\n"
                 if let label = p.label {
                     let w = Double(label.count) * 6.8
                     // Candidate spots around the marker; the first that overlaps least wins.
@@ -256,13 +280,19 @@ public struct Chart: Sendable, Equatable {
             out += "<text x=\"\(Self.f(lx + 36))\" y=\"\(Self.f(ly + 4))\">\(Self.escape(highlightLegend))</text>\n"
             ly += 22
         }
+        if let flaggedLegend, all.contains(where: \.flagged) {
+            out += Self.marker("circle", x: lx + 14, y: ly, colour: "#333333", hollow: true) + "\n"
+            out += "<text x=\"\(Self.f(lx + 36))\" y=\"\(Self.f(ly + 4))\">\(Self.escape(flaggedLegend))</text>\n"
+            ly += 22
+        }
         if all.contains(where: { $0.yLow != nil }) {
             out += "<path d=\"M\(Self.f(lx + 14)) \(Self.f(ly - 7))V\(Self.f(ly + 7))M\(Self.f(lx + 10)) \(Self.f(ly - 7))H\(Self.f(lx + 18))M\(Self.f(lx + 10)) \(Self.f(ly + 7))H\(Self.f(lx + 18))\" stroke=\"#333333\" stroke-width=\"1.2\" fill=\"none\"/>\n"
             out += "<text x=\"\(Self.f(lx + 36))\" y=\"\(Self.f(ly + 4))\">95% interval</text>\n"
         }
         out += "</g>\n"
-        if let footnote {
-            out += "<text x=\"\(Self.f(Self.plotLeft))\" y=\"\(Self.f(Self.height - 14))\" font-size=\"11\" fill=\"#444444\">\(Self.escape(footnote))</text>\n"
+        let notes = [footnote, dodged ? "Markers that would coincide are set side by side." : nil].compactMap { $0 }
+        if !notes.isEmpty {
+            out += "<text x=\"\(Self.f(Self.plotLeft))\" y=\"\(Self.f(Self.height - 14))\" font-size=\"11\" fill=\"#444444\">\(Self.escape(notes.joined(separator: " ")))</text>\n"
         }
         out += "</svg>\n"
         return out
@@ -377,9 +407,10 @@ public struct Chart: Sendable, Equatable {
         }
     }
 
-    static func marker(_ shape: String, x: Double, y: Double, colour: String) -> String {
+    static func marker(_ shape: String, x: Double, y: Double, colour: String, hollow: Bool = false) -> String {
         let s = 5.0
-        let style = "fill=\"\(colour)\" stroke=\"#ffffff\" stroke-width=\"1\""
+        let style = hollow ? "fill=\"#ffffff\" stroke=\"\(colour)\" stroke-width=\"2\""
+            : "fill=\"\(colour)\" stroke=\"#ffffff\" stroke-width=\"1\""
         switch shape {
         case "square":
             return "<rect x=\"\(f(x - s))\" y=\"\(f(y - s))\" width=\"\(f(2 * s))\" height=\"\(f(2 * s))\" \(style)/>"

@@ -199,7 +199,10 @@ public struct Comparison: Sendable, Equatable {
             out += "\n"
         }
         let unit = metric.unit
-        out += "| point | base \(unit) | head \(unit) | ratio [95% CI] | verdict |\n|---|---:|---:|---:|---|\n"
+        // The value columns are the median over the rounds; the ratio is its own estimate
+        // (method above), so the labels say which is which.
+        let values = rounds >= 2 ? "median of \(rounds) rounds" : "the run's estimate"
+        out += "| point | base \(unit) (\(values)) | head \(unit) (\(values)) | ratio [95% CI] | verdict |\n|---|---:|---:|---:|---|\n"
         for r in rows {
             let verdict = r.verdict == .slower ? "**slower**" : r.verdict == .faster ? "faster" : r.verdict.rawValue
             out += "| \(r.label.replacingPipes) | \(NumberFormat.significant(r.base)) | \(NumberFormat.significant(r.head)) | "
@@ -237,15 +240,13 @@ public struct Comparison: Sendable, Equatable {
                                     "rounds", "verdict", "threshold", "note"]
 
     public func csv() -> String {
-        var out = CSVReport.row(Self.csvColumns)
-        for r in rows {
-            out += CSVReport.row([
+        CSV.document(columns: Self.csvColumns, rows: rows.map { r in
+            [
                 r.key, metric.rawValue, NumberFormat.fixed(r.base, 4), NumberFormat.fixed(r.head, 4),
                 NumberFormat.fixed(r.estimate?.ratio, 5), NumberFormat.fixed(r.estimate?.lower, 5),
                 NumberFormat.fixed(r.estimate?.upper, 5), r.estimate?.method ?? "", NumberFormat.integer(r.estimate?.rounds),
                 r.verdict.rawValue, NumberFormat.fixed(threshold, 4), r.note ?? "",
-            ])
-        }
-        return out
+            ]
+        })
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 
-/// `report.md`: the table performance engineers read, with each number's source stated, the
-/// environment warnings once, unstable rows flagged in the row with a hint, and a section on
-/// what was and was not measured.
+/// `report.md`: a summary first (points, how many unstable, the estimator behind ns/op, the
+/// machine's noise, what to do about unstable points, said once), then the provenance, the
+/// table performance engineers read with each number's source stated, and a section on what
+/// was and was not measured.
 public enum MarkdownReport {
     public static func render(_ run: BenchRun) -> String {
         render(run, charts: RunCharts.charts(run))
@@ -14,6 +15,7 @@ public enum MarkdownReport {
         if run.partial {
             out += "> **PARTIAL RUN**: interrupted before its last point; not in the history.\n\n"
         }
+        out += summary(run)
         out += provenanceBlock(run.provenance)
         if !run.warnings.isEmpty {
             out += "## Warnings\n\n"
@@ -32,6 +34,39 @@ public enum MarkdownReport {
         return out
     }
 
+    /// What a reader needs before the table: how many points, how many to distrust and why,
+    /// what ns/op is, and how noisy the machine was.
+    static func summary(_ run: BenchRun) -> String {
+        let points = run.points
+        let unstable = points.filter(\.unstable)
+        var out = "## Summary\n\n"
+        out += "- **\(points.count) point(s)**, **\(unstable.count) unstable**"
+        out += unstable.isEmpty ? " (no point's sample spread exceeds 5%).\n" : " (sample spread above 5%, marked ⚠).\n"
+        let intervals = points.filter { $0.nsPerOpInterval != nil }.count
+        if run.points.allSatisfy({ $0.estimator == nil }) {
+            out += "- ns/op: the **median** of the samples (the run recorded no estimator or interval, as runs before result schema 3 did not).\n"
+        } else {
+            out += "- ns/op: the **\(run.estimatorText)**"
+            out += intervals > 0 ? ", with its 95% interval (results.csv; error bars in the charts).\n" : ".\n"
+        }
+        let classified = points.filter { $0.disturbedSamples != nil }
+        if classified.isEmpty {
+            out += "- Machine noise: samples were not classified as disturbed or not in this run.\n"
+        } else {
+            let disturbed = classified.compactMap(\.disturbedSamples).reduce(0, +)
+            let total = classified.map(\.samples).reduce(0, +)
+            let share = total > 0 ? NumberFormat.fixed(Double(disturbed) * 100 / Double(total), 1) + "%" : "—"
+            out += "- Machine noise: \(disturbed) of \(total) samples disturbed (\(share)).\n"
+        }
+        if let load = run.provenance.loadAverage {
+            out += "- Load average when the run started: \(load) (1, 5, 15 min) on \(run.provenance.cpuCount.map { "\($0) CPUs" } ?? "? CPUs").\n"
+        }
+        if let advice = UnstableAdvice.advice(points, counterBackend: run.provenance.counterBackend) {
+            out += "- For the unstable points: \(advice).\n"
+        }
+        return out + "\n"
+    }
+
     static func provenanceBlock(_ p: Provenance) -> String {
         var rows: [(String, String)] = [
             ("commit", (p.gitCommit.map { String($0.prefix(12)) } ?? "unknown") + (p.gitDirty == true ? " (dirty)" : "")),
@@ -39,9 +74,15 @@ public enum MarkdownReport {
             ("build", p.buildConfiguration + (p.buildFlags.map { " (\($0))" } ?? "")),
             ("swift", p.swiftVersion ?? "unknown"),
             ("kernel", p.kernel ?? "unknown"),
-            ("cpu", (p.cpuModel ?? "unknown") + (p.cpuCount.map { ", \($0) CPUs" } ?? "")),
+            ("host", p.hostName ?? ""),
+            ("cpu", (p.cpuModel ?? "unknown") + (p.cpuCount.map { ", \($0) CPUs online" } ?? "")),
+            ("memory", p.memoryBytes.map { NumberFormat.bytes($0) } ?? ""),
+            ("SMT", p.smt ?? ""),
+            ("ASLR", p.aslr ?? ""),
+            ("transparent huge pages", p.transparentHugePages ?? ""),
+            ("load average", p.loadAverage.map { "\($0) (1, 5, 15 min, at the start)" } ?? ""),
             ("governor", p.governor ?? (p.governorStatus ?? "unknown")),
-            ("pinning", [p.cpuPinning, p.allowedCPUs.map { "allowed CPUs \($0)" }].compactMap { $0 }.joined(separator: "; ")),
+            ("pinning", [p.cpuPinning, p.allowedCPUs.map { "the process could run on CPUs \($0)" }].compactMap { $0 }.joined(separator: "; ")),
             ("perf_event_paranoid", p.perfEventParanoid.map(String.init) ?? "unreadable"),
             ("TSC", p.tscHz.map { NumberFormat.fixed($0 / 1e6, 3) + " MHz" + (p.tscCalibration.map { " (\($0))" } ?? "") } ?? "unavailable"),
             ("counters", "\(p.counterBackend): \(p.counterReason)"),
@@ -53,8 +94,8 @@ public enum MarkdownReport {
         return out + "\n"
     }
 
-    static let header = ["workload", "page", "max", "fragsz", "align", "ns/op", "err%", "ins/op", "cyc/op",
-                         "IPC", "L1d/op", "LLC/op", "refills/1k", "waste%", "pinned"]
+    static let header = ["workload", "page", "max", "fragsz", "align", "ns/op", "err%", "TSC/op", "ins/op", "cyc/op",
+                         "IPC", "L1d/op", "LLC/op", "refills/1k op", "waste%", "pinned"]
 
     public static func table(_ points: [BenchPoint]) -> String {
         var out = "| " + header.joined(separator: " | ") + " |\n"
@@ -71,7 +112,7 @@ public enum MarkdownReport {
                 NumberFormat.bytes(p.pageSize), NumberFormat.bytes(p.maxSize),
                 p.fragsz.map(String.init) ?? (p.parameters["distribution"] ?? "—"), String(p.align),
                 ns, NumberFormat.fixed(p.errPct, 1) + (p.errPct == nil ? "—" : "%"),
-                dash(NumberFormat.significant(instructions)), dash(NumberFormat.significant(cycles)),
+                dash(NumberFormat.significant(p.tscCyclesPerOp)), dash(NumberFormat.significant(instructions)), dash(NumberFormat.significant(cycles)),
                 dash(NumberFormat.fixed(ipc, 2)),
                 dash(NumberFormat.fixed(p.perOp("L1-dcache-load-misses", "L1D misses"), 3)),
                 dash(NumberFormat.fixed(p.perOp("LLC-load-misses", "cache-misses", "LL misses"), 3)),
@@ -102,15 +143,21 @@ public enum MarkdownReport {
         var out = ""
         let unstable = run.points.filter(\.unstable)
         if !unstable.isEmpty {
-            out += "⚠ unstable (err% above 5%):\n\n"
+            // The advice is in the summary, once; here only which points and how spread.
+            out += "⚠ unstable (sample spread above 5%):\n\n"
             for p in unstable {
-                out += "- \(p.key): err \(NumberFormat.fixed(p.errPct, 1))%. \(p.hint ?? "")\n"
+                out += "- \(p.key): spread \(p.errPct.map { NumberFormat.fixed($0, 1) + "%" } ?? "not computable")\n"
             }
             out += "\n"
         }
-        out += "ns/op is the median over samples of batch time / operations, minus the measured timer overhead per batch; err% is the median absolute percentage error across samples. "
-        out += "refills/1k, waste% (alignment padding and abandoned page tails, % of bytes handed out) and pinned (peak bytes of pages held by outstanding fragments and the cache) come from the model's own bookkeeping. "
-        out += "— means unavailable on this machine; the counters section says why.\n\n"
+        let estimator = run.points.allSatisfy({ $0.estimator == nil }) ? "median" : run.estimatorText
+        out += "ns/op: the \(estimator), over samples that are each a timed batch of operations (batch time / operations, minus the measured timer overhead per batch); "
+        out += "err% is the samples' spread: their median absolute percentage deviation from the median. "
+        out += "TSC/op is time in time-stamp-counter ticks per operation (reference cycles at the TSC's fixed rate\(run.provenance.tscHz.map { ", " + NumberFormat.fixed($0 / 1e6, 0) + " MHz" } ?? ""), not core cycles); "
+        out += "cyc/op is core cycles per operation from the counter backend (PMU cycles, or callgrind's estimate), — when it has none. "
+        out += "refills/1k op is page refills per 1000 operations, an operation being what ns/op counts (an allocation; for prepare-commit a message; for replay a trace line). "
+        out += "waste% (alignment padding and abandoned page tails, % of bytes handed out) and pinned (peak bytes of pages held by outstanding fragments and the cache) come from the model's own bookkeeping, as does refills/1k op; the malloc-family peers have none of these (—). "
+        out += "— means unavailable; the counters section says why.\n\n"
         let notSubtracted = run.points.filter { $0.nsPerOp != nil && !$0.overheadSubtracted }
         if !notSubtracted.isEmpty {
             out += "Timer overhead was not subtracted for \(notSubtracted.count) point(s) (samples too short to tell it apart): their ns/op include it; raise --min-sample-ms.\n\n"

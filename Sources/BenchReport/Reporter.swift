@@ -86,7 +86,7 @@ public final class TerminalReporter: Reporter {
 
     public func point(_ point: BenchPoint) {
         points.append(point)
-        var line = "\(point.key): \(NumberFormat.text(point.nsPerOp)) ns/op ±\(NumberFormat.text(point.errPct))%"
+        var line = "\(point.key): \(NumberFormat.text(point.nsPerOp)) ns/op, sample spread \(NumberFormat.text(point.errPct))% (median abs. deviation)"
         if point.unstable { line += " UNSTABLE" }
         write(line + "\n")
     }

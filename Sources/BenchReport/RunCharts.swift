@@ -14,48 +14,69 @@ public struct ChartFile: Sendable, Equatable {
 }
 
 /// The charts of one run: ns/op against fragment size, one line per max size, for every
-/// workload, page size and alignment that swept at least two fragment sizes.
+/// workload, page size and alignment that swept at least two fragment sizes; and ns/op against
+/// max size where a workload swept max sizes but not fragment sizes (mixed, which draws its
+/// sizes; cross-thread and prepare-commit in the presets). Each point has its estimate's 95%
+/// interval as an error bar when the run recorded one; unstable points are hollow.
 public enum RunCharts {
     public static func charts(_ run: BenchRun) -> [ChartFile] {
         var groups: [String: [BenchPoint]] = [:]
         var order: [String] = []
-        for p in run.points where p.fragsz != nil && p.nsPerOp != nil {
+        for p in run.points where p.nsPerOp != nil {
             let key = groupKey(p)
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(p)
         }
         var files: [ChartFile] = []
         var used = Set<String>()
+        let estimator = run.points.allSatisfy({ $0.estimator == nil }) ? "median" : run.estimatorText
         for key in order {
             let points = groups[key]!
-            guard Set(points.compactMap(\.fragsz)).count >= 2 else { continue }
-            let first = points[0]
+            let fragszs = Set(points.compactMap(\.fragsz))
             let maxSizes = Array(Set(points.map(\.maxSize))).sorted()
-            let series = maxSizes.map { max in
-                Chart.Series(name: "max " + NumberFormat.bytes(max),
-                             points: points.filter { $0.maxSize == max }.map {
-                                 Chart.Point(x: Double($0.fragsz!), y: $0.nsPerOp!)
-                             })
+            let byFragsz = fragszs.count >= 2
+            guard byFragsz || maxSizes.count >= 2 else { continue }
+            let first = points[0]
+            let series: [Chart.Series]
+            if byFragsz {
+                series = maxSizes.map { max in
+                    Chart.Series(name: "max " + NumberFormat.bytes(max),
+                                 points: points.filter { $0.maxSize == max && $0.fragsz != nil }.map(chartPoint { Double($0.fragsz!) }))
+                }
+            } else {
+                let sizes = first.fragsz.map { "fragsz \($0)" } ?? (first.parameters["distribution"].map { "sizes \($0)" } ?? "drawn sizes")
+                series = [Chart.Series(name: sizes, points: points.map(chartPoint { Double($0.maxSize) }))]
             }
             var what = "\(NumberFormat.bytes(first.pageSize)) pages, align \(first.align)"
             let extra = first.parameters.keys.sorted().filter { !["depth", "count", "push_cpu", "pop_cpu"].contains($0) }
                 .map { "\($0) \(first.parameters[$0]!)" }
             if !extra.isEmpty { what += ", " + extra.joined(separator: ", ") }
             let name = first.workload + (first.impl != "swift" ? " (\(first.impl))" : "") + (first.variant != "remaining" ? " [\(first.variant)]" : "")
-            let title = "\(name): ns/op by fragment size"
+            let title = "\(name): ns/op by " + (byFragsz ? "fragment size" : "max size")
             let samples = Set(points.map(\.samples)).sorted().map(String.init).joined(separator: "/")
+            let bars = points.contains { $0.nsPerOpInterval != nil } ? ", bars its 95% interval" : ""
             let chart = Chart(
                 title: title, subtitle: what + (run.provenance.quick ? " (QUICK run)" : ""),
-                x: Chart.Axis(title: "fragment size", scale: .log2, units: .bytes),
-                y: Chart.Axis(title: "ns per operation (median)"),
-                series: series,
-                footnote: "Each point: median of \(samples) samples; lower is faster. err% per point in the table.")
-            var file = "chart-" + slug("\(first.workload)-\(first.impl)-\(first.variant)-page\(first.pageSize / 1024)k-align\(first.align)" + (extra.isEmpty ? "" : "-" + extra.joined(separator: "-")))
+                x: byFragsz ? Chart.Axis(title: "fragment size", scale: .log2, units: .bytes)
+                    : Chart.Axis(title: "PAGE_FRAG_CACHE_MAX_SIZE", scale: .log2, units: .bytes),
+                y: Chart.Axis(title: "ns per operation (\(estimator))"),
+                series: series, flaggedLegend: "unstable",
+                footnote: "Each point: ns/op (\(estimator)) from \(samples) samples\(bars); lower is faster. Hollow: unstable.")
+            var file = "chart-" + slug("\(first.workload)-\(first.impl)-\(first.variant)-page\(first.pageSize / 1024)k-align\(first.align)"
+                + (byFragsz ? "" : "-by-max") + (extra.isEmpty ? "" : "-" + extra.joined(separator: "-")))
             while used.contains(file) { file += "-x" }
             used.insert(file)
             files.append(ChartFile(file: file + ".svg", title: "\(title), \(what)", svg: chart.svg()))
         }
         return files
+    }
+
+    /// A point of a run chart at `x`, with its interval and unstable flag.
+    static func chartPoint(_ x: @escaping (BenchPoint) -> Double) -> (BenchPoint) -> Chart.Point {
+        { p in
+            let interval = p.nsPerOpInterval
+            return Chart.Point(x: x(p), y: p.nsPerOp!, yLow: interval?.low, yHigh: interval?.high, flagged: p.unstable)
+        }
     }
 
     static func groupKey(_ p: BenchPoint) -> String {

@@ -29,8 +29,9 @@ public enum Tuning {
         public var point: BenchPoint
         public var maxSize: Int { point.maxSize }
         public var nsPerOp: Double
-        /// 95% interval of ns/op: from the samples (geometric mean, t-interval on logs) when
-        /// stored, else median ± err%.
+        /// 95% interval of ns/op: the estimate's own interval when the run recorded one
+        /// (schema 3), else from the samples (geometric mean, t-interval on logs) when stored,
+        /// else median ± err%.
         public var lower: Double
         public var upper: Double
         public var intervalSource: String
@@ -40,7 +41,11 @@ public enum Tuning {
         init(_ p: BenchPoint) {
             point = p
             nsPerOp = p.nsPerOp ?? .nan
-            if let samples = p.sampleNsPerOp, let level = RatioEstimate.level(samples) {
+            if let interval = p.nsPerOpInterval {
+                lower = min(interval.low, nsPerOp)
+                upper = max(interval.high, nsPerOp)
+                intervalSource = "estimate"
+            } else if let samples = p.sampleNsPerOp, let level = RatioEstimate.level(samples) {
                 lower = min(level.lower, nsPerOp)
                 upper = max(level.upper, nsPerOp)
                 intervalSource = "samples"
@@ -73,6 +78,26 @@ public enum Tuning {
             return e.isResolved
         }
         return a.upper < b.lower || b.upper < a.lower
+    }
+
+    /// The widest interval (upper / lower) a setting may have and still take part in a choice:
+    /// wider, and ns/op is not known to within ±15% or so.
+    public static let widestInterval = 1.35
+
+    /// Why the data cannot support a choice, or nil when they can: the nominally fastest
+    /// candidate, or any candidate, unstable or with an interval too wide to rank it.
+    static func unsupported(_ measured: [Setting], candidates: [Setting], best: Setting) -> String? {
+        let unstable = candidates.filter(\.point.unstable)
+        let wide = candidates.filter { $0.lower > 0 && $0.upper / $0.lower > widestInterval }
+        guard !unstable.isEmpty || !wide.isEmpty else { return nil }
+        var parts: [String] = []
+        if !unstable.isEmpty {
+            parts.append("\(unstable.count) of the \(candidates.count) setting(s) within the objective are unstable (sample spread above 5%)")
+        }
+        if let widest = wide.max(by: { $0.upper / $0.lower < $1.upper / $1.lower }) {
+            parts.append("ns/op intervals are as wide as \(NumberFormat.significant(widest.lower))–\(NumberFormat.significant(widest.upper)) (max size \(NumberFormat.bytes(widest.maxSize)))")
+        }
+        return parts.joined(separator: "; ") + "."
     }
 
     public static func analyse(_ points: [BenchPoint], objective: Objective = .default) -> [Group] {
@@ -128,6 +153,10 @@ public enum Tuning {
             result.explanation = "No candidate setting."
             return result
         }
+        if let why = unsupported(measured, candidates: candidates, best: best) {
+            result.explanation = "**No recommendation: the data cannot support one.** \(why) Measure again on a quiet machine (longer samples: --min-sample-ms), then decide."
+            return result
+        }
         let tied = candidates.filter { $0.maxSize != best.maxSize && !separable($0, best) }
         // Among settings the data cannot tell apart, the one that pins least (then the smaller max size).
         let choice = ([best] + tied).min { ($0.pinned!, $0.maxSize) < ($1.pinned!, $1.maxSize) }!
@@ -166,7 +195,7 @@ public enum Tuning {
         out += "## Recommendations\n\n| workload | page | recommended max size | cannot be separated from |\n|---|---:|---:|---|\n"
         for g in groups {
             out += "| \(g.workload)\(g.detail.isEmpty ? "" : " (\(g.detail))") | \(NumberFormat.bytes(g.pageSize)) | "
-            out += "\(g.recommended.map { NumberFormat.bytes($0) } ?? "—") | \(g.inseparable.isEmpty ? "—" : g.inseparable.map { NumberFormat.bytes($0) }.joined(separator: ", ")) |\n"
+            out += "\(g.recommended.map { NumberFormat.bytes($0) } ?? "none: data too noisy or incomplete") | \(g.inseparable.isEmpty ? "—" : g.inseparable.map { NumberFormat.bytes($0) }.joined(separator: ", ")) |\n"
         }
         out += "\n"
         for g in groups {
@@ -186,7 +215,9 @@ public enum Tuning {
                 if !out.contains("(\(chart.file))") { out += "![\(chart.title)](\(chart.file))\n\n" }
             }
         }
-        out += "ns/op: median of the samples; interval: 95% t-interval of the samples' geometric mean (or median ± err% where samples were not stored). "
+        let estimators = Set(groups.flatMap { $0.settings.map(\.point.estimatorName) }).sorted().joined(separator: "; ")
+        out += "ns/op: the \(estimators.isEmpty ? BenchPoint.legacyEstimator : estimators) of the samples; interval: the estimate's 95% interval where the run recorded one, else a 95% t-interval of the samples' geometric mean (or ns/op ± err% where samples were not stored). "
+        out += "A recommendation needs every setting within the objective stable, with an interval whose upper end is within \(NumberFormat.fixed(widestInterval, 2)) times its lower end; otherwise tune says so instead of recommending. "
         out += "Peak pinned: most bytes of pages held at once by outstanding fragments and the cache. High-order failures: refills whose high-order allocation failed and fell back to a single page, as a share of refills. "
         out += "Frontier: no other setting is at least as fast while pinning no more memory.\n"
         return out
@@ -197,20 +228,18 @@ public enum Tuning {
                                     "refills_per_kop", "fallbacks", "on_frontier", "recommended", "inseparable_from_recommended"]
 
     public static func csv(_ groups: [Group]) -> String {
-        var out = CSVReport.row(csvColumns)
-        for g in groups {
-            for s in g.settings {
-                out += CSVReport.row([
+        CSV.document(columns: csvColumns, rows: groups.flatMap { g in
+            g.settings.map { s in
+                [
                     g.workload, String(g.pageSize), g.detail, String(s.maxSize), NumberFormat.fixed(s.nsPerOp, 3),
                     NumberFormat.fixed(s.lower, 3), NumberFormat.fixed(s.upper, 3), s.intervalSource,
                     NumberFormat.fixed(s.point.errPct, 2), NumberFormat.integer(s.pinned), NumberFormat.fixed(s.point.wastePct, 3),
                     NumberFormat.fixed(s.point.highOrderFailureRate, 4), NumberFormat.fixed(s.point.refillsPerKop, 3),
                     NumberFormat.integer(s.point.fallbacks), s.onFrontier ? "1" : "0", s.maxSize == g.recommended ? "1" : "0",
                     g.inseparable.contains(s.maxSize) ? "1" : "0",
-                ])
+                ]
             }
-        }
-        return out
+        })
     }
 
     static func chartFile(_ workload: String, detail: String) -> String {
@@ -230,19 +259,22 @@ public enum Tuning {
         return order.map { file in
             let gs = byWorkload[file]!
             let series = gs.map { g in
+                // Not joined: the points are settings, not a curve (joined in max-size order on a
+                // memory axis they zigzag).
                 Chart.Series(name: "\(NumberFormat.bytes(g.pageSize)) pages", points: g.settings.compactMap { s in
                     guard let pinned = s.pinned, s.nsPerOp.isFinite else { return nil }
                     return Chart.Point(x: Double(pinned), y: s.nsPerOp, yLow: s.lower, yHigh: s.upper,
-                                       label: "max " + NumberFormat.bytes(s.maxSize), highlight: s.maxSize == g.recommended)
-                })
+                                       label: "max " + NumberFormat.bytes(s.maxSize), highlight: s.maxSize == g.recommended,
+                                       flagged: s.point.unstable)
+                }, connect: false)
             }
             let g = gs[0]
             let title = "\(g.workload): speed against memory by max size"
             let chart = Chart(
                 title: title, subtitle: g.detail.isEmpty ? nil : g.detail,
                 x: Chart.Axis(title: "peak pinned memory", scale: .log2, units: .bytes),
-                y: Chart.Axis(title: "ns per operation (median)"),
-                series: series, highlightLegend: "recommended",
+                y: Chart.Axis(title: "ns per operation"),
+                series: series, highlightLegend: "recommended", flaggedLegend: "unstable",
                 footnote: "Lower left is better. Objective: \(objective.text).")
             return ChartFile(file: file, title: title, svg: chart.svg())
         }

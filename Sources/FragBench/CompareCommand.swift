@@ -2,7 +2,7 @@ import ArgumentParser
 import BenchReport
 import Foundation
 
-/// `fragbench compare A B`: head (B) against base (A), point by point, with a 95% interval
+/// `fragbench compare BASE HEAD`: head against base, point by point, with a 95% interval
 /// and a verdict; exit status 2 when a point regressed. With `--base-runs`/`--head-runs`, the
 /// interleaved rounds `make compare` ran (base round i paired with head round i).
 struct CompareCommand: ParsableCommand {
@@ -10,15 +10,17 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare two stored runs (or interleaved rounds): ratio head/base with a 95% interval and a verdict per point.",
         discussion: """
-            A and B are run directories (results/runs/<name>) or results directories (their latest run).
+            <base> and <head> are run directories (results/runs/<name>) or results directories (their latest run).
             A point is a regression only when the slowdown is resolved (its interval excludes 1) and larger than --threshold.
             Exit status: 0 without regressions, 2 with.
             """
     )
 
-    @Argument(help: "Base run, then head run.")
-    var runs: [String] = []
-    @Option(name: .customLong("base-runs"), help: "Base rounds, comma-separated run directories (instead of A B).")
+    @Argument(help: "The base run: a run directory or a results directory.")
+    var base: String?
+    @Argument(help: "The head run, compared against the base.")
+    var head: String?
+    @Option(name: .customLong("base-runs"), help: "Base rounds, comma-separated run directories (instead of <base> <head>).")
     var baseRuns: String?
     @Option(name: .customLong("head-runs"), help: "Head rounds, comma-separated, in the same order as --base-runs.")
     var headRuns: String?
@@ -35,19 +37,19 @@ struct CompareCommand: ParsableCommand {
 
     func validate() throws {
         if baseRuns != nil || headRuns != nil {
-            guard baseRuns != nil, headRuns != nil, runs.isEmpty else {
-                throw ValidationError("give both --base-runs and --head-runs, and no A B")
+            guard baseRuns != nil, headRuns != nil, base == nil, head == nil else {
+                throw ValidationError("give both --base-runs and --head-runs, and no <base> <head>")
             }
-        } else if runs.count != 2 {
-            throw ValidationError("give two runs: A (base) and B (head)")
+        } else if base == nil || head == nil {
+            throw ValidationError("give two runs: <base> and <head>")
         }
         guard threshold >= 0 else { throw ValidationError("--threshold must be at least 0") }
         guard Comparison.Metric(rawValue: metric) != nil else { throw ValidationError("--metric must be time or instructions") }
     }
 
     func run() throws {
-        let basePaths = baseRuns.map { $0.split(separator: ",").map(String.init) } ?? [runs[0]]
-        let headPaths = headRuns.map { $0.split(separator: ",").map(String.init) } ?? [runs[1]]
+        let basePaths = baseRuns.map { $0.split(separator: ",").map(String.init) } ?? [base ?? ""]
+        let headPaths = headRuns.map { $0.split(separator: ",").map(String.init) } ?? [head ?? ""]
         guard basePaths.count == headPaths.count else {
             throw ValidationFailure("--base-runs has \(basePaths.count) runs, --head-runs \(headPaths.count): rounds pair one to one")
         }

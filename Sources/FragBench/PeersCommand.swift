@@ -9,8 +9,9 @@ import Workloads
 /// against glibc malloc, jemalloc and mimalloc, interleaved. For each point, R rounds of:
 /// measure swift, then every other subject, back to back (A B C … A B C …), each a full
 /// sampler measurement with fewer samples. Per point and subject the ratio subject/swift of
-/// the rounds' medians, with a 95% confidence interval (`RatioEstimate.paired`), goes into a
-/// markdown table and a CSV under results/peers/<date-commit>/.
+/// the rounds' figures, with a 95% confidence interval (`RatioEstimate.paired`), goes into a
+/// markdown table and a CSV under results/peers/<date-commit>/, beside each subject's
+/// geometric mean over the rounds: the two numbers whose quotient the ratio is.
 struct PeersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "peers",
@@ -80,6 +81,7 @@ struct PeersCommand: ParsableCommand {
         }
         let sizes = try SizeParsing.sizes(fragsz)
         InterruptFlag.install()
+        let machine = MachineFacts.read(pauseMilliseconds: 0)
 
         var sampler = quick ? SamplerConfig.quick : SamplerConfig.standard
         sampler.samples = samples
@@ -92,7 +94,8 @@ struct PeersCommand: ParsableCommand {
             for size in kind == .mixed ? [sizes[0]] : sizes {
                 var base = WorkloadParameters(kind: kind, config: try FragCacheConfig(), fragsz: size, count: count)
                 if kind == .crossThread && twoCPUs { base.pushCPU = 0; base.popCPU = 1 }
-                let label = kind == .mixed ? "\(kind.rawValue) (imix)" : "\(kind.rawValue) \(size) B"
+                let page = NumberFormat.bytes(base.config.pageSize), max = NumberFormat.bytes(base.config.maxSize)
+                let label = "\(kind.rawValue), \(page) pages, max \(max), " + (kind == .mixed ? "imix sizes" : "fragsz \(size) B")
                 var medians: [Subject: [Double]] = [:]
                 var skipped: [Subject: String] = [:]
                 for round in 0 ..< rounds {
@@ -122,18 +125,19 @@ struct PeersCommand: ParsableCommand {
                     }
                     let mine = medians[subject] ?? []
                     let estimate = subject == subjects[0] ? nil : RatioEstimate.paired(a: baseline, b: mine)
-                    rows.append(Row(point: label, subject: subject.name, nsPerOp: Statistics.median(mine),
+                    rows.append(Row(point: label, subject: subject.name, nsPerOp: Self.geometricMean(mine),
                                     estimate: estimate, note: nil))
                 }
             }
         }
 
-        let markdown = Self.markdown(rows, rounds: rounds, notes: notes)
-        StandardStreams.out(markdown)
-        guard !noSave else { return }
         let provenance = ProvenanceCollector.collect(backend: BackendChoice(requested: .none, backend: .none, reason: "timing only"),
                                                      tsc: nil, command: (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
-                                                     quick: quick)
+                                                     quick: quick, machine: machine)
+        let markdown = Self.markdown(rows, rounds: rounds, notes: notes, provenance: provenance,
+                                     libraries: Self.allocatorLibraries())
+        StandardStreams.out(markdown)
+        guard !noSave else { return }
         let name = ResultStore.runName(date: Date(), commit: provenance.gitCommit, dirty: provenance.gitDirty)
         let directory = "\(output)/peers/\(name)"
         try AtomicFile.write(markdown, to: "\(directory)/peers.md")
@@ -149,32 +153,62 @@ struct PeersCommand: ParsableCommand {
         var note: String?
     }
 
-    static func markdown(_ rows: [Row], rounds: Int, notes: [String]) -> String {
-        var out = "Ratios of ns/op against swift (below 1: faster than the Swift model), geometric mean over \(rounds) interleaved rounds, 95% CI.\n\n"
-        out += "| point | impl | ns/op | ratio vs swift | 95% CI |\n|---|---|---:|---:|---|\n"
+    /// The geometric mean of the rounds' figures: the ratio of two subjects' geometric means is
+    /// exactly the paired ratio (the geometric mean of the per-round ratios) printed beside it.
+    static func geometricMean(_ values: [Double]) -> Double? {
+        let logs = values.filter { $0 > 0 && $0.isFinite }.map { Foundation.log($0) }
+        guard !logs.isEmpty, logs.count == values.count else { return nil }
+        return Foundation.exp(logs.reduce(0, +) / Double(logs.count))
+    }
+
+    /// The allocator libraries this machine has, as Debian packages and versions.
+    static func allocatorLibraries() -> String? {
+        let found = ["libc6", "libjemalloc2*", "libmimalloc2*"].compactMap {
+            ProvenanceCollector.shell(["dpkg-query", "-W", "-f=${Package} ${Version}\\n", $0])
+        }
+        return found.isEmpty ? nil : found.joined(separator: ", ").replacingOccurrences(of: "\n", with: ", ")
+    }
+
+    static func markdown(_ rows: [Row], rounds: Int, notes: [String], provenance: Provenance?, libraries: String?) -> String {
+        var out = "# FragBench peers: the Swift model against C, glibc malloc, jemalloc, mimalloc and the layouts\n\n"
+        if let p = provenance {
+            let commit = (p.gitCommit.map { String($0.prefix(12)) } ?? "unknown commit") + (p.gitDirty == true ? " (dirty)" : "")
+            out += "| | |\n|---|---|\n"
+            out += "| commit | \(commit) |\n| date | \(p.date) |\n| build | \(p.buildConfiguration) |\n"
+            out += "| cpu | \(p.cpuModel ?? "unknown")\(p.cpuCount.map { ", \($0) CPUs online" } ?? "") |\n"
+            if let host = p.hostName { out += "| host | \(host) |\n" }
+            if let load = p.loadAverage { out += "| load average | \(load) (at the start) |\n" }
+            out += "| allocator libraries | \(libraries ?? "unknown (dpkg-query found none)") |\n"
+            out += "| mode | \(p.quick ? "QUICK: short samples, for smoke tests, not conclusions" : "standard samples") |\n"
+            out += "| command | `\(p.command)` |\n\n"
+        }
+        out += "Each round measures every subject back to back (\(rounds) rounds, interleaved); a round's figure for a subject is the median ns/op of its samples. "
+        out += "ns/op below is each subject's geometric mean over the rounds; the ratio is subject/swift (below 1: faster than the Swift model), the geometric mean of the per-round ratios, "
+        out += "which equals the quotient of the two ns/op shown; its 95% interval is a paired t-interval over the rounds. — means not measured (the reason is in the row).\n\n"
+        out += "| point | impl | ns/op (geometric mean of rounds) | ratio vs swift | 95% CI |\n|---|---|---:|---:|---|\n"
         for r in rows {
             let ns = r.nsPerOp.map { NumberFormat.text($0) } ?? "—"
             if let note = r.note {
-                out += "| \(r.point) | \(r.subject) | — | — | \(note) |\n"
+                out += "| \(r.point) | \(r.subject) | — | — | \(note.replacingOccurrences(of: "|", with: "\\|")) |\n"
             } else if let e = r.estimate {
-                out += "| \(r.point) | \(r.subject) | \(ns) | \(String(format: "%.3f", e.ratio)) | \(String(format: "%.3f–%.3f", e.lower, e.upper)) |\n"
-            } else {
+                out += "| \(r.point) | \(r.subject) | \(ns) | \(NumberFormat.fixed(e.ratio, 3)) | \(NumberFormat.fixed(e.lower, 3))–\(NumberFormat.fixed(e.upper, 3)) |\n"
+            } else if r.subject == "swift" {
                 out += "| \(r.point) | \(r.subject) | \(ns) | 1 (baseline) | |\n"
+            } else {
+                out += "| \(r.point) | \(r.subject) | \(ns) | — | too few rounds with a figure for an interval |\n"
             }
         }
         for note in notes { out += "\n- \(note)" }
         return out + "\n"
     }
 
+    static let csvColumns = ["point", "impl", "ns_per_op_geomean", "ratio", "ci_lower", "ci_upper", "rounds", "note"]
+
     static func csv(_ rows: [Row]) -> String {
-        func field(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
-        var out = "point,impl,ns_per_op,ratio,ci_lower,ci_upper,rounds,note\r\n"
-        for r in rows {
-            let cells = [r.point, r.subject, r.nsPerOp.map { String($0) } ?? "", r.estimate.map { String($0.ratio) } ?? "",
-                         r.estimate.map { String($0.lower) } ?? "", r.estimate.map { String($0.upper) } ?? "",
-                         r.estimate.map { String($0.rounds) } ?? "", r.note ?? ""]
-            out += cells.map(field).joined(separator: ",") + "\r\n"
-        }
-        return out
+        CSV.document(columns: csvColumns, rows: rows.map { r in
+            [r.point, r.subject, NumberFormat.fixed(r.nsPerOp, 4), NumberFormat.fixed(r.estimate?.ratio, 5),
+             NumberFormat.fixed(r.estimate?.lower, 5), NumberFormat.fixed(r.estimate?.upper, 5),
+             NumberFormat.integer(r.estimate?.rounds), r.note ?? ""]
+        })
     }
 }

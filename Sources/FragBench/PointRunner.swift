@@ -97,8 +97,10 @@ enum PointAssembly {
             nsPerOp: r.estimate?.value ?? r.medianNanosecondsPerOp, minNsPerOp: r.minNanosecondsPerOp, errPct: r.errPercent,
             unstable: r.instability.isUnstable, hint: r.instability.hint, tscCyclesPerOp: r.medianTSCTicksPerOp,
             timerOverheadNs: r.overhead.nanosecondsPerBatch, overheadSubtracted: r.overhead.subtracted, cpu: r.cpu, pinned: r.pinned, counters: readings, counterSource: backend.backend.rawValue,
-            counterStatus: status, refillsPerKop: f.refillsPerKiloOp, fallbacks: f.fallbacks, reuses: f.reuses,
-            pfmemallocDrops: f.pfmemallocDrops, wastePct: f.wastePercent, peakPinnedBytes: f.peakPinnedBytes,
+            counterStatus: status, refillsPerKop: noFigures == nil ? f.refillsPerKiloOp : nil,
+            fallbacks: noFigures == nil ? f.fallbacks : nil, reuses: noFigures == nil ? f.reuses : nil,
+            pfmemallocDrops: noFigures == nil ? f.pfmemallocDrops : nil, wastePct: noFigures == nil ? f.wastePercent : nil,
+            peakPinnedBytes: noFigures == nil ? f.peakPinnedBytes : nil,
             sampleNsPerOp: r.samples.map(\.nanosecondsPerOp), refills: outcome.figuresUnavailable == nil ? f.refills : nil,
             highOrderFailures: outcome.figuresUnavailable == nil ? f.highOrderFailures : nil,
             refillFailures: outcome.figuresUnavailable == nil ? f.refillFailures : nil)

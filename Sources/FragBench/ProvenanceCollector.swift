@@ -5,18 +5,20 @@ import Measure
 /// Reads where a run comes from off the machine, the toolchain and git. Nothing typed by hand;
 /// what cannot be read is left nil and reported as unknown.
 enum ProvenanceCollector {
-    static func collect(backend: BackendChoice, tsc: TSCCalibration?, command: String, quick: Bool) -> Provenance {
+    /// `machine` is read before the run pins anything (see `MachineFacts`).
+    static func collect(backend: BackendChoice, tsc: TSCCalibration?, command: String, quick: Bool,
+                        machine: MachineFacts) -> Provenance {
         let commit = shell(["git", "rev-parse", "HEAD"])
         let governor = Self.governor
         let dirty = commit == nil ? nil : shell(["git", "status", "--porcelain", "--untracked-files=no"]).map { !$0.isEmpty }
-        return Provenance(
+        var provenance = Provenance(
             gitCommit: commit, gitDirty: dirty, date: isoDate(Date()),
             swiftVersion: shell(["swift", "--version"])?.split(separator: "\n").first.map(String.init),
             buildConfiguration: Measure.isDebugBuild ? "debug" : "release",
             buildFlags: Measure.isDebugBuild ? "-Onone" : "-O, -enforce-exclusivity=unchecked in FragCache/Workloads/FragBench",
             kernel: firstLine("/proc/sys/kernel/osrelease"),
             cpuModel: cpuModel(),
-            cpuCount: CPUAffinity.allowedCount(),
+            cpuCount: machine.onlineCPUs,
             governor: governor.value,
             perfEventParanoid: PerfSettings.paranoid(),
             tscHz: tsc?.hz,
@@ -24,7 +26,14 @@ enum ProvenanceCollector {
             counterBackend: backend.backend.rawValue, counterReason: backend.reason,
             command: command, quick: quick,
             governorStatus: governor.status,
-            allowedCPUs: firstLine("/proc/self/status", field: "Cpus_allowed_list"))
+            allowedCPUs: machine.allowedCPUs)
+        provenance.hostName = machine.hostName
+        provenance.memoryBytes = machine.memoryBytes
+        provenance.smt = machine.smt
+        provenance.aslr = machine.aslr
+        provenance.transparentHugePages = machine.transparentHugePages
+        provenance.loadAverage = machine.loadAverageText
+        return provenance
     }
 
     static let governorPath = "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"

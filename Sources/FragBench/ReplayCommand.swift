@@ -6,13 +6,13 @@ import FragReplay
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Run a trace file against the cache and print what happened (SPEC 5)."
+        abstract: "Run a trace file against the cache and print what happened (docs/trace-format.md)."
     )
 
     @Argument(help: "The trace file: UTF-8 text, one operation per line.")
     var file: String
 
-    @Option(help: "Cache layout (SPEC 6): remaining (the SPEC 5 contract), offset-up, offset-down.")
+    @Option(help: "Cache layout (docs/model.md): remaining (the docs/trace-format.md contract), offset-up, offset-down.")
     var variant = "remaining"
 
     func run() throws {

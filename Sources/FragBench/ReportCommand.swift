@@ -1,13 +1,13 @@
 import ArgumentParser
 import BenchReport
 
-/// `fragbench report DIR`: render a stored run's report.md, results.csv, gbench.json and
+/// `fragbench report <directory>`: render a stored run's report.md, results.csv, gbench.json and
 /// charts again from its run.json.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Re-render a stored run (report.md, results.csv, gbench.json, charts) from its run.json.",
-        discussion: "DIR is a run directory (results/runs/<name>) or a results directory, whose latest run is taken."
+        discussion: "<directory> is a run directory (results/runs/<name>) or a results directory, whose latest run is taken."
     )
 
     @Argument(help: "The run directory, or a results directory.")

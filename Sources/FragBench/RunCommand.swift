@@ -6,33 +6,45 @@ import Measure
 import Workloads
 
 /// `fragbench run`: measure the cache over the cartesian product of the sweep's axes and write
-/// the results (CSV, markdown, JSON) under results/.
+/// the results (CSV, markdown, JSON) under results/. `--list` prints the points instead, by the
+/// names gbench.json uses; `--filter REGEX` keeps the points whose name matches.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Measure workloads over fragsz x align x max size x page size.",
         discussion: """
-            Every axis takes a comma-separated list; sizes accept K, M and G suffixes.
+            Every axis takes a comma-separated list; sizes accept K, M and G suffixes. The points are every combination of the \
+            lists, except that combinations which are the same point run once, and the run says so: a max size at or below the \
+            page size means one page (on 64K pages, max 4K, 32K and 64K are one point), mixed and replay ignore --fragsz.
             Example: fragbench run --workload alloc-only,alloc-free --fragsz 64,256,2048 --align 1,64 --max-size 4K,32K,64K --page-size 4K,64K
+            (72 combinations, 48 points: on 64K pages the three max sizes are one.)
+            --preset picks the workloads, sizes, alignments, max sizes and page sizes itself: it cannot be combined with \
+            --workload, --fragsz, --align, --max-size, --page-size, --impl or --variant. --list prints the points a command \
+            would run (the names gbench.json uses) and --filter REGEX keeps those whose name matches, e.g. --filter 'alloc-free/.*fragsz:2048'.
             """
     )
 
-    @Option(help: "A named sweep instead of the axes below: \(SweepPresets.names.joined(separator: ", ")).")
+    // The axes are optional so that --preset can refuse them (their defaults are in the help).
+    @Option(help: "A named sweep instead of the axes below (not combinable with them): \(SweepPresets.names.joined(separator: ", ")).")
     var preset: String?
-    @Option(help: "Workloads, comma-separated, or 'all': \(WorkloadKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var workload = "alloc-only"
-    @Option(help: "Fragment sizes in bytes (for prepare-commit: the mean message size).")
-    var fragsz = "64"
-    @Option(help: "Alignments (powers of two up to the page size; 1 = none).")
-    var align = "1"
-    @Option(name: .customLong("max-size"), help: "PAGE_FRAG_CACHE_MAX_SIZE values (a value below the page size means the page size).")
-    var maxSize = "32K"
-    @Option(name: .customLong("page-size"), help: "Base page sizes: 4K, 16K, 64K.")
-    var pageSize = "4K"
-    @Option(help: "Implementations: \(Implementation.allCases.map(\.rawValue).joined(separator: ", ")) (c: the same cache in C; the others: malloc-family peers).")
-    var impl = "swift"
-    @Option(help: "Cache layouts (SPEC 6) for the page_frag implementations: \(LayoutVariant.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var variant = "remaining"
+    @Option(help: "Workloads, comma-separated, or 'all': \(WorkloadKind.allCases.map(\.rawValue).joined(separator: ", ")) (default alloc-only).")
+    var workload: String?
+    @Option(help: "Fragment sizes in bytes (for prepare-commit: the mean message size) (default 64).")
+    var fragsz: String?
+    @Option(help: "Alignments (powers of two up to the page size; 1 = none) (default 1).")
+    var align: String?
+    @Option(name: .customLong("max-size"), help: "PAGE_FRAG_CACHE_MAX_SIZE values (a value below the page size means the page size) (default 32K).")
+    var maxSize: String?
+    @Option(name: .customLong("page-size"), help: "Base page sizes: 4K, 16K, 64K (default 4K).")
+    var pageSize: String?
+    @Option(help: "Implementations: \(Implementation.allCases.map(\.rawValue).joined(separator: ", ")) (c: the same cache in C; the others: malloc-family peers) (default swift).")
+    var impl: String?
+    @Option(help: "Cache layouts for the page_frag implementations (docs/model.md): \(LayoutVariant.allCases.map(\.rawValue).joined(separator: ", ")) (default remaining).")
+    var variant: String?
+    @Flag(help: "Print the points this command would run (their gbench.json names) and exit.")
+    var list = false
+    @Option(help: "Keep only the points whose name (as in gbench.json and --list) matches this regular expression.")
+    var filter: String?
 
     @Option(help: "Live fragments kept by the ring workloads.")
     var depth = 256
@@ -120,6 +132,17 @@ struct RunCommand: ParsableCommand {
                 throw ValidationError("--\(name) \(error)")
             }
         }
+        let axisOptions: [(String, String?)] = [("workload", workload), ("fragsz", fragsz), ("align", align),
+                                                ("max-size", maxSize), ("page-size", pageSize), ("impl", impl), ("variant", variant)]
+        if let preset {
+            let given = axisOptions.filter { $0.1 != nil }.map { "--\($0.0)" }
+            if !given.isEmpty {
+                throw ValidationError("--preset \(preset) chooses the sweep's axes itself: drop \(given.joined(separator: ", ")) or drop --preset")
+            }
+        }
+        let workload = self.workload ?? "alloc-only", fragsz = self.fragsz ?? "64", align = self.align ?? "1"
+        let maxSize = self.maxSize ?? "32K", pageSize = self.pageSize ?? "4K", impl = self.impl ?? "swift"
+        let variant = self.variant ?? "remaining"
         let kinds: [WorkloadKind] = try list("workload", workload) { text in
             if text == "all" { return WorkloadKind.allCases.filter { $0 != .replay || trace != nil } }
             return try text.split(separator: ",").map { name in
@@ -168,7 +191,7 @@ struct RunCommand: ParsableCommand {
             arenaBytes: arenaBytes, seed: seed)
         if let preset {
             do {
-                let plan = try SweepPresets.plan(preset, template: template)
+                let plan = try filtered(SweepPresets.plan(preset, template: template))
                 for point in plan.points { try validateWorkload(point) }
                 return plan
             } catch let error as SweepError {
@@ -182,13 +205,31 @@ struct RunCommand: ParsableCommand {
             aligns: try list("align", align) { try SizeParsing.sizes($0) }, template: template,
             impls: impls, variants: variants)
         do {
-            let plan = try SweepPlan.build(axes)
+            let plan = try filtered(SweepPlan.build(axes))
             // Each workload checks its own parameters; ask them all before anything runs.
             for point in plan.points { try validateWorkload(point) }
             return plan
         } catch let error as SweepError {
             throw ValidationError(error.description)
         }
+    }
+
+    /// The plan's points whose name matches --filter (all without one); none matching is a
+    /// usage error, not an empty run.
+    func filtered(_ plan: SweepPlan) throws -> SweepPlan {
+        guard let filter else { return plan }
+        let regex: Regex<AnyRegexOutput>
+        do {
+            regex = try Regex(filter)
+        } catch {
+            throw ValidationError("--filter '\(filter)' is not a regular expression: \(error)")
+        }
+        var kept = plan
+        kept.points = plan.points.filter { PointLabel.benchmarkName($0).contains(regex) }
+        guard !kept.points.isEmpty else {
+            throw ValidationError("--filter '\(filter)' matches none of the \(plan.points.count) point(s) (--list shows their names)")
+        }
+        return kept
     }
 
     func validateWorkload(_ p: WorkloadParameters) throws {
@@ -201,6 +242,11 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let plan = try plan()
+        if list {
+            for point in plan.points { StandardStreams.out(PointLabel.benchmarkName(point) + "\n") }
+            StandardStreams.err("\(plan.summary)\n")
+            return
+        }
         let mode = CounterMode(rawValue: counters)!
         if plan.points.contains(where: { $0.impl == .jemalloc }) { StaticTLS.ensureForJemalloc() }
 
@@ -212,7 +258,14 @@ struct RunCommand: ParsableCommand {
             return
         }
 
+        // Before anything is pinned: the machine, not the affinity this run is about to set.
+        let machine = MachineFacts.read()
         var warnings: [String] = []
+        if let busy = machine.loadWarning {
+            warnings.append(busy)
+            StandardStreams.err("warning: \(busy)\n")
+        }
+        if !plan.merges.isEmpty { StandardStreams.err("\(plan.summary)\n") }
         if Measure.isDebugBuild {
             guard allowDebug else {
                 throw ValidationFailure("this is a debug build: benchmark numbers from it mean nothing. Build with 'swift build -c release' (make bench does), or pass --allow-debug to measure anyway, flagged")
@@ -229,7 +282,9 @@ struct RunCommand: ParsableCommand {
                             reason: "callgrind simulation (valgrind, fixed cache geometry \(Callgrind.cacheGeometry.joined(separator: " ")), instrumented region only) for counts; timing natively with TSC and \(session.choice.backend.rawValue) events")
             : session.choice
         StandardStreams.err("counters: \(backend.backend.rawValue): \(backend.reason)\n")
-        if backend.backend != .pmu {
+        // Only a run that asked for the PMU (or let auto choose) misses it; --counters none,
+        // software or callgrind chose something else on purpose.
+        if backend.backend != .pmu && (mode == .auto || mode == .pmu) {
             warnings.append("No hardware PMU counters: \(backend.reason).")
         }
         let tsc = TSC.isSupported ? TSC.calibrate(windows: quick ? 3 : 5, windowNanoseconds: quick ? 5_000_000 : 20_000_000) : nil
@@ -315,7 +370,8 @@ struct RunCommand: ParsableCommand {
             if mode == .callgrind && !InterruptFlag.isRaised {
                 values = CallgrindPoint.measure(index: index, arguments: childArguments, scratch: scratch) + values
             }
-            let point = PointAssembly.point(parameters, outcome: outcome, counterValues: values, backend: backend)
+            var point = PointAssembly.point(parameters, outcome: outcome, counterValues: values, backend: backend)
+            if point.unstable { point.hint = UnstableAdvice.hint(point, counterBackend: backend.backend.rawValue) }
             points.append(point)
             var summary = "\(NumberFormat.text(point.nsPerOp)) ns/op (\(sampler.estimator)), 95% interval [\(NumberFormat.text(point.nsPerOpLow)), \(NumberFormat.text(point.nsPerOpHigh))]"
             if let d = point.disturbedSamples, d > 0 { summary += ", \(d)/\(point.samples) samples disturbed" }
@@ -326,7 +382,7 @@ struct RunCommand: ParsableCommand {
         if InterruptFlag.isRaised { interrupted = true }
 
         let command = (["fragbench"] + childArguments).joined(separator: " ")
-        var provenance = ProvenanceCollector.collect(backend: backend, tsc: tsc, command: command, quick: quick)
+        var provenance = ProvenanceCollector.collect(backend: backend, tsc: tsc, command: command, quick: quick, machine: machine)
         if let canary, let noise = MachineNoise.summary(points: points, canary: canary) {
             provenance.machineNoise = noise.text
             provenance.disturbedShare = noise.share
@@ -346,27 +402,8 @@ struct RunCommand: ParsableCommand {
         for line in notApplicable { StandardStreams.out("- \(line)\n") }
 
         if !noSave {
-            let store = ResultStore(root: output)
-            let name = ResultStore.runName(date: Date(), commit: provenance.gitCommit, dirty: provenance.gitDirty)
-            let files = ReportFiles.render(run)
-            if run.partial {
-                let why = interrupted ? "interrupted (Ctrl-C)" : "\(failures.count) point(s) failed"
-                let directory = try store.keepPartial(name: name, files: files, reason: why)
-                StandardStreams.err("partial results kept in \(directory); earlier results untouched\n")
-            } else {
-                do {
-                    let publication = try store.publishReporting(name: name, files: files, historyRows: points,
-                                                                 provenance: provenance)
-                    for note in publication.notes { StandardStreams.err("note: \(note)\n") }
-                    StandardStreams.err("results: \(publication.directory)/report.md\n")
-                } catch {
-                    // What was measured is still worth keeping: as a partial run, clearly marked.
-                    let directory = try store.keepPartial(name: name, files: files,
-                                                          reason: "it could not be published: \(error)")
-                    StandardStreams.err("error: \(error)\npartial results kept in \(directory); earlier results untouched\n")
-                    throw ExitCode(1)
-                }
-            }
+            let why = interrupted ? "interrupted (Ctrl-C)" : "\(failures.count) point(s) failed"
+            try RunSaving.save(run, to: ResultStore(root: output), partialReason: run.partial ? why : nil)
         }
         for failure in failures { StandardStreams.err("error: \(failure)\n") }
         if interrupted { throw ExitCode(130) }

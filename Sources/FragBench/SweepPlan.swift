@@ -1,10 +1,22 @@
 import FragCache
 import Workloads
 
-/// The cartesian product of the sweep's axes, checked before anything runs. Workloads that
-/// ignore an axis (mixed and replay draw their own sizes) get one point instead of copies.
+/// The cartesian product of the sweep's axes, checked before anything runs. Combinations that
+/// are the same point run once, and the plan says why (`merges`): a max size at or below the
+/// page size means one page, workloads that draw their own sizes (mixed, replay) ignore
+/// --fragsz, peers have no layout variant.
 struct SweepPlan {
     var points: [WorkloadParameters]
+    /// Combinations the axes asked for (before merging).
+    var combinations: Int = 0
+    /// Why some combinations merged, one line per reason; empty when none did.
+    var merges: [String] = []
+
+    /// The plan in one line: "48 point(s) from 72 combinations: why they merged".
+    var summary: String {
+        guard combinations > points.count else { return "\(points.count) point(s)" }
+        return "\(points.count) point(s) from \(combinations) combinations: " + merges.joined(separator: "; ")
+    }
 
     struct Axes {
         var workloads: [WorkloadKind]
@@ -30,6 +42,10 @@ struct SweepPlan {
             throw SweepError("--align \(align) is not a power of two")
         }
         var points: [WorkloadParameters] = []
+        var combinations = 0
+        var belowPage: [Int: Set<Int>] = [:]
+        var drawers = Set<String>()
+        var peerVariants = false
         for workload in axes.workloads {
             for pageSize in axes.pageSizes {
                 for align in axes.aligns where align > pageSize {
@@ -42,10 +58,14 @@ struct SweepPlan {
                     } catch {
                         throw SweepError("--max-size \(maxSize) with --page-size \(pageSize): \(error)")
                     }
+                    if maxSize < pageSize { belowPage[pageSize, default: []].insert(maxSize) }
                     let drawsSizes = workload == .mixed || workload == .replay
+                    if drawsSizes && axes.fragszs.count > 1 { drawers.insert(workload.rawValue) }
+                    combinations += axes.fragszs.count * axes.aligns.count * axes.impls.count * axes.variants.count
                     for fragsz in drawsSizes ? [axes.fragszs[0]] : axes.fragszs {
                         for align in axes.aligns {
                             for impl in axes.impls {
+                                if !impl.isPageFrag && axes.variants.count > 1 { peerVariants = true }
                                 // Peers have no layout: one point each, not one per variant.
                                 for variant in impl.isPageFrag ? axes.variants : [.remaining] {
                                     var p = axes.template
@@ -63,7 +83,22 @@ struct SweepPlan {
                 }
             }
         }
-        return SweepPlan(points: points)
+        var merges: [String] = []
+        if combinations > points.count {
+            for page in belowPage.keys.sorted() {
+                let sizes = belowPage[page]!.sorted().map(SweepPlan.bytes).joined(separator: ", ")
+                merges.append("max size \(sizes) on \(SweepPlan.bytes(page)) pages means one page, the same point as max size \(SweepPlan.bytes(page))")
+            }
+            if !drawers.isEmpty {
+                merges.append("\(drawers.sorted().joined(separator: ", ")) draw their own sizes, so --fragsz gives one point, not one per size")
+            }
+            if peerVariants { merges.append("malloc-family peers have no layout, so one point each, not one per --variant") }
+        }
+        return SweepPlan(points: points, combinations: combinations, merges: merges)
+    }
+
+    static func bytes(_ n: Int) -> String {
+        n % 1024 == 0 ? "\(n / 1024)K" : "\(n)"
     }
 }
 

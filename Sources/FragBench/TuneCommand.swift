@@ -10,8 +10,10 @@ struct TuneCommand: ParsableCommand {
         commandName: "tune",
         abstract: "Sweep PAGE_FRAG_CACHE_MAX_SIZE and recommend one per workload and page size.",
         discussion: """
-            Each workload and page size is one 'fragbench run' (a child process of this binary) over the max sizes
+            Each workload and page size is one 'fragbench run' (a child process of this binary) over the max sizes \
             from one page to 128K. On 64K pages only 64K and 128K exist (a smaller max size means one page).
+            Where the data cannot support a choice (unstable settings, intervals too wide to rank them), tune says so \
+            instead of recommending.
             --from re-analyses a stored tune directory (its points.json) without measuring again.
             """
     )

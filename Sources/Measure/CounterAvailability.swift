@@ -181,7 +181,15 @@ public struct CounterAvailability: Sendable {
         lines.append("auto backend: \(autoChoice.backend.rawValue) (\(autoChoice.reason))")
         lines.append("")
         lines.append("--counters MODE resolves to:")
+        // `fragbench run --counters callgrind` re-executes each point under valgrind itself, so
+        // where valgrind and the client requests are here, callgrind works: say so, rather than
+        // what this process alone (not under valgrind) would fall back to.
+        let callgrindEntry = entries.first { $0.kind == .backend && $0.name == "callgrind" }
         for choice in choices {
+            if choice.requested == .callgrind, choice.backend != .callgrind, let entry = callgrindEntry, entry.available {
+                lines.append("  callgrind -> callgrind: works \(entry.detail); times are measured natively beside the counts")
+                continue
+            }
             lines.append("  \(choice.requested.rawValue) -> \(choice.backend.rawValue): \(choice.reason)")
         }
         for kind in [AvailabilityEntry.Kind.backend, .clock, .hardwareEvent, .softwareEvent, .tool] {

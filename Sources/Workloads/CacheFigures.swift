@@ -19,10 +19,14 @@ public struct CacheFigures: Sendable, Equatable {
     /// Most bytes of pages held at once (by outstanding fragments and the cache), from the
     /// allocator's peak pages in use.
     public var peakPinnedBytes: Int
+    /// Operations as ns/op counts them (a message for prepare-commit, a trace line for replay,
+    /// an allocation attempt elsewhere); nil means one per allocation.
+    public var operations: Int?
 
     public init(allocations: Int, bytesHandedOut: Int, refills: Int, fallbacks: Int, reuses: Int,
                 pfmemallocDrops: Int, highOrderFailures: Int, refillFailures: Int,
-                bytesConsumed: Int, peakPinnedBytes: Int) {
+                bytesConsumed: Int, peakPinnedBytes: Int, operations: Int? = nil) {
+        self.operations = operations
         self.allocations = allocations
         self.bytesHandedOut = bytesHandedOut
         self.refills = refills
@@ -41,9 +45,11 @@ public struct CacheFigures: Sendable, Equatable {
                                                  pfmemallocDrops: 0, highOrderFailures: 0, refillFailures: 0,
                                                  bytesConsumed: 0, peakPinnedBytes: 0)
 
-    /// Refills per 1000 allocations; nil without allocations.
+    /// Refills per 1000 operations, an operation being what ns/op divides by, so the figure
+    /// means the same on every workload; nil without operations.
     public var refillsPerKiloOp: Double? {
-        allocations > 0 ? Double(refills) * 1000 / Double(allocations) : nil
+        let ops = operations ?? allocations
+        return ops > 0 ? Double(refills) * 1000 / Double(ops) : nil
     }
 
     /// Alignment padding plus abandoned page tails, as % of the bytes handed out.
@@ -54,12 +60,13 @@ public struct CacheFigures: Sendable, Equatable {
     /// Builds the figures from a cache's counters and the allocator after a run. `stats` and
     /// `remaining` are the cache's at the end of the run, before any drain.
     public static func from(stats: FragCacheStats, remaining: Int, allocator: PageAllocatorStats,
-                            pageSize: Int, allocations: Int, bytesHandedOut: Int) -> CacheFigures {
+                            pageSize: Int, allocations: Int, bytesHandedOut: Int, operations: Int? = nil) -> CacheFigures {
         CacheFigures(allocations: allocations, bytesHandedOut: bytesHandedOut,
                      refills: stats.refills, fallbacks: stats.fallbacks, reuses: stats.reuses,
                      pfmemallocDrops: stats.pfmemallocDrops, highOrderFailures: stats.highOrderFailures,
                      refillFailures: stats.refillFailures,
                      bytesConsumed: stats.bytesOpened - remaining,
-                     peakPinnedBytes: (allocator.peakPagesInUse - allocator.pinnedPages) * pageSize)
+                     peakPinnedBytes: (allocator.peakPagesInUse - allocator.pinnedPages) * pageSize,
+                     operations: operations)
     }
 }

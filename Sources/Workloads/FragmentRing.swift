@@ -63,7 +63,12 @@ final class FragmentRing<A: FragmentAllocator & ~Copyable> {
     }
 
     func figures(bytesHandedOut: Int) -> CacheFigures? {
-        cache.figures(allocations: allocations, bytesHandedOut: bytesHandedOut)
+        // An operation is an attempt, failed or not (ns/op counts it too).
+        cache.figures(allocations: allocations, bytesHandedOut: bytesHandedOut).map { figures in
+            var figures = figures
+            figures.operations = attempts
+            return figures
+        }
     }
 
     /// Frees every live fragment and drains the cache (untimed); returns a leak, if any.

@@ -49,7 +49,7 @@ extension WorkloadParameters {
             return "the offset-down layout has no prepare/commit API (a fragment's start depends on its size)"
         }
         if variant != .remaining && kind == .replay {
-            return "the replay workload runs the remaining layout (its reference is the SPEC 5 replayer); use fragbench replay --variant for other layouts"
+            return "the replay workload runs the remaining layout (its reference is fragbench replay); use fragbench replay --variant for other layouts"
         }
         if variant != .remaining && kind == .prepareCommit {
             return "prepare-commit runs the remaining layout only for now"

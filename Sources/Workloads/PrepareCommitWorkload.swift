@@ -143,7 +143,8 @@ public final class PrepareCommitWorkload: WorkloadRunner {
     public func figures() -> CacheFigures {
         CacheFigures.from(stats: cache.stats, remaining: cache.remaining, allocator: allocator.stats,
                           pageSize: parameters.config.pageSize, allocations: writer.commits,
-                          bytesHandedOut: table.bytes(ofFirst: writer.messages) - writer.droppedBytes)
+                          bytesHandedOut: table.bytes(ofFirst: writer.messages) - writer.droppedBytes,
+                          operations: writer.messages)
     }
 
     /// Messages written so far.

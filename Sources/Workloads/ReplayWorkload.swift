@@ -190,7 +190,8 @@ public final class ReplayWorkload: WorkloadRunner {
         return CacheFigures.from(stats: cache.stats, remaining: cache.remaining, allocator: allocator.stats,
                                  pageSize: trace.config.pageSize,
                                  allocations: passes * trace.allocationsAfter[count] + trace.allocationsAfter[rest],
-                                 bytesHandedOut: passes * trace.bytesAfter[count] + trace.bytesAfter[rest])
+                                 bytesHandedOut: passes * trace.bytesAfter[count] + trace.bytesAfter[rest],
+                                 operations: linesRun)
     }
 
     /// Lines in one pass of the trace.

@@ -79,7 +79,7 @@ extension WorkloadParameters {
             if isMessageMean {
                 throw .invalid("fragsz \(fragsz) (the mean message size) must be at most \(limit)")
             }
-            throw .invalid("fragsz \(fragsz) exceeds the page size \(limit): the cache refuses larger fragments (SPEC 4, Reload)")
+            throw .invalid("fragsz \(fragsz) exceeds the page size \(limit): the cache refuses larger fragments (docs/model.md, Reload)")
         }
     }
 

@@ -11,25 +11,6 @@ import Testing
         try golden.compare(GoogleBenchmarkReport.render(Fixtures.run), "gbench.json")
     }
 
-    @Test func googleBenchmarkShape() throws {
-        let data = Data(GoogleBenchmarkReport.render(Fixtures.run).utf8)
-        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        let context = try #require(root["context"] as? [String: Any])
-        #expect(context["num_cpus"] as? Int == 2)
-        let benchmarks = try #require(root["benchmarks"] as? [[String: Any]])
-        #expect(benchmarks.count == Fixtures.run.points.count)
-        for b in benchmarks {
-            for key in ["name", "run_name", "run_type", "iterations", "real_time", "cpu_time", "time_unit"] {
-                #expect(b[key] != nil, "missing \(key)")
-            }
-            #expect(b["run_type"] as? String == "iteration")
-            #expect(b["time_unit"] as? String == "ns")
-        }
-        // An unavailable counter is absent, never 0.
-        #expect(benchmarks[1]["instructions_per_op"] == nil)
-        #expect(benchmarks[0]["instructions_per_op"] as? Double == 9.5)
-    }
-
     @Test func sweepReportWithCharts() throws {
         let files = ReportFiles.render(ReportingFixtures.sweep)
         try golden.compare(files["report.md"]!, "sweep-report.md")

@@ -73,4 +73,34 @@ import Testing
         b.nsPerOp = 12
         #expect(Tuning.separable(Tuning.Setting(a), Tuning.Setting(b)))
     }
+
+    @Test func noRecommendationOnUnstableData() {
+        var points = Self.mixedSweep.filter { $0.pageSize == 4096 }
+        for i in points.indices { points[i].unstable = true; points[i].errPct = 9 }
+        let g = Tuning.analyse(points, objective: .default)[0]
+        #expect(g.recommended == nil)
+        #expect(g.explanation.contains("No recommendation: the data cannot support one."))
+        #expect(g.explanation.contains("unstable"))
+        let markdown = Tuning.markdown([g], objective: .default, charts: [], provenance: nil, notes: [])
+        #expect(!markdown.contains("**Recommendation"))
+        #expect(markdown.contains("none: data too noisy or incomplete"))
+    }
+
+    @Test func noRecommendationWhenIntervalsAreTooWideToRank() {
+        var points = Self.mixedSweep.filter { $0.pageSize == 4096 }
+        // Under load: an interval such as 75.9–1243 says nothing about the order.
+        points[1].nsPerOpLow = 7.59
+        points[1].nsPerOpHigh = 124.3
+        let g = Tuning.analyse(points, objective: .default)[0]
+        #expect(g.recommended == nil)
+        #expect(g.explanation.contains("as wide as 7.59–124 (max size 8 KiB)"))
+    }
+
+    @Test func theFrontierChartDoesNotJoinSettingsAndShowsUnstableOnes() {
+        var points = Self.mixedSweep
+        points[0].unstable = true
+        let charts = Tuning.charts(Tuning.analyse(points, objective: .default), objective: .default)
+        #expect(!charts[0].svg.contains("stroke-width=\"2\" fill=\"none\""), "no line through the settings")
+        #expect(charts[0].svg.contains(">unstable</text>"))
+    }
 }

@@ -73,6 +73,15 @@ import Testing
         run.points = run.points.filter { $0.fragsz == 64 }
         run.points[0].peakPinnedBytes = 4096
         run.points[1].peakPinnedBytes = 32768
+        // Steady samples: a debug run's own on a loaded machine may be too noisy to recommend on
+        // (tune then says so; checked below).
+        for (i, centre) in [10.0, 5.0].enumerated() {
+            run.points[i].sampleNsPerOp = [1.0, 1.01, 0.99, 1.005, 0.995].map { $0 * centre }
+            run.points[i].nsPerOp = centre
+            run.points[i].unstable = false
+            run.points[i].nsPerOpLow = nil
+            run.points[i].nsPerOpHigh = nil
+        }
         try JSONReport.render(run).write(toFile: directory + "/points.json", atomically: true, encoding: .utf8)
         let result = try runner.run(["tune", "--from", directory])
         #expect(result.status == 0, "stderr: \(result.stderr)")
@@ -82,6 +91,13 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).contains { $0.hasSuffix(".svg") })
         let fastest = try runner.run(["tune", "--from", directory, "--objective", "smallest"])
         #expect(fastest.status == 0)
+        // Unstable data: no recommendation, and tune says why.
+        run.points[0].unstable = true
+        try JSONReport.render(run).write(toFile: directory + "/points.json", atomically: true, encoding: .utf8)
+        let noisy = try runner.run(["tune", "--from", directory])
+        #expect(noisy.status == 0)
+        #expect(noisy.stdout.contains("No recommendation: the data cannot support one."))
+        #expect(!noisy.stdout.contains("**Recommendation"))
         let bad = try runner.run(["tune", "--objective", "cheapest"])
         #expect(bad.status == 64)
     }

@@ -50,6 +50,24 @@ import Workloads
 
     enum Bad: Sendable { case page, align, alignAbovePage, fragsz, maxSize }
 
+    @Test func theREADMEExampleSaysWhichCombinationsMerged() throws {
+        // 2 workloads x 3 fragsz x 2 aligns x 3 max sizes x 2 page sizes = 72; on 64K pages the
+        // three max sizes are one page: 48 points.
+        let plan = try SweepPlan.build(axes([.allocOnly, .allocFree], pages: [4096, 65536], maxes: [4096, 32768, 65536],
+                                            fragszs: [64, 256, 2048], aligns: [1, 64]))
+        #expect(plan.combinations == 72)
+        #expect(plan.points.count == 48)
+        #expect(plan.summary == "48 point(s) from 72 combinations: max size 4K, 32K on 64K pages means one page, the same point as max size 64K")
+    }
+
+    @Test func nothingMergedSaysNothing() throws {
+        let plan = try SweepPlan.build(axes(fragszs: [64, 128]))
+        #expect(plan.merges.isEmpty)
+        #expect(plan.summary == "2 point(s)")
+        let mixed = try SweepPlan.build(axes([.mixed], fragszs: [64, 128]))
+        #expect(mixed.summary.contains("mixed draw their own sizes"))
+    }
+
     @Test(arguments: SweepPresets.names)
     func presetsAreValidAndCoverMaxSizesFrom4KTo128K(name: String) throws {
         let plan = try SweepPresets.plan(name, template: template)

@@ -74,4 +74,17 @@ import Testing
         #expect(text.contains("auto backend:"))
         #expect(text.contains("valgrind:"))
     }
+
+    /// Where valgrind and the client requests are here, `run --counters callgrind` works (it
+    /// re-executes each point under valgrind): the report says so instead of a fallback.
+    @Test func callgrindIsSaidToWorkThroughRun() {
+        let report = CounterAvailability.probe()
+        let usable = report.entries.contains { $0.kind == .backend && $0.name == "callgrind" && $0.available }
+        let line = report.render().split(separator: "\n").first { $0.hasPrefix("  callgrind -> ") }.map(String.init) ?? ""
+        if usable {
+            #expect(line.hasPrefix("  callgrind -> callgrind: works by re-exec: fragbench run --counters callgrind"), "\(line)")
+        } else {
+            #expect(line.hasPrefix("  callgrind -> software"), "\(line)")
+        }
+    }
 }

@@ -33,6 +33,18 @@ import Testing
         #expect(figures.bytesConsumed - figures.bytesHandedOut < figures.refills * 32)
     }
 
+    /// refills/1k op counts per message (the operation ns/op counts), not per fragment: with
+    /// coalescing there is about one fragment per refill, so per fragment it would read ~1000.
+    @Test func refillsArePerThousandMessages() throws {
+        let p = parameters(.prepareCommit) { $0.fragsz = 64; $0.depth = 32 }
+        let (figures, _, _) = try run(p, messages: 5_000)
+        #expect(figures.operations == 5_000)
+        let perKiloOp = try #require(figures.refillsPerKiloOp)
+        #expect(perKiloOp == Double(figures.refills) * 1000 / 5_000)
+        #expect(perKiloOp < 100, "64 B messages on 32 KiB pages: a refill every few hundred messages")
+        #expect(Double(figures.refills) * 1000 / Double(figures.allocations) > 500, "per fragment it would be near 1000")
+    }
+
     @Test func copiedBytesSurviveUntilFreed() throws {
         for (fragsz, depth, align) in [(64, 8, 1), (700, 64, 1), (1500, 16, 64), (40_000, 4, 1)] {
             let p = parameters(.prepareCommit) { $0.fragsz = fragsz; $0.depth = depth; $0.align = align }

@@ -1,0 +1,39 @@
+/// What a point's ns/op is, in words every report prints beside the figure: the estimator
+/// (schema 3 records it; older runs reported the median) and its interval, when recorded.
+extension BenchPoint {
+    /// Runs before schema 3 recorded no estimator: their ns/op was the median of the samples.
+    public static let legacyEstimator = "median"
+
+    /// The estimator behind `nsPerOp`.
+    public var estimatorName: String { estimator ?? Self.legacyEstimator }
+
+    /// The 95% interval of `nsPerOp`, when the run recorded one (schema 3).
+    public var nsPerOpInterval: (low: Double, high: Double)? {
+        guard let low = nsPerOpLow, let high = nsPerOpHigh, low.isFinite, high.isFinite else { return nil }
+        return (low, high)
+    }
+
+    /// Disturbed samples as a share of all samples, when the run classified them.
+    public var disturbedShare: Double? {
+        guard let disturbed = disturbedSamples, samples > 0 else { return nil }
+        return Double(disturbed) / Double(samples)
+    }
+}
+
+extension BenchRun {
+    /// The estimators the run's points used, in order of first use ("median" for older runs).
+    public var estimators: [String] {
+        var seen: [String] = []
+        for p in points where p.nsPerOp != nil && !seen.contains(p.estimatorName) { seen.append(p.estimatorName) }
+        return seen
+    }
+
+    /// The estimators in one phrase, for headers and summaries.
+    public var estimatorText: String {
+        let names = estimators
+        guard names.count > 1 else { return names.first ?? BenchPoint.legacyEstimator }
+        return names.map { name in
+            "\(name) (\(points.filter { $0.nsPerOp != nil && $0.estimatorName == name }.count) point(s))"
+        }.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,69 @@
+/// What to do about an unstable point, in flags the reader can type: the sample time as
+/// `--min-sample-ms` with a value in milliseconds, more `--samples`, pinning; callgrind only
+/// when the run was not already using it.
+public enum UnstableAdvice {
+    /// The interval width above which the sampler calls a point unstable (Measure's
+    /// `Instability.thresholdPercent`; BenchReport does not depend on Measure).
+    public static let intervalThresholdPercent = 3.0
+
+    /// A concrete next step for an unstable point (nil for a stable one).
+    public static func hint(_ p: BenchPoint, counterBackend: String) -> String? {
+        guard p.unstable else { return nil }
+        let lead: String
+        if let v = p.nsPerOp, v > 0, let lo = p.nsPerOpLow, let hi = p.nsPerOpHigh {
+            let width = max(v - lo, hi - v) / v * 100
+            var why = "95% interval ±\(NumberFormat.fixed(width, 1))%"
+            why += width > intervalThresholdPercent ? " > ±\(NumberFormat.fixed(intervalThresholdPercent, 0))%" : ""
+            if let d = p.disturbedSamples, d > 0 { why += ", \(d) of \(p.samples) samples disturbed" }
+            lead = why + ": "
+        } else {
+            lead = p.errPct.map { "sample spread \(NumberFormat.fixed($0, 1))% > 5%: " }
+                ?? "no spread could be computed from \(p.samples) sample(s): "
+        }
+        return lead + steps([p], counterBackend: counterBackend).joined(separator: "; ")
+    }
+
+    /// One piece of advice for all of a run's unstable points (the report says it once); nil
+    /// when none is unstable.
+    public static func advice(_ points: [BenchPoint], counterBackend: String) -> String? {
+        let unstable = points.filter(\.unstable)
+        guard !unstable.isEmpty else { return nil }
+        return steps(unstable, counterBackend: counterBackend).joined(separator: "; ")
+    }
+
+    static func steps(_ unstable: [BenchPoint], counterBackend: String) -> [String] {
+        var steps: [String] = []
+        if unstable.contains(where: { !$0.pinned && $0.workload != "cross-thread" }) {
+            steps.append("pin single-threaded points (--cpu N, without --no-pin)")
+        }
+        let timed = unstable.filter { $0.workload != "cross-thread" }
+        if let longest = timed.compactMap(\.sampleNs).max(), longest > 0 {
+            let ms = longest / 1e6
+            steps.append("raise --min-sample-ms to \(suggestedMilliseconds(ms)) (samples took up to \(NumberFormat.significant(ms)) ms)")
+        } else if !timed.isEmpty {
+            steps.append("raise --min-sample-ms (longer samples average out short disturbances)")
+        }
+        if unstable.contains(where: { $0.workload == "cross-thread" }) {
+            steps.append("raise --count for cross-thread (each of its samples is the whole count)")
+        }
+        steps.append("stop other work on this machine")
+        if let fewest = unstable.map(\.samples).min(), fewest < 100 {
+            steps.append("take more samples (--visits 8 or --samples 24 per visit; had \(fewest) in all)")
+        }
+        if counterBackend != "callgrind" {
+            steps.append("or compare instruction counts, which load does not change (--counters callgrind)")
+        }
+        return steps
+    }
+
+    /// Four times `ms`, at least 1, rounded up to 1, 2 or 5 times a power of ten.
+    static func suggestedMilliseconds(_ ms: Double) -> String {
+        let target = max(1, ms * 4)
+        var scale = 1.0
+        while scale * 10 <= target { scale *= 10 }
+        for step in [1.0, 2, 5, 10] where step * scale >= target {
+            return String(Int(step * scale))
+        }
+        return String(Int(target.rounded(.up)))
+    }
+}

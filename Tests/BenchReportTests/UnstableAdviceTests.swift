@@ -1,0 +1,66 @@
+import Testing
+@testable import BenchReport
+
+/// The advice for unstable points names flags with values a reader can type.
+@Suite struct UnstableAdviceTests {
+    static func unstable(_ workload: String = "alloc-only", sampleMs: Double = 4.8, samples: Int = 11,
+                         pinned: Bool = true) -> BenchPoint {
+        var p = Fixtures.fast
+        p.workload = workload
+        p.unstable = true
+        p.errPct = 9.25
+        p.samples = samples
+        p.pinned = pinned
+        p.sampleNs = sampleMs * 1e6
+        return p
+    }
+
+    @Test func namesMinSampleMsWithAValueInMilliseconds() throws {
+        let hint = try #require(UnstableAdvice.hint(Self.unstable(), counterBackend: "software"))
+        #expect(hint.hasPrefix("95% interval ±2.1%, 1 of 11 samples disturbed: "), "\(hint)")
+        #expect(hint.contains("raise --min-sample-ms to 20 (samples took up to 4.80 ms)"))
+        #expect(hint.contains("--visits 8 or --samples 24 per visit; had 11 in all"))
+        #expect(hint.contains("--counters callgrind"))
+        #expect(!hint.contains("ops/sample"))
+        #expect(!hint.contains("--cpu"), "a pinned point needs no pinning advice")
+    }
+
+    @Test func aWideIntervalLeadsTheHint() throws {
+        var p = Self.unstable()
+        p.nsPerOp = 10
+        p.nsPerOpLow = 9
+        p.nsPerOpHigh = 10.5
+        p.disturbedSamples = 0
+        let hint = try #require(UnstableAdvice.hint(p, counterBackend: "software"))
+        #expect(hint.hasPrefix("95% interval ±10.0% > ±3%: "), "\(hint)")
+        // An older run without intervals falls back to the sample spread.
+        var old = Self.unstable()
+        old.nsPerOpLow = nil
+        old.nsPerOpHigh = nil
+        #expect(UnstableAdvice.hint(old, counterBackend: "software")!.hasPrefix("sample spread 9.2% > 5%: "))
+    }
+
+    @Test func underCallgrindItDoesNotAdviseCallgrind() throws {
+        let hint = try #require(UnstableAdvice.hint(Self.unstable(), counterBackend: "callgrind"))
+        #expect(!hint.contains("callgrind"))
+    }
+
+    @Test func crossThreadSamplesAreTheWholeCount() throws {
+        let advice = try #require(UnstableAdvice.advice([Self.unstable("cross-thread")], counterBackend: "none"))
+        #expect(advice.contains("--count"))
+        #expect(!advice.contains("--min-sample-ms"))
+    }
+
+    @Test func suggestionsAreRoundValues() {
+        #expect(UnstableAdvice.suggestedMilliseconds(0.02) == "1")
+        #expect(UnstableAdvice.suggestedMilliseconds(4.8) == "20")
+        #expect(UnstableAdvice.suggestedMilliseconds(5) == "20")
+        #expect(UnstableAdvice.suggestedMilliseconds(13) == "100")
+        #expect(UnstableAdvice.suggestedMilliseconds(30) == "200")
+    }
+
+    @Test func stablePointsGetNoAdvice() {
+        #expect(UnstableAdvice.hint(Fixtures.fast, counterBackend: "software") == nil)
+        #expect(UnstableAdvice.advice([Fixtures.fast, Fixtures.crossThread], counterBackend: "software") == nil)
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+/// What the Makefile's targets run, read with `make -n` (nothing is built or measured).
+@Suite struct MakefileTests {
+    func dryRun(_ arguments: [String]) throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardizedFileURL
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["make", "-n", "-C", root.path] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func tuneHonoursQuick() throws {
+        let quick = try dryRun(["tune", "QUICK=1"])
+        #expect(quick.contains("fragbench tune") && quick.contains("--quick"))
+        #expect(!(try dryRun(["tune"])).contains("--quick"))
+    }
+
+    @Test func compareEchoesOnlyTheSettingsGiven() throws {
+        let line = try dryRun(["compare", "BASE=HEAD"]).split(separator: "\n").first { $0.contains("scripts/compare.sh") } ?? ""
+        #expect(!line.contains("THRESHOLD=") && !line.contains("ROUNDS=") && !line.contains("PRESET="), "\(line)")
+        let given = try dryRun(["compare", "BASE=HEAD", "ROUNDS=3"])
+        #expect(given.contains("ROUNDS=3 "))
+    }
+}
