@@ -61,6 +61,8 @@ public struct Provenance: Codable, Sendable, Equatable {
     public var aslr: String? = nil
     public var transparentHugePages: String? = nil
     public var loadAverage: String? = nil
+    /// The CPU caches of the first CPU (sysfs), nil when unreadable (older runs).
+    public var caches: [CPUCache]? = nil
 
     public init(gitCommit: String?, gitDirty: Bool?, date: String, swiftVersion: String?,
                 buildConfiguration: String, buildFlags: String?, kernel: String?, cpuModel: String?,
