@@ -61,6 +61,8 @@ public struct Provenance: Codable, Sendable, Equatable {
     public var aslr: String? = nil
     public var transparentHugePages: String? = nil
     public var loadAverage: String? = nil
+    /// The CPU caches of the first CPU (sysfs), nil when unreadable (older runs).
+    public var caches: [CPUCache]? = nil
     /// Schema 3: how noisy the machine was during the run, from the canary: e.g. "14% of
     /// samples disturbed (canary baseline 8.61 ns/step, tolerance 10%)". nil without a canary.
     public var machineNoise: String? = nil

@@ -291,8 +291,10 @@ public struct Chart: Sendable, Equatable {
         }
         out += "</g>\n"
         let notes = [footnote, dodged ? "Markers that would coincide are set side by side." : nil].compactMap { $0 }
-        if !notes.isEmpty {
-            out += "<text x=\"\(Self.f(Self.plotLeft))\" y=\"\(Self.f(Self.height - 14))\" font-size=\"11\" fill=\"#444444\">\(Self.escape(notes.joined(separator: " ")))</text>\n"
+        // One line per note, the last at the bottom, so neither runs off the chart.
+        for (i, note) in notes.enumerated() {
+            let y = Self.height - 14 - Double(notes.count - 1 - i) * 14
+            out += "<text x=\"\(Self.f(Self.plotLeft))\" y=\"\(Self.f(y))\" font-size=\"11\" fill=\"#444444\">\(Self.escape(note))</text>\n"
         }
         out += "</svg>\n"
         return out

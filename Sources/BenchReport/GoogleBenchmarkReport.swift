@@ -22,7 +22,10 @@ public enum GoogleBenchmarkReport {
             "library_version": .string("fragbench " + (p.gitCommit.map { String($0.prefix(12)) + (p.gitDirty == true ? "-dirty" : "") } ?? "unknown")),
             "library_build_type": .string(p.buildConfiguration),
             "json_schema_version": .int(jsonSchemaVersion),
-            "caches": .array([]),
+            "caches": .array((p.caches ?? []).map { cache in
+                .object(["type": .string(cache.type), "level": .int(cache.level), "size": .int(cache.sizeBytes),
+                         "num_sharing": .int(cache.sharedBy)])
+            }),
             "fragbench_schema_version": .int(run.schemaVersion),
             "fragbench_command": .string(p.command),
             "fragbench_counter_backend": .string(p.counterBackend),

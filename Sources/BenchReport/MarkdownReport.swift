@@ -76,6 +76,7 @@ public enum MarkdownReport {
             ("kernel", p.kernel ?? "unknown"),
             ("host", p.hostName ?? ""),
             ("cpu", (p.cpuModel ?? "unknown") + (p.cpuCount.map { ", \($0) CPUs online" } ?? "")),
+            ("caches", p.caches.map { $0.map(\.text).joined(separator: ", ") } ?? ""),
             ("memory", p.memoryBytes.map { NumberFormat.bytes($0) } ?? ""),
             ("SMT", p.smt ?? ""),
             ("ASLR", p.aslr ?? ""),

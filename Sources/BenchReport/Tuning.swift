@@ -200,7 +200,7 @@ public enum Tuning {
         out += "\n"
         for g in groups {
             out += "## \(g.workload), \(NumberFormat.bytes(g.pageSize)) pages\(g.detail.isEmpty ? "" : " (\(g.detail))")\n\n"
-            out += "| max size | ns/op | 95% interval | peak pinned | waste% | high-order failures | refills/1k | frontier |\n"
+            out += "| max size | ns/op | 95% interval | peak pinned | waste% | high-order failures | refills/1k op | frontier |\n"
             out += "|---:|---:|---:|---:|---:|---:|---:|:---:|\n"
             for s in g.settings {
                 let mark = s.maxSize == g.recommended ? " ◀" : ""
@@ -219,7 +219,7 @@ public enum Tuning {
         out += "ns/op: the \(estimators.isEmpty ? BenchPoint.legacyEstimator : estimators) of the samples; interval: the estimate's 95% interval where the run recorded one, else a 95% t-interval of the samples' geometric mean (or ns/op ± err% where samples were not stored). "
         out += "A recommendation needs every setting within the objective stable, with an interval whose upper end is within \(NumberFormat.fixed(widestInterval, 2)) times its lower end; otherwise tune says so instead of recommending. "
         out += "Peak pinned: most bytes of pages held at once by outstanding fragments and the cache. High-order failures: refills whose high-order allocation failed and fell back to a single page, as a share of refills. "
-        out += "Frontier: no other setting is at least as fast while pinning no more memory.\n"
+        out += "Refills/1k op: page refills per 1000 operations (for prepare-commit, per 1000 messages). Frontier: no other setting is at least as fast while pinning no more memory.\n"
         return out
     }
 

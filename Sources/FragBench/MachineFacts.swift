@@ -20,6 +20,7 @@ struct MachineFacts: Equatable {
     var loadAverage: [Double]?
     /// Share of all CPUs busy (in any process) during a short pause of ours before the run.
     var busyShare: Double?
+    var caches: [CPUCache]? = nil
 
     /// Reads the machine; `pauseMilliseconds` of sleep measure how busy the CPUs are without
     /// us (0 skips it).
@@ -39,7 +40,35 @@ struct MachineFacts: Equatable {
             aslr: text("/proc/sys/kernel/randomize_va_space").flatMap(aslr),
             transparentHugePages: text("/sys/kernel/mm/transparent_hugepage/enabled").flatMap(bracketed),
             loadAverage: text("/proc/loadavg").flatMap(loadAverage),
-            busyShare: busy)
+            busyShare: busy, caches: caches())
+    }
+
+    /// The caches of CPU 0 from /sys/devices/system/cpu/cpu0/cache/index*/.
+    static func caches(_ directory: String = "/sys/devices/system/cpu/cpu0/cache") -> [CPUCache]? {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
+        let found = entries.filter { $0.hasPrefix("index") }.sorted().compactMap { index -> CPUCache? in
+            let base = directory + "/" + index + "/"
+            guard let type = text(base + "type"), let level = text(base + "level").flatMap({ Int($0) }),
+                  let size = text(base + "size").flatMap(cacheSize) else { return nil }
+            return CPUCache(type: type, level: level, sizeBytes: size,
+                            sharedBy: text(base + "shared_cpu_list").map(cpuCount) ?? 1)
+        }
+        return found.isEmpty ? nil : found
+    }
+
+    /// sysfs cache sizes: "48K", "2048K", "1M".
+    static func cacheSize(_ text: String) -> Int? {
+        let units: [Character: Int] = ["K": 1024, "M": 1 << 20, "G": 1 << 30]
+        if let last = text.last, let unit = units[last] { return Int(text.dropLast()).map { $0 * unit } }
+        return Int(text)
+    }
+
+    /// CPUs in a list such as "0-1,4,6-7".
+    static func cpuCount(_ list: String) -> Int {
+        list.split(separator: ",").reduce(0) { total, part in
+            let ends = part.split(separator: "-").compactMap { Int($0) }
+            return total + (ends.count == 2 ? ends[1] - ends[0] + 1 : 1)
+        }
     }
 
     var loadAverageText: String? {

@@ -81,7 +81,7 @@ struct PeersCommand: ParsableCommand {
         }
         let sizes = try SizeParsing.sizes(fragsz)
         InterruptFlag.install()
-        let machine = MachineFacts.read(pauseMilliseconds: 0)
+        let machine = MachineFacts.read()
 
         var sampler = quick ? SamplerConfig.quick : SamplerConfig.standard
         sampler.samples = samples
@@ -90,6 +90,10 @@ struct PeersCommand: ParsableCommand {
 
         var rows: [Row] = []
         var notes: [String] = []
+        if let busy = machine.loadWarning {
+            notes.append(busy)
+            StandardStreams.err("warning: \(busy)\n")
+        }
         for kind in kinds {
             for size in kind == .mixed ? [sizes[0]] : sizes {
                 var base = WorkloadParameters(kind: kind, config: try FragCacheConfig(), fragsz: size, count: count)

@@ -33,6 +33,7 @@ enum ProvenanceCollector {
         provenance.aslr = machine.aslr
         provenance.transparentHugePages = machine.transparentHugePages
         provenance.loadAverage = machine.loadAverageText
+        provenance.caches = machine.caches
         return provenance
     }
 

@@ -108,6 +108,12 @@ struct TuneCommand: ParsableCommand {
         StandardStreams.err("tune: \(directory)/tune.md\n")
     }
 
+    /// Two warnings say the same thing when they agree up to their first parenthesis (where
+    /// the figures start).
+    static func sameWarning(_ a: String, _ b: String) -> Bool {
+        a.prefix { $0 != "(" } == b.prefix { $0 != "(" }
+    }
+
     /// One child `fragbench run` per workload and page size; their points merged into one run.
     func measure() throws -> (BenchRun, [String]) {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
@@ -144,7 +150,9 @@ struct TuneCommand: ParsableCommand {
                 }
                 let run = try StoredRun.load(out).run
                 provenance = provenance ?? run.provenance
-                for w in run.warnings where !warnings.contains(w) { warnings.append(w) }
+                // Each child run says the same things; once is enough (the load warning differs
+                // only in its figures: the first one stands for all).
+                for w in run.warnings where !warnings.contains(where: { Self.sameWarning($0, w) }) { warnings.append(w) }
                 points += run.points
             }
         }

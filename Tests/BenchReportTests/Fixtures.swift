@@ -18,6 +18,8 @@ enum Fixtures {
         p.aslr = "full (2)"
         p.transparentHugePages = "madvise"
         p.loadAverage = "0.12 0.30 0.25"
+        p.caches = [CPUCache(type: "Data", level: 1, sizeBytes: 48 << 10, sharedBy: 1),
+                    CPUCache(type: "Unified", level: 3, sizeBytes: 260 << 20, sharedBy: 2)]
         return p
     }()
 

@@ -15,6 +15,17 @@ import Testing
         #expect(MachineFacts.cpuTimes("cpu  10 0 5 80 5 0 0 0 0 0\ncpu0 1 2 3 4 5\n") == [10, 0, 5, 80, 5, 0, 0, 0])
     }
 
+    @Test func cachesAsSysfsDescribesThem() {
+        #expect(MachineFacts.cacheSize("48K") == 48 * 1024)
+        #expect(MachineFacts.cacheSize("1M") == 1 << 20)
+        #expect(MachineFacts.cacheSize("512") == 512)
+        #expect(MachineFacts.cpuCount("0-1,4,6-7") == 5)
+        #expect(MachineFacts.cpuCount("0") == 1)
+        if let caches = MachineFacts.caches() {
+            #expect(caches.contains { $0.level == 1 && $0.sizeBytes > 0 })
+        }
+    }
+
     @Test func busyShareCountsAllButIdleAndIOWait() {
         let before: [UInt64] = [100, 0, 50, 1000, 10, 0, 0, 0]
         let after: [UInt64] = [130, 0, 60, 1050, 10, 0, 0, 0]
