@@ -41,7 +41,10 @@ public enum MarkdownReport {
         let unstable = points.filter(\.unstable)
         var out = "## Summary\n\n"
         out += "- **\(points.count) point(s)**, **\(unstable.count) unstable**"
-        out += unstable.isEmpty ? " (no point's sample spread exceeds 5%).\n" : " (sample spread above 5%, marked ⚠).\n"
+        let why = points.contains(where: { $0.nsPerOpInterval != nil })
+            ? "95% interval wider than ±\(NumberFormat.fixed(UnstableAdvice.intervalThresholdPercent, 0))%, or too few undisturbed samples"
+            : "sample spread above 5%"
+        out += unstable.isEmpty ? " (none with \(why)).\n" : " (\(why), marked ⚠).\n"
         let intervals = points.filter { $0.nsPerOpInterval != nil }.count
         if run.points.allSatisfy({ $0.estimator == nil }) {
             out += "- ns/op: the **median** of the samples (the run recorded no estimator or interval, as runs before result schema 3 did not).\n"
@@ -56,7 +59,8 @@ public enum MarkdownReport {
             let disturbed = classified.compactMap(\.disturbedSamples).reduce(0, +)
             let total = classified.map(\.samples).reduce(0, +)
             let share = total > 0 ? NumberFormat.fixed(Double(disturbed) * 100 / Double(total), 1) + "%" : "—"
-            out += "- Machine noise: \(disturbed) of \(total) samples disturbed (\(share)).\n"
+            out += "- Machine noise: \(disturbed) of \(total) samples disturbed (\(share))"
+            out += run.provenance.machineNoise.map { "; the canary: \($0).\n" } ?? ".\n"
         }
         if let load = run.provenance.loadAverage {
             out += "- Load average when the run started: \(load) (1, 5, 15 min) on \(run.provenance.cpuCount.map { "\($0) CPUs" } ?? "? CPUs").\n"
@@ -87,6 +91,7 @@ public enum MarkdownReport {
             ("perf_event_paranoid", p.perfEventParanoid.map(String.init) ?? "unreadable"),
             ("TSC", p.tscHz.map { NumberFormat.fixed($0 / 1e6, 3) + " MHz" + (p.tscCalibration.map { " (\($0))" } ?? "") } ?? "unavailable"),
             ("counters", "\(p.counterBackend): \(p.counterReason)"),
+            ("machine noise", p.machineNoise ?? ""),
             ("command", "`\(p.command)`"),
         ]
         if p.quick { rows.append(("mode", "QUICK: short samples, for smoke tests, not conclusions")) }
@@ -95,7 +100,7 @@ public enum MarkdownReport {
         return out + "\n"
     }
 
-    static let header = ["workload", "page", "max", "fragsz", "align", "ns/op", "err%", "TSC/op", "ins/op", "cyc/op",
+    static let header = ["workload", "page", "max", "fragsz", "align", "ns/op", "95% interval", "TSC/op", "ins/op", "cyc/op",
                          "IPC", "L1d/op", "LLC/op", "refills/1k op", "waste%", "pinned"]
 
     public static func table(_ points: [BenchPoint]) -> String {
@@ -112,7 +117,7 @@ public enum MarkdownReport {
                     + (p.impl != "swift" ? " (\(p.impl))" : "") + (p.variant != "remaining" ? " [\(p.variant)]" : ""),
                 NumberFormat.bytes(p.pageSize), NumberFormat.bytes(p.maxSize),
                 p.fragsz.map(String.init) ?? (p.parameters["distribution"] ?? "—"), String(p.align),
-                ns, NumberFormat.fixed(p.errPct, 1) + (p.errPct == nil ? "—" : "%"),
+                ns, intervalText(p),
                 dash(NumberFormat.significant(p.tscCyclesPerOp)), dash(NumberFormat.significant(instructions)), dash(NumberFormat.significant(cycles)),
                 dash(NumberFormat.fixed(ipc, 2)),
                 dash(NumberFormat.fixed(p.perOp("L1-dcache-load-misses", "L1D misses"), 3)),
@@ -123,6 +128,14 @@ public enum MarkdownReport {
             out += "| " + cells.map(\.replacingPipes).joined(separator: " | ") + " |\n"
         }
         return out
+    }
+
+    /// The estimate's 95% interval; for runs from before intervals, the samples' spread.
+    static func intervalText(_ p: BenchPoint) -> String {
+        if let (lo, hi) = p.nsPerOpInterval {
+            return "\(NumberFormat.significant(lo))–\(NumberFormat.significant(hi))"
+        }
+        return p.errPct.map { "spread \(NumberFormat.fixed($0, 1))%" } ?? "—"
     }
 
     /// The kernel page_frag test reports the time for its whole count; so does this section.
@@ -145,15 +158,15 @@ public enum MarkdownReport {
         let unstable = run.points.filter(\.unstable)
         if !unstable.isEmpty {
             // The advice is in the summary, once; here only which points and how spread.
-            out += "⚠ unstable (sample spread above 5%):\n\n"
+            out += "⚠ unstable:\n\n"
             for p in unstable {
-                out += "- \(p.key): spread \(p.errPct.map { NumberFormat.fixed($0, 1) + "%" } ?? "not computable")\n"
+                out += "- \(p.key): " + (p.hint.map { String($0.prefix { $0 != ":" }) } ?? "spread \(p.errPct.map { NumberFormat.fixed($0, 1) + "%" } ?? "not computable")") + "\n"
             }
             out += "\n"
         }
         let estimator = run.points.allSatisfy({ $0.estimator == nil }) ? "median" : run.estimatorText
         out += "ns/op: the \(estimator), over samples that are each a timed batch of operations (batch time / operations, minus the measured timer overhead per batch); "
-        out += "err% is the samples' spread: their median absolute percentage deviation from the median. "
+        out += "95% interval: where another run on this machine should land (a bootstrap over the visits and samples, widened to predict another run, at least ±1%; runs from before intervals show the samples' spread instead). "
         out += "TSC/op is time in time-stamp-counter ticks per operation (reference cycles at the TSC's fixed rate\(run.provenance.tscHz.map { ", " + NumberFormat.fixed($0 / 1e6, 0) + " MHz" } ?? ""), not core cycles); "
         out += "cyc/op is core cycles per operation from the counter backend (PMU cycles, or callgrind's estimate), — when it has none. "
         out += "refills/1k op is page refills per 1000 operations, an operation being what ns/op counts (an allocation; for prepare-commit a message; for replay a trace line). "
