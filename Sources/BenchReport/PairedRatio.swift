@@ -48,3 +48,52 @@ public enum PairedRatio {
         max(e.upper - e.ratio, e.ratio - e.lower) / e.ratio
     }
 }
+
+extension PairedRatio {
+    /// The median of all pairs' ratios, with a 95% interval from a two-stage bootstrap: draw
+    /// clusters (sessions: fresh workloads, fresh placement) with replacement, then pairs within
+    /// each drawn cluster. Pairs within a session share its placement, so they are not
+    /// independent draws and an order-statistic interval over all of them would be too narrow.
+    /// One cluster: the order-statistic interval of `estimate`. Deterministic (fixed seed).
+    public static func clustered(_ clusters: [[(base: Double, head: Double)]], confidence: Double = 0.95,
+                                 resamples: Int = 1_000) -> RatioEstimate? {
+        let logs: [[Double]] = clusters.map { c in
+            c.compactMap { a, b in a > 0 && b > 0 && a.isFinite && b.isFinite ? log(b / a) : nil }
+        }.filter { !$0.isEmpty }
+        let all = logs.flatMap { $0 }
+        guard all.count >= 6 else { return nil }
+        guard logs.count >= 2 else {
+            let c = clusters.flatMap { $0 }
+            return estimate(base: c.map(\.base), head: c.map(\.head), confidence: confidence)
+        }
+        func median(_ xs: [Double]) -> Double {
+            let s = xs.sorted()
+            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        }
+        var state: UInt64 = 0x5EED
+        func next() -> UInt64 {
+            // SplitMix64, as Measure's bootstrap uses (BenchReport does not depend on Measure).
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        var stats: [Double] = []
+        for _ in 0..<max(1, resamples) {
+            var draw: [Double] = []
+            for _ in 0..<logs.count {
+                let cluster = logs[Int(next() % UInt64(logs.count))]
+                for _ in 0..<cluster.count { draw.append(cluster[Int(next() % UInt64(cluster.count))]) }
+            }
+            stats.append(median(draw))
+        }
+        stats.sort()
+        let alpha = (1 - confidence) / 2
+        let lo = stats[min(stats.count - 1, Int((alpha * Double(stats.count)).rounded(.down)))]
+        let hi = stats[min(stats.count - 1, Int(((1 - alpha) * Double(stats.count)).rounded(.up)) - 1)]
+        let m = median(all)
+        return RatioEstimate(ratio: exp(m), lower: exp(min(lo, m)), upper: exp(max(hi, m)), rounds: all.count,
+                             method: "paired samples")
+    }
+}

@@ -6,8 +6,9 @@ import Workloads
 
 /// `fragbench pair`: base against head with samples paired in time. Each build runs as a
 /// long-lived `fragbench worker` pinned to the same CPU; for every point the controller
-/// alternates single samples A B B A ..., so whatever the machine does during a pair falls on
-/// both builds, and the ratio is the median of the per-pair ratios with an order-statistic
+/// alternates the builds in blocks A A B B, B B A A, ... of single samples (the first of each
+/// turn re-warms the build's caches; the second ones form a pair), so whatever the machine does
+/// during a pair falls on both builds, and the ratio is the median of the per-pair ratios with an order-statistic
 /// 95% interval. Sampling stops when the interval is narrower than the threshold or the
 /// point's share of the time budget is spent.
 struct PairCommand: ParsableCommand {

@@ -86,6 +86,9 @@ struct PeersCommand: ParsableCommand {
         var sampler = quick ? SamplerConfig.quick : SamplerConfig.standard
         sampler.samples = samples
         let runner = PointRunner(sampler: sampler, pinCPU: CPUAffinity.current())
+        // One canary for the command, as in run: disturbed samples are left out of each figure.
+        let canary = NoiseCanary()
+        canary.warmUp()
         let twoCPUs = (CPUAffinity.allowedCount() ?? 1) >= 2
 
         var rows: [Row] = []
@@ -110,8 +113,8 @@ struct PeersCommand: ParsableCommand {
                         p.variant = subject.variant
                         if let why = p.notApplicableReason { skipped[subject] = why; continue }
                         do {
-                            let outcome = try runner.measure(p, counters: nil)
-                            if let ns = outcome.result.medianNanosecondsPerOp { medians[subject, default: []].append(ns) }
+                            let outcome = try runner.measure(p, counters: nil, canary: canary)
+                            if let ns = outcome.result.estimate?.value ?? outcome.result.medianNanosecondsPerOp { medians[subject, default: []].append(ns) }
                             if let leak = outcome.leak { notes.append("\(label) \(subject.name): \(leak)") }
                         } catch WorkloadError.notApplicable(let why) {
                             skipped[subject] = why
@@ -186,7 +189,7 @@ struct PeersCommand: ParsableCommand {
             out += "| mode | \(p.quick ? "QUICK: short samples, for smoke tests, not conclusions" : "standard samples") |\n"
             out += "| command | `\(p.command)` |\n\n"
         }
-        out += "Each round measures every subject back to back (\(rounds) rounds, interleaved); a round's figure for a subject is the median ns/op of its samples. "
+        out += "Each round measures every subject back to back (\(rounds) rounds, interleaved); a round's figure for a subject is its run estimate (the p10 of its undisturbed samples, as `fragbench run` reports). "
         out += "ns/op below is each subject's geometric mean over the rounds; the ratio is subject/swift (below 1: faster than the Swift model), the geometric mean of the per-round ratios, "
         out += "which equals the quotient of the two ns/op shown; its 95% interval is a paired t-interval over the rounds. — means not measured (the reason is in the row).\n\n"
         out += "| point | impl | ns/op (geometric mean of rounds) | ratio vs swift | 95% CI |\n|---|---|---:|---:|---|\n"

@@ -2,7 +2,7 @@ import Foundation
 
 /// The line protocol between `fragbench pair` (the controller) and `fragbench worker` (one per
 /// build). One request line, one reply line, so the controller decides the order of every
-/// sample of both builds (ABBA) and a burst on the machine falls on both sides of a pair.
+/// sample of both builds (blocks A A B B, B B A A) and a burst on the machine falls on both sides of a pair.
 ///
 ///     worker:  fragbench-worker 1                      (on start: the protocol version)
 ///     ->  point {"label": L, "args": [run options]}    set up the point named L of that sweep

@@ -56,3 +56,47 @@ import Testing
         #expect(PairedRatio.estimate(base: [1, 0, .nan, -1, 1, 1, 1], head: [1, 1, 1, 1, 1, 1, 1]) == nil)
     }
 }
+
+/// Sessions as clusters: a placement offset shared by one session's pairs must widen the
+/// interval instead of passing for a difference between the builds.
+@Suite struct ClusteredPairedRatioTests {
+    /// `sessions` sessions of 20 pairs; the head's true ratio `slowdown`; session s adds a
+    /// placement effect of `offsets[s % offsets.count]` to the head's samples; ±0.3% jitter.
+    static func clusters(slowdown: Double, offsets: [Double], sessions: Int = 8) -> [[(base: Double, head: Double)]] {
+        var rng = UInt64(99)
+        func jitter() -> Double {
+            rng = rng &* 6364136223846793005 &+ 1442695040888963407
+            return 1 + (Double(rng >> 33) / Double(1 << 31) - 0.5) * 0.006
+        }
+        return (0..<sessions).map { s in
+            (0..<20).map { _ in (base: 10 * jitter(), head: 10 * slowdown * (1 + offsets[s % offsets.count]) * jitter()) }
+        }
+    }
+
+    @Test func placementThatAlternatesBetweenSessionsIsNotADifference() throws {
+        // The second-set-up worker runs 4% faster; sessions alternate which one that is.
+        let c = Self.clusters(slowdown: 1.0, offsets: [-0.04, 0.0])
+        let e = try #require(PairedRatio.clustered(c))
+        #expect(e.lower <= 1.0 && e.upper >= 0.96)
+        #expect(Verdict.judge(e, threshold: 0.02) == .noDifference)
+        // All pairs pooled as if independent: a tight interval that would call it faster.
+        let flat = c.flatMap { $0 }
+        let naive = try #require(PairedRatio.estimate(base: flat.map(\.base), head: flat.map(\.head)))
+        #expect(naive.upper - naive.lower < e.upper - e.lower)
+    }
+
+    @Test func aRealSlowdownIsStillResolved() throws {
+        let e = try #require(PairedRatio.clustered(Self.clusters(slowdown: 1.03, offsets: [0.003, -0.003])))
+        #expect(e.lower > 1.02)
+        #expect(Verdict.judge(e, threshold: 0.02) == .slower)
+    }
+
+    @Test func deterministicAndDegenerateCases() throws {
+        let c = Self.clusters(slowdown: 1.01, offsets: [0])
+        #expect(PairedRatio.clustered(c) == PairedRatio.clustered(c))
+        #expect(PairedRatio.clustered([[(1, 1), (1, 1)]]) == nil)
+        // One session: the order-statistic interval.
+        let one = [Array(c[0])]
+        #expect(PairedRatio.clustered(one) == PairedRatio.estimate(base: one[0].map(\.base), head: one[0].map(\.head)))
+    }
+}

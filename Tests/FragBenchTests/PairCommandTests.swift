@@ -21,7 +21,7 @@ import Testing
         for label in ["alloc-only page=4096 max=4096 fragsz=64", "alloc-free page=4096 max=32768 fragsz=64"] {
             #expect(markdown.contains("| \(label) |"), "no row for \(label)")
         }
-        #expect(markdown.contains("pairs") && markdown.contains("resolution ±"))
+        #expect(markdown.contains("sessions") && markdown.contains("resolution ±"))
         let csv = try String(contentsOfFile: output + "/compare.csv", encoding: .utf8)
         #expect(csv.components(separatedBy: "\r\n").filter { $0.contains("paired samples") }.count == 4)
         #expect(FileManager.default.fileExists(atPath: output + "/worker-base.log"))
