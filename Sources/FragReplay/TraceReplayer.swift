@@ -76,7 +76,7 @@ public final class LayoutTraceReplayer<Layout: FragLayout> {
             }
         }
         func checkNewName(_ name: String) throws(TraceError) {
-            guard fragments[name] == nil else { throw fail("fragment name '\(name)' is already used") }
+            guard fragments[name] == nil else { throw fail("fragment name '\(QuotedText.escaped(name))' is already used") }
         }
         func checkPrepared(_ what: String) throws(TraceError) {
             try checkLayoutHasPrepare(what)
@@ -141,12 +141,12 @@ public final class LayoutTraceReplayer<Layout: FragLayout> {
 
         case .abort(let name):
             try checkPrepared("abort")
-            guard fragments[name] != nil else { throw fail("unknown fragment '\(name)'") }
+            guard fragments[name] != nil else { throw fail("unknown fragment '\(QuotedText.escaped(name))'") }
             guard let last = lastCommit, last.name == name else {
-                throw fail("abort '\(name)': it is not the most recent commit")
+                throw fail("abort '\(QuotedText.escaped(name))': it is not the most recent commit")
             }
             guard last.size <= cache.pageOffset else {
-                throw fail("abort '\(name)' would move before the page's start")
+                throw fail("abort '\(QuotedText.escaped(name))' would move before the page's start")
             }
             cache.abort(last.size)
             fragments[name]!.state = .aborted
@@ -154,10 +154,10 @@ public final class LayoutTraceReplayer<Layout: FragLayout> {
             return "abort \(name) remaining=\(cache.remaining)"
 
         case .free(let name):
-            guard let fragment = fragments[name] else { throw fail("unknown fragment '\(name)'") }
+            guard let fragment = fragments[name] else { throw fail("unknown fragment '\(QuotedText.escaped(name))'") }
             switch fragment.state {
-            case .freed: throw fail("fragment '\(name)' is freed twice")
-            case .aborted: throw fail("fragment '\(name)' was aborted, not committed")
+            case .freed: throw fail("fragment '\(QuotedText.escaped(name))' is freed twice")
+            case .aborted: throw fail("fragment '\(QuotedText.escaped(name))' was aborted, not committed")
             case .live: break
             }
             let refs = cache.free(fragment.address)
