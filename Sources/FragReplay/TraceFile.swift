@@ -45,7 +45,9 @@ public enum TraceFile {
         }
     }
 
-    public static func replay<Layout: FragLayout>(lines: TraceLines, layout: Layout.Type, write: (String) -> Void) -> Outcome {
+    public static func replay<Layout: FragLayout>(lines: TraceLines, layout: Layout.Type,
+                                                  arenaBytes: Int = LayoutTraceReplayer<Layout>.arenaBytes,
+                                                  write: (String) -> Void) -> Outcome {
         var replayer: LayoutTraceReplayer<Layout>?
         var out: [String] = []
         var pending = ""
@@ -73,9 +75,10 @@ public enum TraceFile {
                 if let replayer {
                     try replayer.run(op, line: lineNumber, into: &out)
                 } else if case .config(let pageSize, let maxSize) = op {
-                    replayer = try LayoutTraceReplayer<Layout>(pageSize: pageSize ?? 4096, maxSize: maxSize ?? 32768, line: lineNumber)
+                    replayer = try LayoutTraceReplayer<Layout>(pageSize: pageSize ?? 4096, maxSize: maxSize ?? 32768, line: lineNumber,
+                                                           arenaBytes: arenaBytes)
                 } else {
-                    let fresh = try LayoutTraceReplayer<Layout>(line: lineNumber)
+                    let fresh = try LayoutTraceReplayer<Layout>(line: lineNumber, arenaBytes: arenaBytes)
                     replayer = fresh
                     try fresh.run(op, line: lineNumber, into: &out)
                 }

@@ -25,7 +25,10 @@ public final class LayoutTraceReplayer<Layout: FragLayout> {
     private var lastCommit: (name: String, size: Int)?
 
     /// Sets up the allocator and an empty cache; `line` is where the configuration came from.
-    public init(pageSize: Int = 4096, maxSize: Int = 32768, line: Int = 0) throws(TraceError) {
+    /// `arenaBytes` other than the default changes when requests fail (the fuzzer uses a small
+    /// arena to run faster and reach exhaustion); the SPEC 5 contract is the default.
+    public init(pageSize: Int = 4096, maxSize: Int = 32768, line: Int = 0,
+                arenaBytes: Int = LayoutTraceReplayer.arenaBytes) throws(TraceError) {
         let config: FragCacheConfig
         do {
             config = try FragCacheConfig(pageSize: pageSize, maxSize: maxSize)
@@ -33,7 +36,7 @@ public final class LayoutTraceReplayer<Layout: FragLayout> {
             throw TraceError(line: line, reason: "config: \(error)")
         }
         do {
-            allocator = try PageAllocator(pageSize: pageSize, arenaBytes: Self.arenaBytes, prefault: false)
+            allocator = try PageAllocator(pageSize: pageSize, arenaBytes: arenaBytes, prefault: false)
         } catch {
             throw TraceError(line: line, reason: "cannot set up the page allocator: \(error)")
         }
