@@ -13,8 +13,8 @@ struct FragBench: ParsableCommand {
     )
 
     /// ArgumentParser's own main, except that a usage error (exit 64) is one line naming the
-    /// option and what is wrong with it, without the usage screen after it, and with the
-    /// offending text escaped so it cannot break the line.
+    /// option and what is wrong with it, and where help is, without the usage screen after it,
+    /// and with the offending text escaped so it cannot break the line.
     static func main() {
         do {
             var command = try parseAsRoot()
@@ -22,7 +22,8 @@ struct FragBench: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             guard code == .validationFailure else { exit(withError: error) }
-            StandardStreams.err("Error: " + UsageErrorText.oneLine(message(for: error)) + "\n")
+            StandardStreams.err("Error: " + UsageErrorText.oneLine(message(for: error))
+                                + UsageErrorText.helpPointer(fullMessage(for: error)) + "\n")
             exit(withError: ExitCode.validationFailure)
         }
     }
@@ -51,5 +52,12 @@ enum UsageErrorText {
             }
         }
         return QuotedText.escaped(message, limit: limit)
+    }
+
+    /// " (see 'fragbench list --help')", taken from ArgumentParser's full message.
+    static func helpPointer(_ fullMessage: String) -> String {
+        guard let start = fullMessage.range(of: "See '"),
+              let end = fullMessage[start.upperBound...].firstIndex(of: "'") else { return "" }
+        return " (see '" + QuotedText.escaped(fullMessage[start.upperBound ..< end], limit: 80) + "')"
     }
 }

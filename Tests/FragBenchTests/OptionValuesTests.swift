@@ -102,7 +102,7 @@ import Testing
         (["compare", "--base-runs", ",", "--head-runs", ","], "--base-runs ',': item 1 is empty"),
         (["compare", "--base-runs", "a", "--head-runs", "a,"], "--head-runs 'a,': item 2 is empty"),
         (["compare", "--base-runs", "a,b", "--head-runs", "c"], "--base-runs has 2 runs, --head-runs 1"),
-        (["compare", "", ""], "run A (base) is an empty path"),
+        (["compare", "", ""], "<base> is an empty path"),
         (["compare", "a", "b", "--threshold", "inf"], "--threshold 'inf': not a finite number"),
         (["compare", "a", "b", "--threshold", "nan"], "--threshold 'nan': not a finite number"),
         (["compare", "a", "b", "--threshold", "-1"], "--threshold '-1': must be at least 0"),
@@ -124,6 +124,11 @@ import Testing
         (["tune", "--objective", ""], "--objective must be fastest-within, fastest or smallest"),
         (["tune", "--output", ""], "--output '': empty value"),
         (["tune", "--from", ""], "--from '': empty value"),
+        // pair (its own range checks; negative values reach them)
+        (["pair", "--base", "/bin/true", "--head", "/bin/true", "--cpu", "-1"], "--cpu must be a CPU number"),
+        (["pair", "--base", "/bin/true", "--head", "/bin/true", "--threshold", "nan"], "--threshold must be within 0..<100"),
+        (["pair", "--base", "/bin/true", "--head", "/bin/true", "--min-pairs", "-6"], "--min-pairs must be within 6...1000000"),
+        (["pair", "--base", "", "--head", "/bin/true"], "--base '' is not an executable file"),
         // replay
         (["replay", "--variant", "", "/dev/null"], "--variant '' is not one of remaining, offset-up, offset-down"),
         (["replay", "--variant", "x\u{1}", "/dev/null"], "--variant 'x\\u{1}' is not one of"),
@@ -165,5 +170,7 @@ import Testing
             == "--cpu '-1': must be between 0 and 1023")
         #expect(UsageErrorText.oneLine("--workload is empty") == "--workload is empty")
         #expect(UsageErrorText.oneLine("a\nb") == "a\\nb")
+        #expect(UsageErrorText.helpPointer("Error: x\nUsage: y\n  See 'fragbench run --help' for more information.")
+            == " (see 'fragbench run --help')")
     }
 }
