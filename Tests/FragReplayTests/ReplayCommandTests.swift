@@ -84,7 +84,7 @@ import Testing
     @Test func unknownVariantIsAUsageError() throws {
         let result = try run(["replay", "--variant", "sideways", Self.golden.appendingPathComponent("spec-example.trace").path])
         #expect(result.status == 64)
-        #expect(result.stderr == "Error: --variant 'sideways' is not one of remaining, offset-up, offset-down\n")
+        #expect(result.stderr == "Error: --variant 'sideways' is not one of remaining, offset-up, offset-down (see 'fragbench replay --help')\n")
     }
 
     @Test func directoryIsAClearError() throws {
