@@ -1,7 +1,7 @@
 # FragBench: a performance lab for the Linux kernel's page_frag cache.
 SWIFT ?= swift
 
-.PHONY: all deps build release test bench clean compare tune peers check-asm
+.PHONY: all deps build release test bench clean compare tune peers check-asm sanitize fuzz
 
 all: build
 
@@ -22,6 +22,15 @@ release: deps
 test: build
 	SWIFT=$(SWIFT) scripts/check-asm.sh
 	$(SWIFT) test
+
+## sanitize: the tests under ASan+LSan and TSan [SANITIZERS="address thread"] [SANITIZE_FILTER=regex]
+sanitize: deps
+	SWIFT=$(SWIFT) SANITIZERS="$(or $(SANITIZERS),address thread)" SANITIZE_FILTER="$(SANITIZE_FILTER)" scripts/sanitize.sh
+
+## fuzz: libFuzzer + ASan over the trace parser and replayer, every layout [FUZZ_SECONDS=60]
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 ## check-asm: the release build's timed loops (Swift, every layout, and C) call no Swift runtime
 check-asm: deps
@@ -50,4 +59,4 @@ tune: release
 	.build/release/fragbench tune $(if $(WORKLOAD),--workload $(WORKLOAD),) $(if $(OBJECTIVE),--objective $(OBJECTIVE),) $(if $(SLACK),--memory-slack $(SLACK),) $(if $(QUICK),--quick,)
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-address .build-thread .build-fuzz

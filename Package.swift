@@ -1,6 +1,7 @@
 // swift-tools-version: 6.2
 // FragBench: a performance lab for the Linux kernel's page_frag cache, modelled in Swift.
 import PackageDescription
+import Foundation
 
 // The fast path must not pay for dynamic exclusivity checks; the model's own
 // invariant checks run in debug builds only (see FragCache+Invariants.swift).
@@ -59,3 +60,10 @@ let package = Package(
         .testTarget(name: "BenchReportTests", dependencies: ["BenchReport"], exclude: ["Golden"]),
     ]
 )
+
+// `make fuzz` only: a libFuzzer target (libFuzzer brings its own main(), so an ordinary build
+// could not link it). Built with --sanitize=fuzzer,address into .build-fuzz.
+if ProcessInfo.processInfo.environment["FRAGBENCH_FUZZ"] != nil {
+    package.products.append(.executable(name: "fragfuzz", targets: ["FragFuzz"]))
+    package.targets.append(.executableTarget(name: "FragFuzz", dependencies: ["FragCache", "FragReplay"]))
+}

@@ -125,3 +125,14 @@ uint64_t fb_canary(uint64_t iterations) {
     }
     return acc;
 }
+
+int fb_cpu_allowed(int cpu) {
+    if (cpu < 0 || cpu >= CPU_SETSIZE) {
+        errno = EINVAL;
+        return -1;
+    }
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return -1;
+    return CPU_ISSET(cpu, &set) ? 1 : 0;
+}

@@ -20,19 +20,20 @@ struct CompareCommand: ParsableCommand {
     var base: String?
     @Argument(help: "The head run, compared against the base.")
     var head: String?
-    @Option(name: .customLong("base-runs"), help: "Base rounds, comma-separated run directories (instead of <base> <head>).")
+    @Option(name: .customLong("base-runs"), parsing: .unconditional, help: "Base rounds, comma-separated run directories (instead of <base> <head>).")
     var baseRuns: String?
-    @Option(name: .customLong("head-runs"), help: "Head rounds, comma-separated, in the same order as --base-runs.")
+    @Option(name: .customLong("head-runs"), parsing: .unconditional, help: "Head rounds, comma-separated, in the same order as --base-runs.")
     var headRuns: String?
-    @Option(help: "Practical threshold in percent: smaller resolved changes are not called faster or slower.")
+    @Option(parsing: .unconditional, help: "Practical threshold in percent: smaller resolved changes are not called faster or slower.",
+            transform: OptionValues.decimal(0 ... 1000))
     var threshold = 2.0
-    @Option(help: "time (ns/op) or instructions (callgrind ins/op, exact).")
+    @Option(parsing: .unconditional, help: "time (ns/op) or instructions (callgrind ins/op, exact).")
     var metric = "time"
-    @Option(name: .customLong("base-label"), help: "Name of the base in the output.")
+    @Option(name: .customLong("base-label"), parsing: .unconditional, help: "Name of the base in the output.")
     var baseLabel: String?
-    @Option(name: .customLong("head-label"), help: "Name of the head in the output.")
+    @Option(name: .customLong("head-label"), parsing: .unconditional, help: "Name of the head in the output.")
     var headLabel: String?
-    @Option(help: "Also write compare.md and compare.csv into this directory.")
+    @Option(parsing: .unconditional, help: "Also write compare.md and compare.csv into this directory.", transform: OptionValues.nonEmpty)
     var output: String?
 
     func validate() throws {
@@ -43,16 +44,32 @@ struct CompareCommand: ParsableCommand {
         } else if base == nil || head == nil {
             throw ValidationError("give two runs: <base> and <head>")
         }
-        guard threshold >= 0 else { throw ValidationError("--threshold must be at least 0") }
+        for (name, path) in [("<base>", base), ("<head>", head)] where path?.trimmingSpaces.isEmpty == true {
+            throw ValidationError("\(name) is an empty path")
+        }
         guard Comparison.Metric(rawValue: metric) != nil else { throw ValidationError("--metric must be time or instructions") }
+        let (base, head) = try paths()
+        guard base.count == head.count else {
+            throw ValidationError("--base-runs has \(base.count) runs, --head-runs \(head.count): rounds pair one to one")
+        }
+    }
+
+    /// The base and head run directories, each list non-empty with no empty item.
+    func paths() throws -> (base: [String], head: [String]) {
+        func list(_ option: String, _ text: String?, _ single: String?) throws -> [String] {
+            guard let text else { return [single ?? ""] }
+            let items = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard !text.trimmingSpaces.isEmpty else { throw ValidationError("--\(option) is empty: expected comma-separated run directories") }
+            if let empty = items.firstIndex(where: { $0.trimmingSpaces.isEmpty }) {
+                throw ValidationError("--\(option) '\(text)': item \(empty + 1) is empty")
+            }
+            return items
+        }
+        return (try list("base-runs", baseRuns, base), try list("head-runs", headRuns, head))
     }
 
     func run() throws {
-        let basePaths = baseRuns.map { $0.split(separator: ",").map(String.init) } ?? [base ?? ""]
-        let headPaths = headRuns.map { $0.split(separator: ",").map(String.init) } ?? [head ?? ""]
-        guard basePaths.count == headPaths.count else {
-            throw ValidationFailure("--base-runs has \(basePaths.count) runs, --head-runs \(headPaths.count): rounds pair one to one")
-        }
+        let (basePaths, headPaths) = try paths()
         let base: [BenchRun], head: [BenchRun]
         do {
             base = try basePaths.map { try StoredRun.load($0).run }

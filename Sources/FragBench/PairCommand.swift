@@ -22,31 +22,31 @@ struct PairCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The base build's fragbench binary.")
+    @Option(parsing: .unconditional, help: "The base build's fragbench binary.")
     var base: String
-    @Option(help: "The head build's fragbench binary.")
+    @Option(parsing: .unconditional, help: "The head build's fragbench binary.")
     var head: String
-    @Option(help: "Practical threshold in percent: a point is slower or faster only when its whole interval lies beyond it.")
+    @Option(parsing: .unconditional, help: "Practical threshold in percent: a point is slower or faster only when its whole interval lies beyond it.")
     var threshold = 2.0
-    @Option(help: "Time budget in seconds for all points together (setup excluded).")
+    @Option(parsing: .unconditional, help: "Time budget in seconds for all points together (setup excluded).")
     var budget = 150.0
-    @Option(name: .customLong("sample-ms"), help: "Duration of one sample in milliseconds.")
+    @Option(name: .customLong("sample-ms"), parsing: .unconditional, help: "Duration of one sample in milliseconds.")
     var sampleMs = 1.0
-    @Option(name: .customLong("min-pairs"), help: "Pairs taken before the first stopping check.")
+    @Option(name: .customLong("min-pairs"), parsing: .unconditional, help: "Pairs taken before the first stopping check.")
     var minPairs = 40
-    @Option(name: .customLong("max-pairs"), help: "Most pairs per point.")
+    @Option(name: .customLong("max-pairs"), parsing: .unconditional, help: "Most pairs per point.")
     var maxPairs = 4_000
-    @Option(help: "CPU both workers are pinned to (default: the CPU this command starts on).")
+    @Option(parsing: .unconditional, help: "CPU both workers are pinned to (default: the CPU this command starts on).")
     var cpu: Int?
-    @Option(name: .customLong("base-label"), help: "Name of the base in the output.")
+    @Option(name: .customLong("base-label"), parsing: .unconditional, help: "Name of the base in the output.")
     var baseLabel = "base"
-    @Option(name: .customLong("head-label"), help: "Name of the head in the output.")
+    @Option(name: .customLong("head-label"), parsing: .unconditional, help: "Name of the head in the output.")
     var headLabel = "head"
-    @Option(help: "Write compare.md, compare.csv and the worker logs into this directory.")
+    @Option(parsing: .unconditional, help: "Write compare.md, compare.csv and the worker logs into this directory.")
     var output: String?
     @Flag(name: .customLong("allow-debug"), help: "Let the workers be debug builds (for tests).")
     var allowDebug = false
-    @Option(name: .customLong("head-inflate-permille"), help: "Resolution experiment: the head worker does N per mille more work per sample than it reports (a known slowdown).")
+    @Option(name: .customLong("head-inflate-permille"), parsing: .unconditional, help: "Resolution experiment: the head worker does N per mille more work per sample than it reports (a known slowdown).")
     var headInflatePermille = 0
     @Argument(parsing: .postTerminator, help: "fragbench run options naming the points (after --).")
     var runArguments: [String] = []

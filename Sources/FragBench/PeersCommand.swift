@@ -19,21 +19,23 @@ struct PeersCommand: ParsableCommand {
         discussion: "Example: fragbench peers --workload alloc-only,alloc-free --fragsz 64,2048 --rounds 5"
     )
 
-    @Option(help: "Workloads (page_frag-only ones are reported as not applicable for peers).")
+    @Option(parsing: .unconditional, help: "Workloads (page_frag-only ones are reported as not applicable for peers).")
     var workload = "alloc-only,alloc-free,mixed,cross-thread"
-    @Option(help: "Fragment sizes.")
+    @Option(parsing: .unconditional, help: "Fragment sizes.")
     var fragsz = "64,256,2048"
-    @Option(help: "Subjects besides swift: implementations, and swift layouts as swift:offset-up.")
+    @Option(parsing: .unconditional, help: "Subjects besides swift: implementations, and swift layouts as swift:offset-up.")
     var against = "c,malloc,jemalloc,mimalloc,swift:offset-up,swift:offset-down"
-    @Option(help: "Interleaved rounds per point.")
+    @Option(parsing: .unconditional, help: "Interleaved rounds per point (at least 2, for a confidence interval).",
+            transform: OptionValues.integer(2 ... 10_000))
     var rounds = 5
-    @Option(help: "Samples per measurement (each round's median is one pair member).")
+    @Option(parsing: .unconditional, help: "Samples per measurement (each round's median is one pair member).",
+            transform: OptionValues.integer(1 ... OptionValues.largestSampleCount))
     var samples = 5
-    @Option(help: "cross-thread: fragments per run.")
+    @Option(parsing: .unconditional, help: "cross-thread: fragments per run.", transform: OptionValues.integer(1 ... 1 << 40))
     var count = 50_000
     @Flag(help: "Short samples (smoke runs).")
     var quick = false
-    @Option(help: "Results directory (peers/ is created under it).")
+    @Option(parsing: .unconditional, help: "Results directory (peers/ is created under it).", transform: OptionValues.nonEmpty)
     var output = "results"
     @Flag(name: .customLong("no-save"), help: "Print only.")
     var noSave = false
@@ -50,15 +52,17 @@ struct PeersCommand: ParsableCommand {
 
     func subjects() throws -> [Subject] {
         var list = [Subject(impl: .swift, variant: .remaining)]
-        for item in against.split(separator: ",") {
-            let parts = item.split(separator: ":")
+        guard !against.trimmingSpaces.isEmpty else { throw ValidationError("--against is empty") }
+        for item in against.split(separator: ",", omittingEmptySubsequences: false) {
+            let parts = item.split(separator: ":", omittingEmptySubsequences: false)
             guard let impl = Implementation(rawValue: String(parts[0])) else {
-                throw ValidationError("--against '\(item)': not one of \(Implementation.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError("--against '\(item)': '\(parts[0])' is not one of \(Implementation.allCases.map(\.rawValue).joined(separator: ", "))")
             }
+            guard parts.count <= 2 else { throw ValidationError("--against '\(item)': expected IMPL or IMPL:VARIANT") }
             var variant = LayoutVariant.remaining
             if parts.count > 1 {
                 guard let v = LayoutVariant(rawValue: String(parts[1])) else {
-                    throw ValidationError("--against '\(item)': unknown variant")
+                    throw ValidationError("--against '\(item)': '\(parts[1])' is not one of \(LayoutVariant.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 variant = v
             }
@@ -68,18 +72,43 @@ struct PeersCommand: ParsableCommand {
         return list
     }
 
+    func kinds() throws -> [WorkloadKind] {
+        guard !workload.trimmingSpaces.isEmpty else { throw ValidationError("--workload is empty") }
+        return try workload.split(separator: ",", omittingEmptySubsequences: false).map { name -> WorkloadKind in
+            guard let kind = WorkloadKind(rawValue: String(name)) else {
+                throw ValidationError("--workload '\(name)' is not one of \(WorkloadKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return kind
+        }
+    }
+
+    func sizes() throws -> [Int] {
+        do { return try SizeParsing.sizes(fragsz) } catch { throw ValidationError("--fragsz \(error)") }
+    }
+
+    /// Every point is checked before the first round, as `run` does: a bad value is a usage
+    /// error, not a table of failed rows.
+    func validate() throws {
+        _ = try subjects()
+        let sizes = try sizes()
+        for kind in try kinds() {
+            for size in kind == .mixed ? [sizes[0]] : sizes {
+                let p = WorkloadParameters(kind: kind, config: try FragCacheConfig(), fragsz: size, count: count)
+                do { try p.validate() } catch {
+                    throw ValidationError("--workload \(kind.rawValue) --fragsz \(size): \(error)")
+                }
+            }
+        }
+    }
+
     func run() throws {
         if Measure.isDebugBuild && !allowDebug {
             throw ValidationFailure("this is a debug build: build with 'swift build -c release' (make peers does), or pass --allow-debug")
         }
-        guard rounds >= 2 else { throw ValidationError("--rounds must be at least 2 for a confidence interval") }
         let subjects = try subjects()
         if subjects.contains(where: { $0.impl == .jemalloc }) { StaticTLS.ensureForJemalloc() }
-        let kinds = try workload.split(separator: ",").map { name -> WorkloadKind in
-            guard let kind = WorkloadKind(rawValue: String(name)) else { throw ValidationError("--workload '\(name)' unknown") }
-            return kind
-        }
-        let sizes = try SizeParsing.sizes(fragsz)
+        let kinds = try kinds()
+        let sizes = try sizes()
         InterruptFlag.install()
         let machine = MachineFacts.read()
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FragCache
 import FragReplay
 
 /// `fragbench replay FILE`: the SPEC 5 contract. Results on stdout; on a bad line,
@@ -12,8 +13,14 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: "The trace file: UTF-8 text, one operation per line.")
     var file: String
 
-    @Option(help: "Cache layout (docs/model.md): remaining (the docs/trace-format.md contract), offset-up, offset-down.")
+    @Option(parsing: .unconditional, help: "Cache layout (docs/model.md): remaining (the docs/trace-format.md contract), offset-up, offset-down.")
     var variant = "remaining"
+
+    func validate() throws {
+        guard FragLayouts.names.contains(variant) else {
+            throw ValidationError("--variant '\(variant)' is not one of \(FragLayouts.names.joined(separator: ", "))")
+        }
+    }
 
     func run() throws {
         let outcome = TraceFile.replay(path: file, variant: variant, write: StandardStreams.out)

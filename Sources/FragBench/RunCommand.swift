@@ -2,6 +2,7 @@ import ArgumentParser
 import BenchReport
 import FragCache
 import Foundation
+import FragReplay
 import Measure
 import Workloads
 
@@ -25,69 +26,83 @@ struct RunCommand: ParsableCommand {
     )
 
     // The axes are optional so that --preset can refuse them (their defaults are in the help).
-    @Option(help: "A named sweep instead of the axes below (not combinable with them): \(SweepPresets.names.joined(separator: ", ")).")
+    @Option(parsing: .unconditional, help: "A named sweep instead of the axes below (not combinable with them): \(SweepPresets.names.joined(separator: ", ")).")
     var preset: String?
-    @Option(help: "Workloads, comma-separated, or 'all': \(WorkloadKind.allCases.map(\.rawValue).joined(separator: ", ")) (default alloc-only).")
+    @Option(parsing: .unconditional, help: "Workloads, comma-separated, or 'all': \(WorkloadKind.allCases.map(\.rawValue).joined(separator: ", ")) (default alloc-only).")
     var workload: String?
-    @Option(help: "Fragment sizes in bytes (for prepare-commit: the mean message size) (default 64).")
+    @Option(parsing: .unconditional, help: "Fragment sizes in bytes (for prepare-commit: the mean message size) (default 64).")
     var fragsz: String?
-    @Option(help: "Alignments (powers of two up to the page size; 1 = none) (default 1).")
+    @Option(parsing: .unconditional, help: "Alignments (powers of two up to the page size; 1 = none) (default 1).")
     var align: String?
-    @Option(name: .customLong("max-size"), help: "PAGE_FRAG_CACHE_MAX_SIZE values (a value below the page size means the page size) (default 32K).")
+    @Option(name: .customLong("max-size"), parsing: .unconditional, help: "PAGE_FRAG_CACHE_MAX_SIZE values (a value below the page size means the page size) (default 32K).")
     var maxSize: String?
-    @Option(name: .customLong("page-size"), help: "Base page sizes: 4K, 16K, 64K (default 4K).")
+    @Option(name: .customLong("page-size"), parsing: .unconditional, help: "Base page sizes: 4K, 16K, 64K (default 4K).")
     var pageSize: String?
-    @Option(help: "Implementations: \(Implementation.allCases.map(\.rawValue).joined(separator: ", ")) (c: the same cache in C; the others: malloc-family peers) (default swift).")
+    @Option(parsing: .unconditional, help: "Implementations: \(Implementation.allCases.map(\.rawValue).joined(separator: ", ")) (c: the same cache in C; the others: malloc-family peers) (default swift).")
     var impl: String?
-    @Option(help: "Cache layouts for the page_frag implementations (docs/model.md): \(LayoutVariant.allCases.map(\.rawValue).joined(separator: ", ")) (default remaining).")
+    @Option(parsing: .unconditional, help: "Cache layouts for the page_frag implementations (docs/model.md): \(LayoutVariant.allCases.map(\.rawValue).joined(separator: ", ")) (default remaining).")
     var variant: String?
     @Flag(help: "Print the points this command would run (their gbench.json names) and exit.")
     var list = false
-    @Option(help: "Keep only the points whose name (as in gbench.json and --list) matches this regular expression.")
+    @Option(parsing: .unconditional, help: "Keep only the points whose name (as in gbench.json and --list) matches this regular expression.")
     var filter: String?
 
-    @Option(help: "Live fragments kept by the ring workloads.")
+    // Every option takes the next word as its value unconditionally, so `--cpu -1` or
+    // `--max-size -4K` is a value refused with a reason rather than "Missing value"; numbers go
+    // through OptionValues, which says what is wrong with a value.
+    @Option(parsing: .unconditional, help: "Live fragments kept by the ring workloads.",
+            transform: OptionValues.integer(1 ... 1 << 30))
     var depth = 256
-    @Option(help: "cross-thread: fragments per run (the kernel test's nr_test).")
+    @Option(parsing: .unconditional, help: "cross-thread: fragments per run (the kernel test's nr_test).",
+            transform: OptionValues.integer(1 ... 1 << 40))
     var count = 200_000
-    @Option(name: .customLong("push-cpu"), help: "cross-thread: the producer's CPU.")
+    @Option(name: .customLong("push-cpu"), parsing: .unconditional, help: "cross-thread: the producer's CPU.",
+            transform: OptionValues.integer(0 ... OptionValues.largestCPU))
     var pushCPU: Int?
-    @Option(name: .customLong("pop-cpu"), help: "cross-thread: the consumer's CPU.")
+    @Option(name: .customLong("pop-cpu"), parsing: .unconditional, help: "cross-thread: the consumer's CPU.",
+            transform: OptionValues.integer(0 ... OptionValues.largestCPU))
     var popCPU: Int?
     @Flag(name: .customLong("prepare"), help: "cross-thread: use prepare/commit instead of alloc (the kernel test's test_prepare).")
     var usePrepare = false
-    @Option(help: "mixed: imix, uniform:LO-HI or histogram:FILE.")
+    @Option(parsing: .unconditional, help: "mixed: imix, uniform:LO-HI or histogram:FILE.")
     var distribution = "imix"
-    @Option(name: .customLong("pressure-fraction"), help: "pressure: share of the arena fragmented (0...1).")
+    @Option(name: .customLong("pressure-fraction"), parsing: .unconditional,
+            help: "pressure: share of the arena fragmented (0...1).", transform: OptionValues.decimal(0 ... 1))
     var pressureFraction = 1.0
-    @Option(name: .customLong("pressure-order"), help: "pressure: largest free order left in the fragmented part.")
+    @Option(name: .customLong("pressure-order"), parsing: .unconditional,
+            help: "pressure: largest free order left in the fragmented part.",
+            transform: OptionValues.integer(0 ... PageAllocator.maxOrder - 1))
     var pressureOrder = 0
-    @Option(help: "replay: the trace file.")
+    @Option(parsing: .unconditional, help: "replay: the trace file.", transform: OptionValues.nonEmpty)
     var trace: String?
-    @Option(help: "Page allocator arena per point (pre-faulted).")
+    @Option(parsing: .unconditional, help: "Page allocator arena per point (pre-faulted; checked against the memory cgroup limit and MemAvailable).")
     var arena = "256M"
-    @Option(help: "Seed for every random choice.")
+    @Option(parsing: .unconditional, help: "Seed for every random choice.", transform: OptionValues.seed)
     var seed: UInt64 = 0x5EED
 
-    @Option(help: "Counters: auto, pmu, software, callgrind, none.")
+    @Option(parsing: .unconditional, help: "Counters: auto, pmu, software, callgrind, none.")
     var counters = "auto"
     @Flag(help: "Short samples (for smoke runs, not conclusions).")
     var quick = false
-    @Option(help: "Samples per visit of a point (default 12, quick 5).")
+    @Option(parsing: .unconditional, help: "Samples per visit of a point (default 12, quick 5).",
+            transform: OptionValues.integer(1 ... OptionValues.largestSampleCount))
     var samples: Int?
-    @Option(help: "Visits per point: passes over the sweep, each point measured once per pass (default 5, quick 3).")
+    @Option(parsing: .unconditional, help: "Visits per point: passes over the sweep, each point measured once per pass (default 5, quick 3).",
+            transform: OptionValues.integer(1 ... 100))
     var visits: Int?
-    @Option(name: .customLong("min-sample-ms"), help: "Minimum duration of one sample in milliseconds.")
+    @Option(name: .customLong("min-sample-ms"), parsing: .unconditional, help: "Minimum duration of one sample in milliseconds.",
+            transform: OptionValues.decimal(0 ... OptionValues.longestSampleMs, excludingLower: true))
     var minSampleMs: Double?
-    @Option(help: "Point estimate from the undisturbed samples: p10 (default), pNN, min or median.")
+    @Option(parsing: .unconditional, help: "Point estimate from the undisturbed samples: p10 (default), pNN, min or median.")
     var estimator = "p10"
     @Flag(name: .customLong("no-canary"), help: "Do not time the noise canary between samples (no disturbed-sample detection).")
     var noCanary = false
-    @Option(help: "CPU to pin single-threaded workloads to (default: the CPU the run starts on).")
+    @Option(parsing: .unconditional, help: "CPU to pin single-threaded workloads to (default: the CPU the run starts on).",
+            transform: OptionValues.integer(0 ... OptionValues.largestCPU))
     var cpu: Int?
     @Flag(name: .customLong("no-pin"), help: "Do not pin single-threaded workloads.")
     var noPin = false
-    @Option(help: "Results directory.")
+    @Option(parsing: .unconditional, help: "Results directory.", transform: OptionValues.nonEmpty)
     var output = "results"
     @Flag(name: .customLong("no-save"), help: "Print the table only; write nothing.")
     var noSave = false
@@ -96,12 +111,13 @@ struct RunCommand: ParsableCommand {
 
     @Flag(name: .customLong("callgrind-only"), help: "With --counters callgrind: only the callgrind counts, no native timing (the exact gate of make compare COUNTERS=callgrind).")
     var callgrindOnly = false
-    @Option(help: "With --callgrind-only: points measured at once (default: the number of CPUs).")
+    @Option(parsing: .unconditional, help: "With --callgrind-only: points measured at once (default: the number of CPUs).",
+            transform: OptionValues.integer(1 ... 256))
     var jobs: Int?
 
-    @Option(name: .customLong("callgrind-child"), help: .hidden)
+    @Option(name: .customLong("callgrind-child"), parsing: .unconditional, help: .hidden, transform: OptionValues.integer(0 ... Int.max))
     var callgrindChild: Int?
-    @Option(name: .customLong("callgrind-result"), help: .hidden)
+    @Option(name: .customLong("callgrind-result"), parsing: .unconditional, help: .hidden)
     var callgrindResult: String?
 
     func validate() throws {
@@ -109,15 +125,33 @@ struct RunCommand: ParsableCommand {
         guard CounterMode(rawValue: counters) != nil else {
             throw ValidationError("--counters '\(counters)' is not one of auto, pmu, software, callgrind, none")
         }
-        if let samples, samples < 1 { throw ValidationError("--samples must be at least 1") }
-        if let visits, !(1...100).contains(visits) { throw ValidationError("--visits must be within 1...100") }
         if callgrindOnly && counters != "callgrind" { throw ValidationError("--callgrind-only needs --counters callgrind") }
-        if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be within 1...256") }
-        if let minSampleMs, !(minSampleMs > 0) { throw ValidationError("--min-sample-ms must be positive") }
-        if let cpu, cpu < 0 { throw ValidationError("--cpu must be a CPU number") }
         guard Estimator(text: estimator) != nil else {
             throw ValidationError("--estimator '\(estimator)' is not one of p10 (any pNN with 0 < NN < 100), min, median")
         }
+        if let cpu, !noPin {
+            // Pinning to a CPU outside the affinity mask fails; measuring unpinned instead
+            // would be a silent change of conditions.
+            guard CPUAffinity.isAllowed(cpu) ?? true else {
+                throw ValidationError("--cpu \(cpu) is not a CPU this process may run on (\(CPUAffinity.allowedCount().map(String.init) ?? "?") allowed; see taskset -p \(getpid()))")
+            }
+        }
+        if let trace, try plan().points.contains(where: { $0.kind == .replay }) {
+            if case .failure(let error) = FileBytes.readable(trace) {
+                throw ValidationError("--trace \(trace): \(error)")
+            }
+        }
+        if let refusal = MemoryBudget.current().refusal(arenaBytes: try arenaBytes()) {
+            throw ValidationError(refusal)
+        }
+    }
+
+    /// `--arena`: one size.
+    func arenaBytes() throws -> Int {
+        let sizes: [Int]
+        do { sizes = try SizeParsing.sizes(arena) } catch { throw ValidationError("--arena \(error)") }
+        guard sizes.count == 1 else { throw ValidationError("--arena '\(arena)': expected one size, not a list") }
+        return sizes[0]
     }
 
     func plan() throws -> SweepPlan {
@@ -171,7 +205,7 @@ struct RunCommand: ParsableCommand {
             }
         }
         if kinds.contains(.replay) && trace == nil { throw ValidationError("--workload replay needs --trace FILE") }
-        let arenaBytes = try list("arena", arena) { try SizeParsing.sizes($0) }[0]
+        let arenaBytes = try arenaBytes()
         let distributionValue: SizeDistribution
         do {
             distributionValue = try SizeDistribution.parse(distribution)

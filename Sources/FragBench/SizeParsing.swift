@@ -1,3 +1,5 @@
+import FragReplay
+
 /// Parsing of sizes and lists on the command line: `64`, `4K`, `32K`, `1M` (binary units),
 /// and comma-separated lists of them. Errors name the offending text.
 enum SizeParsing {
@@ -13,11 +15,15 @@ enum SizeParsing {
                 break
             }
         }
-        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), digits.count <= 12,
-              let value = Int(digits) else {
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             throw SizeParseError(text: String(text), reason: "expected a number with an optional K, M or G suffix")
         }
-        guard value <= Int.max >> shift else { throw SizeParseError(text: String(text), reason: "too large") }
+        // Leading zeros are not magnitude; beyond 2^40 bytes no size here makes sense.
+        let significant = digits.drop(while: { $0 == "0" })
+        guard significant.count <= 13, let value = Int(significant.isEmpty ? "0" : significant),
+              value <= (1 << 40) >> shift else {
+            throw SizeParseError(text: String(text), reason: "too large (at most 1024G)")
+        }
         return value << shift
     }
 
@@ -34,7 +40,7 @@ enum SizeParsing {
 struct SizeParseError: Error, CustomStringConvertible {
     var text: String
     var reason: String
-    var description: String { "'\(text)': \(reason)" }
+    var description: String { "'\(QuotedText.escaped(text))': \(reason)" }
 }
 
 extension Substring {

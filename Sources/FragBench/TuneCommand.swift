@@ -1,6 +1,8 @@
 import ArgumentParser
 import BenchReport
 import Foundation
+import FragCache
+import Measure
 
 /// `fragbench tune`: sweep PAGE_FRAG_CACHE_MAX_SIZE from one page to 128K over the realistic
 /// workloads on 4K and 64K pages, then report the speed/memory frontier and a recommendation
@@ -25,27 +27,31 @@ struct TuneCommand: ParsableCommand {
         ("pressure", ["--fragsz", "2048"]),
     ]
 
-    @Option(help: "Workloads, comma-separated: mixed, cross-thread, prepare-commit, pressure.")
+    @Option(parsing: .unconditional, help: "Workloads, comma-separated: mixed, cross-thread, prepare-commit, pressure.")
     var workload = "mixed,cross-thread,prepare-commit,pressure"
-    @Option(name: .customLong("page-size"), help: "Page sizes, comma-separated.")
+    @Option(name: .customLong("page-size"), parsing: .unconditional, help: "Page sizes, comma-separated.")
     var pageSize = "4K,64K"
-    @Option(name: .customLong("max-size"), help: "Max sizes to try (those below a page size are skipped for it).")
+    @Option(name: .customLong("max-size"), parsing: .unconditional, help: "Max sizes to try (those below a page size are skipped for it).")
     var maxSize = "4K,8K,16K,32K,64K,128K"
-    @Option(help: "fastest-within (default: the fastest setting within --memory-slack of the smallest pinned memory), fastest, smallest.")
+    @Option(parsing: .unconditional, help: "fastest-within (default: the fastest setting within --memory-slack of the smallest pinned memory), fastest, smallest.")
     var objective = "fastest-within"
-    @Option(name: .customLong("memory-slack"), help: "For fastest-within: how much more pinned memory than the smallest is acceptable (0.25 = 25%).")
+    @Option(name: .customLong("memory-slack"), parsing: .unconditional,
+            help: "For fastest-within: how much more pinned memory than the smallest is acceptable (0.25 = 25%).",
+            transform: OptionValues.decimal(0 ... 1000))
     var memorySlack = 0.25
-    @Option(help: "Samples per point.")
+    @Option(parsing: .unconditional, help: "Samples per point.",
+            transform: OptionValues.integer(1 ... OptionValues.largestSampleCount))
     var samples = 11
-    @Option(name: .customLong("min-sample-ms"), help: "Minimum duration of one sample in milliseconds.")
+    @Option(name: .customLong("min-sample-ms"), parsing: .unconditional, help: "Minimum duration of one sample in milliseconds.",
+            transform: OptionValues.decimal(0 ... OptionValues.longestSampleMs, excludingLower: true))
     var minSampleMs = 5.0
     @Flag(help: "Short samples (smoke test).")
     var quick = false
-    @Option(help: "Counters for the runs (none keeps it fast; the frontier needs time and memory only).")
+    @Option(parsing: .unconditional, help: "Counters for the runs (none keeps it fast; the frontier needs time and memory only).")
     var counters = "none"
-    @Option(help: "Where tune directories go.")
+    @Option(parsing: .unconditional, help: "Where tune directories go.", transform: OptionValues.nonEmpty)
     var output = "results/tune"
-    @Option(help: "Re-analyse a stored tune directory instead of measuring.")
+    @Option(parsing: .unconditional, help: "Re-analyse a stored tune directory instead of measuring.", transform: OptionValues.nonEmpty)
     var from: String?
     @Flag(name: .customLong("allow-debug"), help: .hidden)
     var allowDebug = false
@@ -61,13 +67,22 @@ struct TuneCommand: ParsableCommand {
 
     func validate() throws {
         _ = try objectiveValue()
-        guard memorySlack >= 0 else { throw ValidationError("--memory-slack must be at least 0") }
         let known = Set(Self.workloads.map(\.name))
-        for w in workload.split(separator: ",") where !known.contains(String(w)) {
+        guard !workload.trimmingSpaces.isEmpty else { throw ValidationError("--workload is empty") }
+        for w in workload.split(separator: ",", omittingEmptySubsequences: false) where !known.contains(String(w)) {
             throw ValidationError("--workload '\(w)' is not one of \(Self.workloads.map(\.name).joined(separator: ", "))")
         }
-        _ = try sizes(pageSize, "page-size")
-        _ = try sizes(maxSize, "max-size")
+        guard CounterMode(rawValue: counters) != nil else {
+            throw ValidationError("--counters '\(counters)' is not one of auto, pmu, software, callgrind, none")
+        }
+        let pages = try sizes(pageSize, "page-size")
+        for page in pages where !FragCacheConfig.pageSizes.contains(page) {
+            throw ValidationError("--page-size \(page) is not one of 4K, 16K, 64K")
+        }
+        let maxes = try sizes(maxSize, "max-size")
+        guard pages.contains(where: { page in maxes.contains { $0 >= page } }) else {
+            throw ValidationError("--max-size \(maxSize): every max size is below every page size, nothing to tune")
+        }
     }
 
     func sizes(_ text: String, _ name: String) throws -> [Int] {

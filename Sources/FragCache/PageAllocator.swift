@@ -20,7 +20,7 @@ public final class PageAllocator: @unchecked Sendable {
     private let mapping: UnsafeMutableRawPointer
     private let mappingLength: Int
     /// Pages pinned by `fragment(...)`, released by `unfragment()`.
-    private let pinned = Mutex<[Page]>([])
+    private let pinned = ArenaLock<[Page]>([])
 
     /// Reserves an arena of `arenaBytes` (rounded down to whole pages).
     /// - Parameter prefault: touch every page now, as kernel memory is resident; pass false to
@@ -56,8 +56,8 @@ public final class PageAllocator: @unchecked Sendable {
         for i in 0 ..< pageCount {
             (descriptors + i).initialize(to: PageDescriptor(index: Int32(i)))
         }
-        let core = UnsafeMutablePointer<Mutex<BuddyState>>.allocate(capacity: 1)
-        core.initialize(to: Mutex(BuddyState()))
+        let core = UnsafeMutablePointer<ArenaLock<BuddyState>>.allocate(capacity: 1)
+        core.initialize(to: ArenaLock(BuddyState()))
 
         self.mapping = raw
         self.mappingLength = length

@@ -14,12 +14,12 @@ public struct PageArena: @unchecked Sendable {
     @usableFromInline let pageShift: UInt
     @usableFromInline let pageCount: Int
     @usableFromInline let descriptors: UnsafeMutablePointer<PageDescriptor>
-    @usableFromInline let core: UnsafeMutablePointer<Mutex<BuddyState>>
+    @usableFromInline let core: UnsafeMutablePointer<ArenaLock<BuddyState>>
 
     @inlinable
     init(base: UInt, pageShift: UInt, pageCount: Int,
          descriptors: UnsafeMutablePointer<PageDescriptor>,
-         core: UnsafeMutablePointer<Mutex<BuddyState>>) {
+         core: UnsafeMutablePointer<ArenaLock<BuddyState>>) {
         self.base = base
         self.pageShift = pageShift
         self.pageCount = pageCount

@@ -4,29 +4,73 @@ import Glibc
 import Musl
 #endif
 
-/// Reads a whole input file (a trace, a size histogram) without Foundation, retrying on EINTR.
+/// Reads input files (a trace, a size histogram) without Foundation, retrying on EINTR.
 public enum FileBytes {
     /// The file's bytes, or why not.
     public static func contents(of path: String) -> Result<[UInt8], FileReadError> {
+        switch openForReading(path) {
+        case .failure(let error): return .failure(error)
+        case .success(let fd):
+            let file = TraceFileDescriptor(fd: fd)
+            var bytes: [UInt8] = []
+            while true {
+                switch file.read(upTo: 1 << 16, appendingTo: &bytes) {
+                case .failure(let error): return .failure(error)
+                case .success(0): return .success(bytes)
+                case .success: continue
+                }
+            }
+        }
+    }
+
+    /// Whether `path` can be opened for reading as a file (not a directory), without reading it.
+    public static func readable(_ path: String) -> Result<Void, FileReadError> {
+        openForReading(path).map { close($0) }
+    }
+
+    /// An open descriptor for a readable non-directory, or why not. The caller closes it.
+    static func openForReading(_ path: String) -> Result<Int32, FileReadError> {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(.system(String(cString: strerror(errno)))) }
-        defer { close(fd) }
         var info = stat()
         if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
             return .failure(.isDirectory)
         }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        return .success(fd)
+    }
+}
+
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}
+
+/// An open file descriptor, closed when the last user lets go of it.
+final class TraceFileDescriptor {
+    private let fd: Int32
+
+    init(fd: Int32) { self.fd = fd }
+
+    deinit { close(fd) }
+
+    /// Appends up to `count` bytes; the number read (0 at end of file) or why not.
+    func read(upTo count: Int, appendingTo bytes: inout [UInt8]) -> Result<Int, FileReadError> {
+        let old = bytes.count
+        bytes.reserveCapacity(old + count)
+        var result: Result<Int, FileReadError> = .success(0)
+        bytes.append(contentsOf: repeatElement(0, count: count))
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = bytes.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress! + old, count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                return .failure(.system(String(cString: strerror(errno))))
+                result = .failure(.system(String(cString: strerror(errno))))
+            } else {
+                result = .success(n)
             }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0 ..< n])
+            break
         }
-        return .success(bytes)
+        if case .success(let n) = result { bytes.removeLast(count - n) } else { bytes.removeLast(count) }
+        return result
     }
 }
 

@@ -39,31 +39,36 @@ public enum TraceParser {
             switch args[0] {
             case "high_order": return .failHighOrder(count)
             case "any": return .failAny(count)
-            default: throw TraceSyntaxError("unknown failure kind '\(args[0])' (expected high_order or any)")
+            default: throw TraceSyntaxError("unknown failure kind '\(quoted(args[0]))' (expected high_order or any)")
             }
         case "pfmemalloc":
             try expect(args, count: 1 ... 1, usage: "pfmemalloc N")
             return .pfmemalloc(try number(args[0], "N"))
         default:
-            throw TraceSyntaxError("unknown operation '\(verb)'")
+            throw TraceSyntaxError("unknown operation '\(quoted(verb))'")
         }
     }
 
-    /// A decimal number: digits only (no sign, no unit, no hex), fitting in 62 bits.
+    /// A decimal number: digits only (no sign, no unit, no hex), below 10^18. Leading zeros
+    /// are not magnitude: `0000000000000000001` is 1.
     static func number(_ token: Substring, _ what: String) throws(TraceSyntaxError) -> Int {
         guard !token.isEmpty, token.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            throw TraceSyntaxError("\(what) '\(token)' is not a decimal number")
+            throw TraceSyntaxError("\(what) '\(quoted(token))' is not a decimal number")
         }
-        guard token.utf8.count <= 18, let value = Int(token) else {
-            throw TraceSyntaxError("\(what) '\(token)' is too large")
+        let significant = token.drop(while: { $0 == "0" })
+        guard significant.utf8.count <= 18, let value = Int(significant.isEmpty ? "0" : significant) else {
+            throw TraceSyntaxError("\(what) '\(quoted(token))' is too large")
         }
         return value
     }
 
+    /// Input text as an error may echo it: control characters escaped, long text cut.
+    static func quoted(_ text: Substring) -> String { QuotedText.escaped(text) }
+
     static func align(_ token: Substring?) throws(TraceSyntaxError) -> Int {
         guard let token else { return 1 }
         guard token.hasPrefix("align=") else {
-            throw TraceSyntaxError("unexpected '\(token)' (expected align=A)")
+            throw TraceSyntaxError("unexpected '\(quoted(token))' (expected align=A)")
         }
         return try number(token.dropFirst("align=".count), "align")
     }
@@ -73,10 +78,10 @@ public enum TraceParser {
         var maxSize: Int?
         for arg in args {
             guard let eq = arg.firstIndex(of: "=") else {
-                throw TraceSyntaxError("config takes page_size=P and max_size=M, not '\(arg)'")
+                throw TraceSyntaxError("config takes page_size=P and max_size=M, not '\(quoted(arg))'")
             }
             let key = arg[..<eq]
-            let value = try number(arg[arg.index(after: eq)...], String(key))
+            let value = try number(arg[arg.index(after: eq)...], quoted(key))
             switch key {
             case "page_size":
                 guard pageSize == nil else { throw TraceSyntaxError("page_size given twice") }
@@ -85,7 +90,7 @@ public enum TraceParser {
                 guard maxSize == nil else { throw TraceSyntaxError("max_size given twice") }
                 maxSize = value
             default:
-                throw TraceSyntaxError("unknown config key '\(key)' (expected page_size or max_size)")
+                throw TraceSyntaxError("unknown config key '\(quoted(key))' (expected page_size or max_size)")
             }
         }
         return .config(pageSize: pageSize, maxSize: maxSize)

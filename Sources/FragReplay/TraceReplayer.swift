@@ -13,20 +13,22 @@ public final class LayoutTraceReplayer<Layout: FragLayout> {
     private var cache: PageFragCache<Layout>
     private let allocator: PageAllocator
     private let pages = PageLog()
-    private var fragments: [String: Fragment] = [:]
+    /// Live fragments by name. A name once bound is never bound again (SPEC 5), so freed and
+    /// aborted names are remembered too, in sets: no address to keep, half the memory per name
+    /// on a long trace.
+    private var fragments: [String: UnsafeMutableRawPointer] = [:]
+    private var freedNames = Set<String>()
+    private var abortedNames = Set<String>()
     /// Set by a successful prepare/probe, cleared by alloc, drain and a null prepare/probe.
     private var preparedArea = false
     /// The most recent commit within the current prepared area, which abort may undo.
     private var lastCommit: (name: String, size: Int)?
 
-    private struct Fragment {
-        enum State { case live, freed, aborted }
-        var address: UnsafeMutableRawPointer
-        var state: State
-    }
-
     /// Sets up the allocator and an empty cache; `line` is where the configuration came from.
-    public init(pageSize: Int = 4096, maxSize: Int = 32768, line: Int = 0) throws(TraceError) {
+    /// `arenaBytes` other than the default changes when requests fail (the fuzzer uses a small
+    /// arena to run faster and reach exhaustion); the SPEC 5 contract is the default.
+    public init(pageSize: Int = 4096, maxSize: Int = 32768, line: Int = 0,
+                arenaBytes: Int = LayoutTraceReplayer.arenaBytes) throws(TraceError) {
         let config: FragCacheConfig
         do {
             config = try FragCacheConfig(pageSize: pageSize, maxSize: maxSize)
@@ -34,7 +36,7 @@ public final class LayoutTraceReplayer<Layout: FragLayout> {
             throw TraceError(line: line, reason: "config: \(error)")
         }
         do {
-            allocator = try PageAllocator(pageSize: pageSize, arenaBytes: Self.arenaBytes, prefault: false)
+            allocator = try PageAllocator(pageSize: pageSize, arenaBytes: arenaBytes, prefault: false)
         } catch {
             throw TraceError(line: line, reason: "cannot set up the page allocator: \(error)")
         }
@@ -76,7 +78,7 @@ public final class LayoutTraceReplayer<Layout: FragLayout> {
             }
         }
         func checkNewName(_ name: String) throws(TraceError) {
-            guard fragments[name] == nil else { throw fail("fragment name '\(name)' is already used") }
+            guard fragments[name] == nil, !freedNames.contains(name), !abortedNames.contains(name) else { throw fail("fragment name '\(QuotedText.escaped(name))' is already used") }
         }
         func checkPrepared(_ what: String) throws(TraceError) {
             try checkLayoutHasPrepare(what)
@@ -93,7 +95,7 @@ public final class LayoutTraceReplayer<Layout: FragLayout> {
             try checkNewName(name)
             endPreparedArea()
             guard let address = cache.allocVA(size, align: align) else { return "\(name) null" }
-            fragments[name] = Fragment(address: address, state: .live)
+            fragments[name] = address
             return "\(name) \(location(of: address))"
 
         case .prepare(let size, let align), .probe(let size, let align):
@@ -127,7 +129,7 @@ public final class LayoutTraceReplayer<Layout: FragLayout> {
             let offset = cache.commit(size)
             let page = cache.currentPage!  // Safe: commit traps without a page
             let address = cache.arena.pointer(to: page) + offset
-            fragments[name] = Fragment(address: address, state: .live)
+            fragments[name] = address
             lastCommit = (name, size)
             return "\(name) page=\(number(of: page)) off=\(offset)"
 
@@ -141,27 +143,27 @@ public final class LayoutTraceReplayer<Layout: FragLayout> {
 
         case .abort(let name):
             try checkPrepared("abort")
-            guard fragments[name] != nil else { throw fail("unknown fragment '\(name)'") }
+            guard fragments[name] != nil || freedNames.contains(name) || abortedNames.contains(name) else { throw fail("unknown fragment '\(QuotedText.escaped(name))'") }
             guard let last = lastCommit, last.name == name else {
-                throw fail("abort '\(name)': it is not the most recent commit")
+                throw fail("abort '\(QuotedText.escaped(name))': it is not the most recent commit")
             }
             guard last.size <= cache.pageOffset else {
-                throw fail("abort '\(name)' would move before the page's start")
+                throw fail("abort '\(QuotedText.escaped(name))' would move before the page's start")
             }
             cache.abort(last.size)
-            fragments[name]!.state = .aborted
+            fragments[name] = nil
+            abortedNames.insert(name)
             lastCommit = nil
             return "abort \(name) remaining=\(cache.remaining)"
 
         case .free(let name):
-            guard let fragment = fragments[name] else { throw fail("unknown fragment '\(name)'") }
-            switch fragment.state {
-            case .freed: throw fail("fragment '\(name)' is freed twice")
-            case .aborted: throw fail("fragment '\(name)' was aborted, not committed")
-            case .live: break
+            guard let address = fragments.removeValue(forKey: name) else {
+                if freedNames.contains(name) { throw fail("fragment '\(QuotedText.escaped(name))' is freed twice") }
+                if abortedNames.contains(name) { throw fail("fragment '\(QuotedText.escaped(name))' was aborted, not committed") }
+                throw fail("unknown fragment '\(QuotedText.escaped(name))'")
             }
-            let refs = cache.free(fragment.address)
-            fragments[name]!.state = .freed
+            let refs = cache.free(address)
+            freedNames.insert(name)
             if lastCommit?.name == name { lastCommit = nil }
             return "free \(name) refs=\(refs)"
 

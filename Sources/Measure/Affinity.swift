@@ -1,4 +1,9 @@
 import CFragShim
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// CPU placement. A benchmark thread that migrates mid-sample loses its warm
 /// caches and may read another core's TSC, so `fragbench run` pins.
@@ -12,6 +17,14 @@ public enum CPUAffinity {
     public static func current() -> Int? {
         let cpu = fb_current_cpu()
         return cpu < 0 ? nil : Int(cpu)
+    }
+
+    /// Whether the thread may run on `cpu` (its affinity mask), nil if that cannot be read.
+    public static func isAllowed(_ cpu: Int) -> Bool? {
+        guard cpu >= 0, cpu <= Int(Int32.max) else { return false }
+        let answer = fb_cpu_allowed(Int32(cpu))
+        if answer < 0 { return errno == EINVAL ? false : nil }
+        return answer == 1
     }
 
     /// How many CPUs the thread may run on (sched_getaffinity), nil on failure.

@@ -42,26 +42,32 @@ struct CompiledTrace {
     /// Reads, checks and compiles the trace at `path`. Every problem is an `.invalid` error
     /// naming the trace line, as `fragbench replay` would report it.
     static func load(path: String, defaultConfig: FragCacheConfig) throws(WorkloadError) -> CompiledTrace {
-        switch FileBytes.contents(of: path) {
+        switch TraceLines.open(path: path) {
         case .failure(let error):
             throw .invalid("trace file \(path): \(error)")
-        case .success(let bytes):
-            let trace = try compile(bytes: bytes, defaultConfig: defaultConfig)
+        case .success(let lines):
+            let trace = try compile(lines: lines, defaultConfig: defaultConfig)
             guard !trace.ops.isEmpty else { throw .invalid("trace file \(path) has no operations") }
             return trace
         }
     }
 
     static func compile(bytes: [UInt8], defaultConfig: FragCacheConfig) throws(WorkloadError) -> CompiledTrace {
+        try compile(lines: TraceLines(bytes), defaultConfig: defaultConfig)
+    }
+
+    static func compile(lines: TraceLines, defaultConfig: FragCacheConfig) throws(WorkloadError) -> CompiledTrace {
         var trace = CompiledTrace(config: defaultConfig)
         var replayer: TraceReplayer?
         var slots: [String: Int32] = [:]
         var commitSizes: [Int32: Int] = [:]
         var released = Set<Int32>()
         var out: [String] = []
-        for (lineNumber, line) in TraceLines(bytes) {
-            guard let text = line else {
-                throw .invalid("trace line \(lineNumber): the line is not valid UTF-8 text")
+        for (lineNumber, line) in lines {
+            let text: String
+            switch line {
+            case .success(let t): text = t
+            case .failure(let error): throw .invalid("trace line \(lineNumber): \(error)")
             }
             let parsed: TraceOperation?
             do {

@@ -60,7 +60,7 @@ import Testing
         (["--workload", "replay"], "--workload replay needs --trace FILE"),
         (["--counters", "magic"], "--counters 'magic' is not one of"),
         (["--preset", "huge"], "--preset 'huge' is not one of default, quick"),
-        (["--workload", "alloc-free", "--depth", "0"], "--depth must be at least 1"),
+        (["--workload", "alloc-free", "--depth", "0"], "--depth '0': must be between 1 and"),
     ])
     func invalidValuesAreRefusedBeforeAnythingRuns(arguments: [String], message: String) throws {
         let output = temporaryDirectory()

@@ -63,6 +63,30 @@ import Testing
         #expect(result.stderr == "error: /nonexistent/trace.txt: No such file or directory\n")
     }
 
+    @Test func endlessInputEndsWithTheLineLengthError() throws {
+        let result = try run(["replay", "/dev/zero"])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "error line 1: line longer than 65536 bytes\n")
+    }
+
+    @Test func hostileTokensAreQuotedCutAndEscaped() throws {
+        let path = NSTemporaryDirectory() + "hostile-\(UUID().uuidString).trace"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let text = "alloc a 0000000000000000001\nalloc b " + String(repeating: "9", count: 60_000) + "\u{0}\n"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try run(["replay", path])
+        #expect(result.status == 2)
+        #expect(result.stdout == "refill page=1 order=3 pfmemalloc=0\na page=1 off=0\n")
+        #expect(result.stderr == "error line 2: SIZE '" + String(repeating: "9", count: 40) + "…' is not a decimal number\n")
+    }
+
+    @Test func unknownVariantIsAUsageError() throws {
+        let result = try run(["replay", "--variant", "sideways", Self.golden.appendingPathComponent("spec-example.trace").path])
+        #expect(result.status == 64)
+        #expect(result.stderr == "Error: --variant 'sideways' is not one of remaining, offset-up, offset-down (see 'fragbench replay --help')\n")
+    }
+
     @Test func directoryIsAClearError() throws {
         let result = try run(["replay", Self.golden.path])
         #expect(result.status == 2)

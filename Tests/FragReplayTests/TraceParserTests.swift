@@ -28,6 +28,13 @@ import Testing
         #expect(try TraceParser.parse("drain\r") == .drain)
     }
 
+    @Test func leadingZerosAreNotMagnitude() throws {
+        #expect(try TraceParser.parse("alloc a 0000000000000000001") == .alloc(name: "a", size: 1, align: 1))
+        #expect(try TraceParser.parse("alloc a 00000000000000000000000064 align=0064") == .alloc(name: "a", size: 64, align: 64))
+        #expect(try TraceParser.parse("commit_noref 000") == .commitNoref(size: 0))
+        #expect(try TraceParser.parse("fail any 0999999999999999999") == .failAny(999_999_999_999_999_999))
+    }
+
     @Test(arguments: [
         ("alloc a", "expected 'alloc NAME SIZE [align=A]'"),
         ("alloc a 64 align=64 extra", "expected 'alloc NAME SIZE [align=A]'"),
@@ -42,6 +49,13 @@ import Testing
         ("config huge_pages=1", "unknown config key 'huge_pages' (expected page_size or max_size)"),
         ("drain now", "expected 'drain'"),
         ("ALLOC a 64", "unknown operation 'ALLOC'"),
+        ("alloc a 1000000000000000000", "SIZE '1000000000000000000' is too large"),
+        ("alloc a \0\0\0", "SIZE '\\0\\0\\0' is not a decimal number"),
+        ("\u{1B}[2J 1", "unknown operation '\\u{1b}[2J'"),
+        ("alloc a " + String(repeating: "7", count: 100) + "x",
+         "SIZE '" + String(repeating: "7", count: 40) + "…' is not a decimal number"),
+        ("fail " + String(repeating: "k", count: 1000) + " 1",
+         "unknown failure kind '" + String(repeating: "k", count: 40) + "…' (expected high_order or any)"),
     ])
     func rejectsMalformedLines(line: String, reason: String) {
         #expect(throws: TraceSyntaxError(reason)) { try TraceParser.parse(Substring(line)) }

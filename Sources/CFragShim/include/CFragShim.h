@@ -141,6 +141,10 @@ uint64_t fb_canary(uint64_t iterations);
 /// that evicted it does not read as a disturbed machine.
 uint64_t fb_canary_warm(void);
 
+/// Whether this thread may run on `cpu` (in its sched_getaffinity mask): 1 or 0, or -1 with
+/// `errno` set (EINVAL for a CPU number outside cpu_set_t).
+int fb_cpu_allowed(int cpu);
+
 #ifdef __cplusplus
 }
 #endif
