@@ -34,6 +34,8 @@ struct PairCommand: ParsableCommand {
     var sampleMs = 1.0
     @Option(name: .customLong("min-pairs"), parsing: .unconditional, help: "Pairs taken before the first stopping check.")
     var minPairs = 40
+    @Option(name: .customLong("min-sessions"), parsing: .unconditional, help: "Sessions (fresh workloads, alternating set-up order) before the first stopping check; the interval is over sessions.")
+    var minSessions = 8
     @Option(name: .customLong("max-pairs"), parsing: .unconditional, help: "Most pairs per point.")
     var maxPairs = 4_000
     @Option(parsing: .unconditional, help: "CPU both workers are pinned to (default: the CPU this command starts on).")
@@ -57,6 +59,7 @@ struct PairCommand: ParsableCommand {
         guard sampleMs.isFinite, sampleMs >= 0.05, sampleMs <= 1_000 else { throw ValidationError("--sample-ms must be within 0.05...1000") }
         guard minPairs >= 6, minPairs <= 1_000_000 else { throw ValidationError("--min-pairs must be within 6...1000000") }
         guard (0...1_000).contains(headInflatePermille) else { throw ValidationError("--head-inflate-permille must be within 0...1000") }
+        guard (3...1_000).contains(minSessions) else { throw ValidationError("--min-sessions must be within 3...1000") }
         guard maxPairs >= minPairs, maxPairs <= 10_000_000 else { throw ValidationError("--max-pairs must be within --min-pairs...10000000") }
         if let cpu, !(0..<CPU_SETSIZE_COUNT).contains(cpu) { throw ValidationError("--cpu must be a CPU number") }
         for (name, path) in [("--base", base), ("--head", head)] where !FileManager.default.isExecutableFile(atPath: path) {
@@ -92,8 +95,9 @@ struct PairCommand: ParsableCommand {
         InterruptFlag.install()
 
         let points = plan.points.filter { $0.notApplicableReason == nil }
-        let pairer = PointPairer(base: baseWorker, head: headWorker, goalNanoseconds: UInt64(sampleMs * 1e6),
+        var pairer = PointPairer(base: baseWorker, head: headWorker, goalNanoseconds: UInt64(sampleMs * 1e6),
                                  thresholdFraction: threshold / 100, minPairs: minPairs, maxPairs: maxPairs)
+        pairer.minimumSessions = minSessions
         var rows: [Comparison.Row] = []
         var onlyOneSide: [String] = []
         let start = Date()

@@ -11,8 +11,9 @@ import Measure
 ///   used), the second measured; turns alternate A A B B, B B A A.
 /// - **Placement.** Whichever worker sets its workload up second (its arena prefaulted second)
 ///   tended to run prepare-commit 3-5% faster. So a point is measured in several sessions, each
-///   with fresh workloads set up in alternating order, and the interval comes from a bootstrap
-///   over sessions and pairs, so the placement of one session cannot pass for a difference.
+///   with fresh workloads set up in alternating order; each session's median pair ratio is one
+///   observation and the interval is a t-interval over sessions, so the placement of one
+///   session cannot pass for a difference.
 struct PointPairer {
     let base: WorkerConnection
     let head: WorkerConnection
@@ -21,7 +22,7 @@ struct PointPairer {
     let minPairs: Int
     let maxPairs: Int
     /// Sessions before the first stopping check, each of `minPairs / minimumSessions` pairs.
-    let minimumSessions = 4
+    var minimumSessions = 8
     /// A canary reading this far above its side's baseline marks the pair disturbed.
     let canaryTolerance = 0.10
 
@@ -135,7 +136,7 @@ enum PairSummary {
         return "Metric: ns/op (time), samples paired in time: each build runs as a worker pinned to CPU \(cpu); "
             + "the controller alternates the builds in blocks A A B B, B B A A of single \(formatFixed(sampleMs, digits: 1)) ms samples; the first sample of each turn re-warms that build's caches and is not used, the second ones form a pair, so a burst on the machine falls on both builds of a pair. "
             + "A point is measured in sessions, each with both workloads set up afresh in alternating order (the second one set up can run a few percent faster). "
-            + "Ratio = median of the per-pair ratios head/base over the pairs whose noise canaries were quiet, with a 95% interval from a bootstrap over sessions and pairs; "
+            + "Ratio = geometric mean over sessions of each session's median pair ratio head/base (pairs whose noise canaries were quiet), with a Student-t 95% interval over the sessions; "
             + "base and head columns: p10 of each build's samples in those pairs. Sampling stops when the interval is narrower than \(pct)% or the point's share of the \(formatFixed(budget, digits: 0)) s budget is spent; "
             + "'resolution' is the smallest change the data could have resolved. A point is slower or faster only when its whole interval lies beyond ±\(pct)%."
     }

@@ -12,7 +12,7 @@ import Testing
         let output = NSTemporaryDirectory() + "fragbench-pair-\(UUID().uuidString)"
         let result = try runner.run([
             "pair", "--base", binary, "--head", binary, "--allow-debug", "--budget", "4", "--min-pairs", "12",
-            "--max-pairs", "48", "--sample-ms", "0.2", "--output", output, "--",
+            "--max-pairs", "48", "--min-sessions", "3", "--sample-ms", "0.2", "--output", output, "--",
             "--workload", "alloc-only,alloc-free", "--fragsz", "64", "--max-size", "4K,32K", "--arena", "16M",
         ])
         #expect(result.status == 0 || result.status == 2, "stderr: \(result.stderr)")
