@@ -45,3 +45,17 @@ final class AllocFreeRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner {
 
 /// alloc-free on the Swift model, `remaining` layout.
 typealias AllocFreeWorkload = AllocFreeRunner<SwiftRemaining>
+
+extension AllocFreeRunner: AllocFreeSplitting {
+    /// The ring as alternating phases of frees and allocations (see `AllocFreeSplit`).
+    public func runSplit(_ ops: Int) -> PhaseTicks {
+        let fragsz = parameters.fragsz
+        let align = parameters.align
+        return ring.runSplit(ops) { cache, slots, n in
+            A.allocBatch(&cache, slots: slots, ops: n, fragsz: fragsz, align: align)
+        }
+    }
+
+    public var splitPhase: Int { ring.splitPhase }
+    public var splitDepth: Int { ring.depth }
+}
