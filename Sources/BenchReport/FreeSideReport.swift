@@ -72,7 +72,7 @@ public enum FreeSideReport {
         name += ", max \(NumberFormat.bytes(p.maxSize))"
         if p.pageSize != 4096 { name += ", \(NumberFormat.bytes(p.pageSize)) pages" }
         if p.align > 1 { name += ", align \(p.align)" }
-        if let depth = p.parameters["depth"], p.workload != "mixed" || depth != "256" { name += ", depth \(depth)" }
+        if let depth = p.parameters["depth"], depth != "256" { name += ", depth \(depth)" }
         return name
     }
 

@@ -36,7 +36,7 @@ struct PointRunner {
         let figures = runner.figures()
         // After the figures, so they describe the measured loop only.
         var split: AllocFreeSplit?
-        if splitAllocFree, let splitter = runner as? AllocFreeSplitting {
+        if splitAllocFree, let splitter = runner.allocFreeSplitting {
             split = splitter.measureSplit(ops: max(result.operationsPerSample, 4 * splitter.splitDepth),
                                           repeats: max(3, config.samples))
         }

@@ -61,7 +61,7 @@ extension AllocFreeSplitting {
     }
 }
 
-extension FragmentRing {
+extension FragmentRing where A: ~Copyable {
     /// Operations per phase: a quarter of the ring, at most 64 (long enough for the TSC reads
     /// to matter little, short enough to stay close to the interleaved ring).
     var splitPhase: Int { max(1, min(64, depth / 4)) }

@@ -60,9 +60,9 @@ final class MixedRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner {
 /// mixed on the Swift model, `remaining` layout.
 typealias MixedWorkload = MixedRunner<SwiftRemaining>
 
-extension MixedRunner: AllocFreeSplitting {
+extension MixedRunner: AllocFreeSplitting where A: ~Copyable {
     /// The ring as alternating phases of frees and allocations, sizes from the same table.
-    public func runSplit(_ ops: Int) -> PhaseTicks {
+    func runSplit(_ ops: Int) -> PhaseTicks {
         var sizes = TableSizes(table, drawn: drawn)
         let align = parameters.align
         let ticks = ring.runSplit(ops) { cache, slots, n in
@@ -72,6 +72,7 @@ extension MixedRunner: AllocFreeSplitting {
         return ticks
     }
 
-    public var splitPhase: Int { ring.splitPhase }
-    public var splitDepth: Int { ring.depth }
+    var allocFreeSplitting: (any AllocFreeSplitting)? { self }
+    var splitPhase: Int { ring.splitPhase }
+    var splitDepth: Int { ring.depth }
 }
