@@ -52,7 +52,8 @@ public enum FreeSideReport {
             if let rmw { row += " \(rmw > 0 ? NumberFormat.fixed(f / rmw, 2) : "—") |" }
             out += row + "\n"
         }
-        let methods = Array(Set(points.compactMap(\.splitMethod))).sorted()
+        var methods: [String] = []
+        for m in points.compactMap(\.splitMethod) where !methods.contains(m) { methods.append(m) }
         out += "\nHow the halves were derived: " + methods.joined(separator: "; ") + ". "
         out += "They are not a split of the interleaved figure: alloc + free differs from it by what interleaving changes (cache state, pipelining).\n"
         return out
@@ -94,10 +95,22 @@ public enum FreeSideReport {
         return "\(NumberFormat.fixed(e.ratio, 3)) (\(NumberFormat.fixed(e.lower, 3))–\(NumberFormat.fixed(e.upper, 3)))"
     }
 
-    /// Time ratio of `b` over `a` from the two points' samples (Welch: samples of one run, so
-    /// optimistic about drift between them; `fragbench peers` pairs interleaved rounds).
+    /// Time ratio of `b` over `a`: the quotient of the two points' estimates, with an interval
+    /// from their 95% intervals (log half-widths added in quadrature, as for independent
+    /// estimates). Points without recorded intervals (older runs) fall back to Welch on their
+    /// samples. `fragbench peers` pairs interleaved rounds instead.
     static func timeRatio(_ a: BenchPoint?, _ b: BenchPoint) -> RatioEstimate? {
-        guard let a, let sa = a.sampleNsPerOp, let sb = b.sampleNsPerOp else { return nil }
+        guard let a else { return nil }
+        if let x = a.nsPerOp, let y = b.nsPerOp, x > 0, y > 0,
+           let ia = a.nsPerOpInterval, let ib = b.nsPerOpInterval, ia.low > 0, ib.low > 0 {
+            func halfWidth(_ v: Double, _ i: (low: Double, high: Double)) -> Double {
+                max(log(max(i.high, v) / v), log(v / min(i.low, v)))
+            }
+            let h = (pow(halfWidth(x, ia), 2) + pow(halfWidth(y, ib), 2)).squareRoot()
+            let r = y / x
+            return RatioEstimate(ratio: r, lower: r * exp(-h), upper: r * exp(h), rounds: 1, method: "estimates")
+        }
+        guard let sa = a.sampleNsPerOp, let sb = b.sampleNsPerOp else { return nil }
         return RatioEstimate.welch(a: sa, b: sb)
     }
 
@@ -112,8 +125,9 @@ public enum FreeSideReport {
         let groups = groups(run)
         guard !groups.isEmpty else { return "" }
         var out = "\n## What the API experiments buy\n\n"
-        out += "Each row: one way of allocating and freeing at the point. Ratios are time (or instruction) ratios against the Swift cache's kernel API and against mimalloc: below 1 is faster, with a 95% interval "
-        out += "(Welch on this run's samples; for interleaved, paired rounds use `fragbench peers --api`). ns/op interval: the point's 95% interval.\n\n"
+        out += "Each row: one way of allocating and freeing at the point, measured in this run. Ratios are time (or instruction) ratios against the Swift cache's kernel API and against mimalloc: below 1 is faster. "
+        out += "A time ratio is the quotient of the two points' ns/op estimates, its 95% interval combines theirs (log half-widths in quadrature; Welch on the samples for runs without intervals); instruction ratios are exact. "
+        out += "For interleaved, paired rounds use `fragbench peers --against mimalloc,swift:local-free,swift:bulk`.\n\n"
         out += "| point | subject | ns/op | 95% interval | ins/op | time vs kernel API | time vs mimalloc | ins vs kernel API |\n"
         out += "|---|---|---:|---|---:|---:|---:|---:|\n"
         var verdicts: [String] = []

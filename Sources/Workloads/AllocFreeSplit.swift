@@ -57,7 +57,7 @@ extension AllocFreeSplitting {
         guard let a = median(allocs), let f = median(frees) else { return nil }
         return AllocFreeSplit(
             allocNanosecondsPerOp: a, freeNanosecondsPerOp: f,
-            method: "alternating timed phases of \(splitPhase) frees (oldest first) and \(splitPhase) allocations into their slots on the same ring of \(splitDepth), TSC between phases, an empty phase's cost subtracted; median of \(allocs.count) batches of \(ops) operations")
+            method: "alternating timed phases of \(splitPhase) frees (oldest first) and \(splitPhase) allocations into their slots on the same ring of \(splitDepth), TSC between phases, an empty phase's cost subtracted; median of \(allocs.count) batches as long as the point's samples")
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import BenchReport
 
@@ -75,5 +76,17 @@ import Testing
         let report = MarkdownReport.render(r)
         #expect(report.contains("One locked RMW = 7.1 ns here"))
         #expect(report.contains("| locked RMW | 7.10 ns (median of 7 batches) |"))
+    }
+
+    /// With recorded intervals the ratio is the quotient of the estimates, the interval their
+    /// log half-widths in quadrature: 2.0/8.0 with ±10% on each side gives 0.25 × exp(±0.1348).
+    @Test func ratioOfEstimatesUsesTheirIntervals() throws {
+        var kernel = point(8.0), local = point(2.0, api: "local-free")
+        kernel.nsPerOpLow = 8.0 / 1.1; kernel.nsPerOpHigh = 8.0 * 1.1
+        local.nsPerOpLow = 2.0 / 1.1; local.nsPerOpHigh = 2.0 * 1.1
+        let e = try #require(FreeSideReport.timeRatio(kernel, local))
+        #expect(abs(e.ratio - 0.25) < 1e-12)
+        let h = (2 * 0.0953101798 * 0.0953101798).squareRoot()
+        #expect(abs(e.lower - 0.25 * exp(-h)) < 1e-6 && abs(e.upper - 0.25 * exp(h)) < 1e-6)
     }
 }
