@@ -23,7 +23,7 @@ let package = Package(
     targets: [
         .target(name: "FragCache", swiftSettings: fastPathSettings),
         .target(name: "FragReplay", dependencies: ["FragCache"]),
-        .target(name: "Workloads", dependencies: ["FragCache", "FragReplay", "CFragCacheC"], swiftSettings: fastPathSettings),
+        .target(name: "Workloads", dependencies: ["FragCache", "FragReplay", "CFragCacheC", "CFragShim"], swiftSettings: fastPathSettings),
         // The same cache in C (SPEC 3-4, remaining layout), the parity reference for --impl c.
         .target(name: "CFragCacheC", cSettings: [.unsafeFlags(["-O2"])]),
         .testTarget(name: "CFragCacheTests", dependencies: ["CFragCacheC", "Workloads"]),

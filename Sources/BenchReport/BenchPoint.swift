@@ -77,6 +77,13 @@ public struct BenchPoint: Codable, Sendable, Equatable {
     /// any estimator from the stored samples.
     public var sampleDisturbed: [Bool]? = nil
 
+    // MARK: Free-side attribution (optional: nil where not measured)
+    /// alloc-free and mixed: nanoseconds per allocation and per free, timed apart on the same
+    /// ring; `splitMethod` says how (they are derived, not the interleaved figure split).
+    public var allocNsPerOp: Double? = nil
+    public var freeNsPerOp: Double? = nil
+    public var splitMethod: String? = nil
+
     public init(workload: String, impl: String = "swift", variant: String = "remaining", pageSize: Int,
                 maxSize: Int, fragsz: Int?, align: Int, parameters: [String: String] = [:], ops: Int,
                 samples: Int, opsPerSample: Int? = nil, sampleNs: Double? = nil, nsPerOp: Double?, minNsPerOp: Double?, errPct: Double?, unstable: Bool,

@@ -72,6 +72,10 @@ public struct Provenance: Codable, Sendable, Equatable {
     /// fast the machine itself was. Compared across runs on the same CPU model, it tells a run
     /// made on a slowed machine from one made on a quiet one.
     public var canaryBaselineNs: Double? = nil
+    /// Nanoseconds of one uncontended locked read-modify-write here (what each kernel-API
+    /// free pays), and how it was measured; nil in runs that predate it.
+    public var atomicRMWNs: Double? = nil
+    public var atomicRMWMethod: String? = nil
 
     public init(gitCommit: String?, gitDirty: Bool?, date: String, swiftVersion: String?,
                 buildConfiguration: String, buildFlags: String?, kernel: String?, cpuModel: String?,

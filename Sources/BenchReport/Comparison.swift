@@ -152,6 +152,7 @@ public struct Comparison: Sendable, Equatable {
         var parts = [p.workload]
         if p.impl != "swift" { parts.append(p.impl) }
         if p.variant != "remaining" { parts.append(p.variant) }
+        if p.api != "kernel" { parts.append("api=\(p.api)") }
         parts.append("page=\(NumberFormat.bytes(p.pageSize).replacingOccurrences(of: " ", with: ""))")
         parts.append("max=\(NumberFormat.bytes(p.maxSize).replacingOccurrences(of: " ", with: ""))")
         if let f = p.fragsz { parts.append("fragsz=\(f)") }

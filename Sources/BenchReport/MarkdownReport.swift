@@ -23,8 +23,11 @@ public enum MarkdownReport {
             out += "\n"
         }
         out += "## Results\n\n"
+        out += FreeSideReport.rmwLine(run.provenance)
         out += table(run.points)
         out += crossThreadSection(run.points)
+        out += FreeSideReport.attributionSection(run)
+        out += FreeSideReport.apiSection(run)
         out += "\n" + legend(run)
         if !charts.isEmpty {
             out += "## Charts\n\n"
@@ -89,6 +92,7 @@ public enum MarkdownReport {
             ("governor", p.governor ?? (p.governorStatus ?? "unknown")),
             ("pinning", [p.cpuPinning, p.allowedCPUs.map { "the process could run on CPUs \($0)" }].compactMap { $0 }.joined(separator: "; ")),
             ("perf_event_paranoid", p.perfEventParanoid.map(String.init) ?? "unreadable"),
+            ("locked RMW", p.atomicRMWNs.map { NumberFormat.fixed($0, 2) + " ns (" + (p.atomicRMWMethod ?? "") + ")" } ?? ""),
             ("TSC", p.tscHz.map { NumberFormat.fixed($0 / 1e6, 3) + " MHz" + (p.tscCalibration.map { " (\($0))" } ?? "") } ?? "unavailable"),
             ("counters", "\(p.counterBackend): \(p.counterReason)"),
             ("machine noise", p.machineNoise ?? ""),
@@ -114,7 +118,7 @@ public enum MarkdownReport {
             if p.unstable { ns += " ⚠" }
             let cells = [
                 p.workload + (p.parameters["prepare"] == "1" ? " +prepare" : "")
-                    + (p.impl != "swift" ? " (\(p.impl))" : "") + (p.variant != "remaining" ? " [\(p.variant)]" : ""),
+                    + (p.impl != "swift" ? " (\(p.impl))" : "") + (p.variant != "remaining" ? " [\(p.variant)]" : "") + p.apiSuffix,
                 NumberFormat.bytes(p.pageSize), NumberFormat.bytes(p.maxSize),
                 p.fragsz.map(String.init) ?? (p.parameters["distribution"] ?? "—"), String(p.align),
                 ns, intervalText(p),

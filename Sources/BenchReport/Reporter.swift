@@ -46,7 +46,7 @@ public final class CSVReporter: CollectingReporter {
 public final class MarkdownReporter: CollectingReporter {
     override public func finish(partial: Bool) -> [String: String] {
         let run = self.run(partial: partial)
-        let charts = RunCharts.charts(run)
+        let charts = RunCharts.charts(run) + FreeSideReport.charts(run)
         var files = ["report.md": MarkdownReport.render(run, charts: charts)]
         for chart in charts { files[chart.file] = chart.svg }
         return files

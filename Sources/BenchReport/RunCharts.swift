@@ -51,7 +51,7 @@ public enum RunCharts {
             let extra = first.parameters.keys.sorted().filter { !["depth", "count", "push_cpu", "pop_cpu"].contains($0) }
                 .map { "\($0) \(first.parameters[$0]!)" }
             if !extra.isEmpty { what += ", " + extra.joined(separator: ", ") }
-            let name = first.workload + (first.impl != "swift" ? " (\(first.impl))" : "") + (first.variant != "remaining" ? " [\(first.variant)]" : "")
+            let name = first.workload + (first.impl != "swift" ? " (\(first.impl))" : "") + (first.variant != "remaining" ? " [\(first.variant)]" : "") + first.apiSuffix
             let title = "\(name): ns/op by " + (byFragsz ? "fragment size" : "max size")
             let samples = Set(points.map(\.samples)).sorted().map(String.init).joined(separator: "/")
             let bars = points.contains { $0.nsPerOpInterval != nil } ? ", bars its 95% interval" : ""

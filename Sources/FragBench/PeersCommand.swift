@@ -23,8 +23,13 @@ struct PeersCommand: ParsableCommand {
     var workload = "alloc-only,alloc-free,mixed,cross-thread"
     @Option(parsing: .unconditional, help: "Fragment sizes.")
     var fragsz = "64,256,2048"
-    @Option(parsing: .unconditional, help: "Subjects besides swift: implementations, and swift layouts as swift:offset-up.")
-    var against = "c,malloc,jemalloc,mimalloc,swift:offset-up,swift:offset-down"
+    @Option(parsing: .unconditional, help: "Subjects besides swift: implementations, swift layouts as swift:offset-up, and the free-side API experiments as swift:local-free and swift:bulk.")
+    var against = "c,malloc,jemalloc,mimalloc,swift:offset-up,swift:offset-down,swift:local-free,swift:bulk"
+    @Option(name: .customLong("max-size"), parsing: .unconditional, help: "PAGE_FRAG_CACHE_MAX_SIZE values (4K pages).")
+    var maxSize = "32K"
+    @Option(parsing: .unconditional, help: "swift:bulk: fragments per bulk allocation and per bulk free.",
+            transform: OptionValues.integer(1 ... FragAPI.largestBulk))
+    var bulk = 16
     @Option(parsing: .unconditional, help: "Interleaved rounds per point (at least 2, for a confidence interval).",
             transform: OptionValues.integer(2 ... 10_000))
     var rounds = 5
@@ -45,8 +50,11 @@ struct PeersCommand: ParsableCommand {
     struct Subject: Hashable {
         var impl: Implementation
         var variant: LayoutVariant
+        /// The free-side API (swift only).
+        var api: FragAPI = .kernel
         var name: String {
-            impl == .swift && variant != .remaining ? "swift:\(variant.rawValue)" : impl.rawValue
+            if impl == .swift && api != .kernel { return "swift:\(api.rawValue)" }
+            return impl == .swift && variant != .remaining ? "swift:\(variant.rawValue)" : impl.rawValue
         }
     }
 
@@ -58,15 +66,19 @@ struct PeersCommand: ParsableCommand {
             guard let impl = Implementation(rawValue: String(parts[0])) else {
                 throw ValidationError("--against '\(item)': '\(parts[0])' is not one of \(Implementation.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            guard parts.count <= 2 else { throw ValidationError("--against '\(item)': expected IMPL or IMPL:VARIANT") }
+            guard parts.count <= 2 else { throw ValidationError("--against '\(item)': expected IMPL, IMPL:VARIANT or swift:API") }
             var variant = LayoutVariant.remaining
+            var api = FragAPI.kernel
             if parts.count > 1 {
-                guard let v = LayoutVariant(rawValue: String(parts[1])) else {
-                    throw ValidationError("--against '\(item)': '\(parts[1])' is not one of \(LayoutVariant.allCases.map(\.rawValue).joined(separator: ", "))")
+                if let v = LayoutVariant(rawValue: String(parts[1])) {
+                    variant = v
+                } else if impl == .swift, let a = FragAPI(rawValue: String(parts[1])) {
+                    api = a
+                } else {
+                    throw ValidationError("--against '\(item)': '\(parts[1])' is not one of \((LayoutVariant.allCases.map(\.rawValue) + FragAPI.allCases.filter { $0 != .kernel }.map(\.rawValue)).joined(separator: ", "))")
                 }
-                variant = v
             }
-            let subject = Subject(impl: impl, variant: variant)
+            let subject = Subject(impl: impl, variant: variant, api: api)
             if !list.contains(subject) { list.append(subject) }
         }
         return list
@@ -86,14 +98,26 @@ struct PeersCommand: ParsableCommand {
         do { return try SizeParsing.sizes(fragsz) } catch { throw ValidationError("--fragsz \(error)") }
     }
 
+    /// The configurations to measure: 4K pages, each --max-size.
+    func configs() throws -> [FragCacheConfig] {
+        let values: [Int]
+        do { values = try SizeParsing.sizes(maxSize) } catch { throw ValidationError("--max-size \(error)") }
+        return try values.map { value in
+            do { return try FragCacheConfig(pageSize: 4096, maxSize: value) } catch {
+                throw ValidationError("--max-size \(value): \(error)")
+            }
+        }
+    }
+
     /// Every point is checked before the first round, as `run` does: a bad value is a usage
     /// error, not a table of failed rows.
     func validate() throws {
         _ = try subjects()
         let sizes = try sizes()
+        let configs = try configs()
         for kind in try kinds() {
             for size in kind == .mixed ? [sizes[0]] : sizes {
-                let p = WorkloadParameters(kind: kind, config: try FragCacheConfig(), fragsz: size, count: count)
+                let p = WorkloadParameters(kind: kind, config: configs[0], fragsz: size, count: count)
                 do { try p.validate() } catch {
                     throw ValidationError("--workload \(kind.rawValue) --fragsz \(size): \(error)")
                 }
@@ -127,8 +151,10 @@ struct PeersCommand: ParsableCommand {
             StandardStreams.err("warning: \(busy)\n")
         }
         for kind in kinds {
+            for config in try configs() {
             for size in kind == .mixed ? [sizes[0]] : sizes {
-                var base = WorkloadParameters(kind: kind, config: try FragCacheConfig(), fragsz: size, count: count)
+                var base = WorkloadParameters(kind: kind, config: config, fragsz: size, count: count)
+                base.bulk = bulk
                 if kind == .crossThread && twoCPUs { base.pushCPU = 0; base.popCPU = 1 }
                 let page = NumberFormat.bytes(base.config.pageSize), max = NumberFormat.bytes(base.config.maxSize)
                 let label = "\(kind.rawValue), \(page) pages, max \(max), " + (kind == .mixed ? "imix sizes" : "fragsz \(size) B")
@@ -140,6 +166,7 @@ struct PeersCommand: ParsableCommand {
                         var p = base
                         p.impl = subject.impl
                         p.variant = subject.variant
+                        p.api = subject.api
                         if let why = p.notApplicableReason { skipped[subject] = why; continue }
                         do {
                             let outcome = try runner.measure(p, counters: nil, canary: canary)
@@ -164,6 +191,7 @@ struct PeersCommand: ParsableCommand {
                     rows.append(Row(point: label, subject: subject.name, nsPerOp: Self.geometricMean(mine),
                                     estimate: estimate, note: nil))
                 }
+            }
             }
         }
 

@@ -8,6 +8,8 @@ struct PointRunner {
     var sampler: SamplerConfig
     /// The CPU single-threaded workloads are pinned to (nil: not pinned).
     var pinCPU: Int?
+    /// Also time alloc-free and mixed points' allocations and frees apart (AllocFreeSplit).
+    var splitAllocFree = false
 
     struct Outcome {
         var result: SampleResult
@@ -15,6 +17,8 @@ struct PointRunner {
         /// Why the cache figures are unavailable (a peer), or nil.
         var figuresUnavailable: String?
         var leak: String?
+        /// alloc-free / mixed: the allocation and free halves timed apart, if asked.
+        var split: AllocFreeSplit? = nil
     }
 
     func measure(_ parameters: WorkloadParameters, counters: CounterSession?,
@@ -30,8 +34,15 @@ struct PointRunner {
             run: { _, ops in runner.runBatch(ops) },
             teardown: { _ in runner.finishBatch() })
         let figures = runner.figures()
+        // After the figures, so they describe the measured loop only.
+        var split: AllocFreeSplit?
+        if splitAllocFree, let splitter = runner.allocFreeSplitting {
+            split = splitter.measureSplit(ops: max(result.operationsPerSample, 4 * splitter.splitDepth),
+                                          repeats: max(3, config.samples))
+        }
         let leak = runner.tearDown()
-        return Outcome(result: result, figures: figures, figuresUnavailable: runner.figuresUnavailableReason, leak: leak)
+        return Outcome(result: result, figures: figures, figuresUnavailable: runner.figuresUnavailableReason, leak: leak,
+                       split: split)
     }
 }
 
@@ -40,6 +51,7 @@ enum PointLabel {
         var parts = [p.kind.rawValue]
         if p.impl != .swift { parts.append("impl=\(p.impl.rawValue)") }
         if p.variant != .remaining { parts.append("variant=\(p.variant.rawValue)") }
+        if p.api != .kernel { parts.append("api=\(p.api.rawValue)" + (p.api == .bulk ? " bulk=\(p.bulk)" : "")) }
         parts += ["page=\(p.config.pageSize)", "max=\(p.config.maxSize)"]
         switch p.kind {
         case .mixed: parts.append("sizes=\(p.distribution)")
@@ -51,9 +63,17 @@ enum PointLabel {
     }
 
     /// Settings beyond the common axes that define the point, for results and history keys.
+    /// The API experiment joins them when it is not the kernel's, so kernel keys do not change.
     static func parameters(_ p: WorkloadParameters) -> [String: String] {
+        var d = workloadParameters(p)
+        if p.api != .kernel { d["api"] = p.api.rawValue }
+        if p.api == .bulk { d["bulk"] = String(p.bulk) }
+        return d
+    }
+
+    static func workloadParameters(_ p: WorkloadParameters) -> [String: String] {
         switch p.kind {
-        case .allocOnly: return [:]
+        case .allocOnly, .freeOnly: return [:]
         case .allocFree: return ["depth": String(p.depth)]
         case .crossThread:
             var d = ["count": String(p.count), "prepare": p.usePrepare ? "1" : "0"]
@@ -110,6 +130,11 @@ enum PointAssembly {
         point.medianNsPerOp = r.medianNanosecondsPerOp
         point.disturbedSamples = r.disturbedCount
         point.sampleDisturbed = r.classes.count == r.samples.count ? r.classes.map { $0 != .undisturbed } : nil
+        if let split = outcome.split {
+            point.allocNsPerOp = split.allocNanosecondsPerOp
+            point.freeNsPerOp = split.freeNanosecondsPerOp
+            point.splitMethod = split.method
+        }
         return point
     }
 }

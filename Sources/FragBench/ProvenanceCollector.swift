@@ -34,6 +34,10 @@ enum ProvenanceCollector {
         provenance.transparentHugePages = machine.transparentHugePages
         provenance.loadAverage = machine.loadAverageText
         provenance.caches = machine.caches
+        if let rmw = AtomicCalibration.measure(batches: quick ? 5 : 7) {
+            provenance.atomicRMWNs = rmw.nanoseconds
+            provenance.atomicRMWMethod = rmw.method
+        }
         return provenance
     }
 

@@ -42,6 +42,10 @@ struct RunCommand: ParsableCommand {
     var impl: String?
     @Option(parsing: .unconditional, help: "Cache layouts for the page_frag implementations (docs/model.md): \(LayoutVariant.allCases.map(\.rawValue).joined(separator: ", ")) (default remaining).")
     var variant: String?
+    @Option(help: "Free-side APIs of the Swift cache: \(FragAPI.allCases.map(\.rawValue).joined(separator: ", ")) (local-free: the owner frees without an atomic; bulk: allocBulk and bulk free, --bulk at a time) (default kernel).")
+    var api: String?
+    @Option(help: "--api bulk: fragments per bulk allocation and per bulk free (1...\(FragAPI.largestBulk)).")
+    var bulk = 16
     @Flag(help: "Print the points this command would run (their gbench.json names) and exit.")
     var list = false
     @Option(parsing: .unconditional, help: "Keep only the points whose name (as in gbench.json and --list) matches this regular expression.")
@@ -167,7 +171,7 @@ struct RunCommand: ParsableCommand {
             }
         }
         let axisOptions: [(String, String?)] = [("workload", workload), ("fragsz", fragsz), ("align", align),
-                                                ("max-size", maxSize), ("page-size", pageSize), ("impl", impl), ("variant", variant)]
+                                                ("max-size", maxSize), ("page-size", pageSize), ("impl", impl), ("variant", variant), ("api", api)]
         if let preset {
             let given = axisOptions.filter { $0.1 != nil }.map { "--\($0.0)" }
             if !given.isEmpty {
@@ -176,7 +180,7 @@ struct RunCommand: ParsableCommand {
         }
         let workload = self.workload ?? "alloc-only", fragsz = self.fragsz ?? "64", align = self.align ?? "1"
         let maxSize = self.maxSize ?? "32K", pageSize = self.pageSize ?? "4K", impl = self.impl ?? "swift"
-        let variant = self.variant ?? "remaining"
+        let variant = self.variant ?? "remaining", api = self.api ?? "kernel"
         let kinds: [WorkloadKind] = try list("workload", workload) { text in
             if text == "all" { return WorkloadKind.allCases.filter { $0 != .replay || trace != nil } }
             return try text.split(separator: ",").map { name in
@@ -204,6 +208,16 @@ struct RunCommand: ParsableCommand {
                 return value
             }
         }
+        let apis: [FragAPI] = try list("api", api) { text in
+            if text == "all" { return FragAPI.allCases }
+            return try text.split(separator: ",").map { name in
+                guard let value = FragAPI(rawValue: String(name)) else {
+                    throw ValidationError("--api '\(name)' is not one of \(FragAPI.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return value
+            }
+        }
+        guard (1 ... FragAPI.largestBulk).contains(bulk) else { throw ValidationError("--bulk must be within 1...\(FragAPI.largestBulk)") }
         if kinds.contains(.replay) && trace == nil { throw ValidationError("--workload replay needs --trace FILE") }
         let arenaBytes = try arenaBytes()
         let distributionValue: SizeDistribution
@@ -218,11 +232,12 @@ struct RunCommand: ParsableCommand {
         }
         guard depth >= 1 else { throw ValidationError("--depth must be at least 1") }
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
-        let template = WorkloadParameters(
+        var template = WorkloadParameters(
             kind: .allocOnly, config: try FragCacheConfig(), depth: depth, count: count, pushCPU: pushCPU,
             popCPU: popCPU, usePrepare: usePrepare, distribution: distributionValue,
             pressureFraction: pressureFraction, pressureMaxFreeOrder: pressureOrder, tracePath: trace,
             arenaBytes: arenaBytes, seed: seed)
+        template.bulk = bulk
         if let preset {
             do {
                 let plan = try filtered(SweepPresets.plan(preset, template: template))
@@ -237,7 +252,7 @@ struct RunCommand: ParsableCommand {
             maxSizes: try list("max-size", maxSize) { try SizeParsing.sizes($0) },
             fragszs: try list("fragsz", fragsz) { try SizeParsing.sizes($0) },
             aligns: try list("align", align) { try SizeParsing.sizes($0) }, template: template,
-            impls: impls, variants: variants)
+            impls: impls, variants: variants, apis: apis)
         do {
             let plan = try filtered(SweepPlan.build(axes))
             // Each workload checks its own parameters; ask them all before anything runs.
@@ -333,7 +348,8 @@ struct RunCommand: ParsableCommand {
         canary?.warmUp()
         let pinCPU = noPin ? nil : (cpu ?? CPUAffinity.current())
         if noPin { warnings.append("Not pinned to a CPU (--no-pin): expect more noise.") }
-        let runner = PointRunner(sampler: sampler, pinCPU: pinCPU)
+        var runner = PointRunner(sampler: sampler, pinCPU: pinCPU)
+        runner.splitAllocFree = true
 
         let scratch = NSTemporaryDirectory() + "fragbench-\(getpid())"
         try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)

@@ -29,6 +29,8 @@ struct SweepPlan {
         /// side by side.
         var impls: [Implementation] = [.swift]
         var variants: [LayoutVariant] = [.remaining]
+        /// `--api`: innermost of all; the experiments exist where `apiNotApplicableReason` is nil.
+        var apis: [FragAPI] = [.kernel]
     }
 
     static func build(_ axes: Axes) throws(SweepError) -> SweepPlan {
@@ -46,6 +48,7 @@ struct SweepPlan {
         var belowPage: [Int: Set<Int>] = [:]
         var drawers = Set<String>()
         var peerVariants = false
+        var apiMerged = false
         for workload in axes.workloads {
             for pageSize in axes.pageSizes {
                 for align in axes.aligns where align > pageSize {
@@ -61,7 +64,7 @@ struct SweepPlan {
                     if maxSize < pageSize { belowPage[pageSize, default: []].insert(maxSize) }
                     let drawsSizes = workload == .mixed || workload == .replay
                     if drawsSizes && axes.fragszs.count > 1 { drawers.insert(workload.rawValue) }
-                    combinations += axes.fragszs.count * axes.aligns.count * axes.impls.count * axes.variants.count
+                    combinations += axes.fragszs.count * axes.aligns.count * axes.impls.count * axes.variants.count * axes.apis.count
                     for fragsz in drawsSizes ? [axes.fragszs[0]] : axes.fragszs {
                         for align in axes.aligns {
                             for impl in axes.impls {
@@ -75,7 +78,16 @@ struct SweepPlan {
                                     p.align = align
                                     p.impl = impl
                                     p.variant = variant
-                                    if !points.contains(p) { points.append(p) }
+                                    for api in axes.apis {
+                                        p.api = api
+                                        // The experiments run on the Swift cache's remaining layout
+                                        // only: elsewhere the kernel API's point stands for them.
+                                        if api != .kernel && p.apiNotApplicableReason != nil {
+                                            apiMerged = true
+                                            continue
+                                        }
+                                        if !points.contains(p) { points.append(p) }
+                                    }
                                 }
                             }
                         }
@@ -93,6 +105,7 @@ struct SweepPlan {
                 merges.append("\(drawers.sorted().joined(separator: ", ")) draw their own sizes, so --fragsz gives one point, not one per size")
             }
             if peerVariants { merges.append("malloc-family peers have no layout, so one point each, not one per --variant") }
+            if apiMerged { merges.append("the API experiments (--api) exist for the Swift cache's remaining layout on alloc-only, free-only, alloc-free, mixed and cross-thread (without --prepare), so elsewhere one kernel-API point each") }
         }
         return SweepPlan(points: points, combinations: combinations, merges: merges)
     }

@@ -38,6 +38,12 @@ public protocol FragLayout {
 
     /// Gives back the last `n` bytes used (abort).
     static func unconsume(_ cursor: inout UInt32, size: UInt32, bytes n: UInt32)
+
+    /// Carves up to `limit` fragments of `fragsz` bytes, each where `carve` would put it, in
+    /// one cursor update (bulk allocation, see FragLayoutRuns.swift). Returns the first start,
+    /// the distance from one start to the next, and how many fit (0: none, cursor untouched).
+    static func carveRun(_ cursor: inout UInt32, size: UInt32, fragsz: Int, alignMask: UInt32,
+                         limit: Int) -> FragmentRun
 }
 
 extension FragLayout {

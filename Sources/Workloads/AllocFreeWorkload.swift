@@ -45,3 +45,20 @@ final class AllocFreeRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner {
 
 /// alloc-free on the Swift model, `remaining` layout.
 typealias AllocFreeWorkload = AllocFreeRunner<SwiftRemaining>
+
+extension AllocFreeRunner: AllocFreeSplitting where A: ~Copyable {
+    /// The ring as alternating phases of frees and allocations (see `AllocFreeSplit`).
+    func runSplit(_ ops: Int) -> PhaseTicks {
+        let fragsz = parameters.fragsz
+        let align = parameters.align
+        return ring.runSplit(ops) { cache, slots, n in
+            A.allocBatch(&cache, slots: slots, ops: n, fragsz: fragsz, align: align)
+        }
+    }
+
+    // (The extension says `where A: ~Copyable`: without it, it would only apply to copyable
+    // allocators, and none is.)
+    var allocFreeSplitting: (any AllocFreeSplitting)? { self }
+    var splitPhase: Int { ring.splitPhase }
+    var splitDepth: Int { ring.depth }
+}

@@ -151,6 +151,30 @@ func produceLoop<A: FragmentAllocator & ~Copyable>(_ cache: inout A, channel: SP
     return t
 }
 
+/// The bulk producer's push: `count` fragments from `batch` into the ring, published with one
+/// release store of tail (and before any wait for room, so the consumer can make some).
+@inline(__always)
+func pushRun(_ channel: SPSCChannel, batch: UnsafeMutablePointer<UnsafeMutableRawPointer?>, count: Int, pushed: Int) -> Int {
+    let slots = channel.slots
+    var t = pushed
+    var seenHead = channel.head.load(ordering: .acquiring)
+    for k in 0 ..< count {
+        if t &- seenHead == SPSCChannel.capacity {
+            channel.tail.store(t, ordering: .releasing)
+            var spins = 0
+            repeat {
+                ThreadAffinity.backOff(&spins)
+                seenHead = channel.head.load(ordering: .acquiring)
+            } while t &- seenHead == SPSCChannel.capacity
+        }
+        // Safe: t - head < capacity (see produceLoop).
+        slots[t & SPSCChannel.indexMask] = batch[k]
+        t &+= 1
+    }
+    channel.tail.store(t, ordering: .releasing)
+    return t
+}
+
 /// An allocation failed (no page): the consumer's frees may make room, so yield and retry.
 /// If the consumer has freed everything and it still fails, the arena is too small: trap
 /// rather than spin forever.

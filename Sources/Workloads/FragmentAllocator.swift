@@ -53,6 +53,13 @@ protocol FragmentAllocator: ~Copyable {
     /// cross-thread's producer loop (see `CrossThreadRunner`); returns the new tail.
     static func produce(_ allocator: inout Self, channel: SPSCChannel, ops: Int, pushed: Int,
                         fragsz: Int, align: Int, prepared: Bool) -> Int
+
+    /// free-only's timed loop, and the free phase of a ring's alloc/free split: frees the
+    /// fragments in `slots[0..<ops]` (nil entries skipped) from the owning thread.
+    static func freeBatch(_ allocator: inout Self, slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>, ops: Int)
+    /// The allocation phase of mixed's alloc/free split: `ops` fragments of the table's sizes.
+    static func allocSizedBatch(_ allocator: inout Self, slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
+                                ops: Int, align: Int, sizes: inout TableSizes)
 }
 
 // Why requirements rather than extension methods: the runners are generic classes, whose
@@ -92,6 +99,19 @@ extension FragmentAllocator where Self: ~Copyable {
 
 protocol FragmentFreer: Sendable {
     func free(_ fragment: UnsafeMutableRawPointer)
+    /// Whether the consumer frees in runs (`freeRun`, up to `runLength` at a time) instead of
+    /// one by one: a constant per conformer, so the other consumer loop is compiled out.
+    static var freesInRuns: Bool { get }
+    func freeRun(_ fragments: UnsafeMutablePointer<UnsafeMutableRawPointer?>, count: Int)
+    var runLength: Int { get }
+}
+
+extension FragmentFreer {
+    static var freesInRuns: Bool { false }
+    func freeRun(_ fragments: UnsafeMutablePointer<UnsafeMutableRawPointer?>, count: Int) {
+        for i in 0 ..< count { if let p = fragments[i] { free(p) } }
+    }
+    var runLength: Int { 1 }
 }
 
 /// Why peers report no cache figures.

@@ -27,6 +27,7 @@ extension WorkloadParameters {
     /// Why this point cannot run (the workload does not make sense for the implementation or
     /// variant), or nil. Reported as a row or notice, never silently dropped.
     public var notApplicableReason: String? {
+        if api != .kernel, let why = apiNotApplicableReason { return why }
         if !impl.isPageFrag {
             if kind.isPageFragOnly {
                 return "\(kind.rawValue) is page_frag-only (it needs prepare/commit, a page allocator under pressure, or a page_frag trace); \(impl.rawValue) is not a page_frag cache"
@@ -55,5 +56,25 @@ extension WorkloadParameters {
             return "prepare-commit runs the remaining layout only for now"
         }
         return nil
+    }
+}
+
+extension WorkloadParameters {
+    /// The API experiments exist on the Swift cache, remaining layout, for the workloads that
+    /// allocate and free fragments one way or another.
+    public var apiNotApplicableReason: String? {
+        if impl != .swift {
+            return "--api \(api.rawValue) is an experiment on the Swift cache; \(impl.rawValue) has only its own API"
+        }
+        if variant != .remaining {
+            return "--api \(api.rawValue) runs on the remaining layout only"
+        }
+        switch kind {
+        case .allocOnly, .allocFree, .mixed, .freeOnly: return nil
+        case .crossThread:
+            return usePrepare ? "--api \(api.rawValue) allocates with alloc, not prepare/commit (--prepare)" : nil
+        case .prepareCommit, .pressure, .replay:
+            return "--api \(api.rawValue) applies to alloc-only, free-only, alloc-free, mixed and cross-thread; \(kind.rawValue) uses the kernel API"
+        }
     }
 }

@@ -59,3 +59,20 @@ final class MixedRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner {
 
 /// mixed on the Swift model, `remaining` layout.
 typealias MixedWorkload = MixedRunner<SwiftRemaining>
+
+extension MixedRunner: AllocFreeSplitting where A: ~Copyable {
+    /// The ring as alternating phases of frees and allocations, sizes from the same table.
+    func runSplit(_ ops: Int) -> PhaseTicks {
+        var sizes = TableSizes(table, drawn: drawn)
+        let align = parameters.align
+        let ticks = ring.runSplit(ops) { cache, slots, n in
+            A.allocSizedBatch(&cache, slots: slots, ops: n, align: align, sizes: &sizes)
+        }
+        drawn = sizes.drawn
+        return ticks
+    }
+
+    var allocFreeSplitting: (any AllocFreeSplitting)? { self }
+    var splitPhase: Int { ring.splitPhase }
+    var splitDepth: Int { ring.depth }
+}

@@ -151,6 +151,10 @@ final class FreeingChannel<Freer: FragmentFreer>: SPSCChannel, @unchecked Sendab
 
     /// Pops and frees until `popped == target`, spinning (then yielding) while the ring is empty.
     override func popAndFree(until target: Int, popped: inout Int, seenTail: inout Int) {
+        if Freer.freesInRuns {
+            popAndFreeRuns(until: target, popped: &popped, seenTail: &seenTail)
+            return
+        }
         let slots = self.slots
         let freer = self.freer
         var h = popped
@@ -169,6 +173,36 @@ final class FreeingChannel<Freer: FragmentFreer>: SPSCChannel, @unchecked Sendab
             let fragment = slots[h & SPSCChannel.indexMask].unsafelyUnwrapped
             freer.free(fragment)
             h &+= 1
+            head.store(h, ordering: .releasing)
+        }
+        popped = h
+    }
+}
+
+extension FreeingChannel {
+    /// The bulk consumer (`--api bulk`): frees what the producer has published, up to
+    /// `runLength` fragments per bulk free (never across the ring's end), then hands the slots
+    /// back with one store of head.
+    func popAndFreeRuns(until target: Int, popped: inout Int, seenTail: inout Int) {
+        let slots = self.slots
+        let freer = self.freer
+        let limit = freer.runLength
+        var h = popped
+        var spins = 0
+        while h < target {
+            if h == seenTail {
+                seenTail = tail.load(ordering: .acquiring)
+                if h == seenTail {
+                    ThreadAffinity.backOff(&spins)
+                    continue
+                }
+                spins = 0
+            }
+            let index = h & SPSCChannel.indexMask
+            let n = min(seenTail &- h, SPSCChannel.capacity &- index, limit, target &- h)
+            // Safe: h + n <= seenTail, so the producer published these slots (see above).
+            freer.freeRun(slots + index, count: n)
+            h &+= n
             head.store(h, ordering: .releasing)
         }
         popped = h

@@ -12,6 +12,10 @@ public func makeWorkload(_ parameters: WorkloadParameters) throws(WorkloadError)
     try parameters.validate()
     if let why = parameters.notApplicableReason { throw .notApplicable(why) }
     switch parameters.impl {
+    case .swift where parameters.api == .localFree:
+        return try makeGeneral(parameters, SwiftLocalFreeAllocator.self)
+    case .swift where parameters.api == .bulk:
+        return try makeGeneral(parameters, SwiftBulkAllocator.self)
     case .swift:
         switch parameters.variant {
         case .remaining: return try makeSwift(parameters, SwiftRemaining.self)
@@ -38,6 +42,7 @@ private func makeSwift<A: SwiftCacheAllocator & ~Copyable>(_ parameters: Workloa
 private func makeGeneral<A: FragmentAllocator & ~Copyable>(_ parameters: WorkloadParameters, _: A.Type) throws(WorkloadError) -> any WorkloadRunner {
     switch parameters.kind {
     case .allocOnly: return try AllocOnlyRunner<A>(parameters)
+    case .freeOnly: return try FreeOnlyRunner<A>(parameters)
     case .allocFree: return try AllocFreeRunner<A>(parameters)
     case .crossThread: return try CrossThreadRunner<A>(parameters)
     case .mixed: return try MixedRunner<A>(parameters)

@@ -2,6 +2,8 @@
 public enum WorkloadKind: String, CaseIterable, Sendable, Codable, Hashable {
     /// Allocate a batch (timed), free it all (untimed): the fast path with refills amortised.
     case allocOnly = "alloc-only"
+    /// Allocate a batch (untimed), free it all (timed): the free side alone.
+    case freeOnly = "free-only"
     /// A steady ring of `depth` live fragments: allocate one, free the oldest (an RX ring).
     case allocFree = "alloc-free"
     /// The kernel's page_frag test: a producer allocates into a 512-entry SPSC ring, a consumer

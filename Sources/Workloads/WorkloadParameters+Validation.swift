@@ -26,8 +26,11 @@ extension WorkloadParameters {
         guard arenaBytes >= 2 * config.maxSize else {
             throw .invalid("arenaBytes \(arenaBytes) must hold at least two \(config.maxSize)-byte pages (max_size)")
         }
+        guard bulk >= 1, bulk <= FragAPI.largestBulk else {
+            throw .invalid("bulk \(bulk) must be between 1 and \(FragAPI.largestBulk)")
+        }
         switch kind {
-        case .allocOnly, .allocFree, .pressure, .crossThread:
+        case .allocOnly, .freeOnly, .allocFree, .pressure, .crossThread:
             try checkFragsz(limit: pageSize)
         case .prepareCommit:
             try checkFragsz(limit: Self.largestMessageMean, isMessageMean: true)
@@ -56,7 +59,7 @@ extension WorkloadParameters {
             guard let tracePath, !tracePath.isEmpty else {
                 throw .invalid("the replay workload needs a trace file (tracePath)")
             }
-        case .allocOnly:
+        case .allocOnly, .freeOnly:
             break
         }
         if kind == .pressure {

@@ -8,6 +8,10 @@ public struct WorkloadParameters: Sendable, Hashable {
     public var impl: Implementation = .swift
     /// The Swift cache's layout (`--variant`); the SPEC's `remaining` by default.
     public var variant: LayoutVariant = .remaining
+    /// The free-side API experiment (`--api`); the kernel's by default.
+    public var api: FragAPI = .kernel
+    /// `--api bulk`: fragments per bulk allocation and per bulk free.
+    public var bulk: Int = 16
     public var config: FragCacheConfig
     /// Fragment size in bytes (for `mixed`, ignored in favour of `distribution`; for
     /// `prepare-commit`, the mean message size).

@@ -30,10 +30,16 @@ public protocol WorkloadRunner: AnyObject {
 
     /// Frees everything and checks that no page was lost; returns a description of any leak.
     func tearDown() -> String?
+
+    /// The ring workloads (alloc-free, mixed): their allocations and frees timed apart. A
+    /// requirement, not a cast: a dynamic cast of a runner generic over a ~Copyable allocator
+    /// to another protocol fails at run time.
+    var allocFreeSplitting: (any AllocFreeSplitting)? { get }
 }
 
 extension WorkloadRunner {
     public var figuresUnavailableReason: String? { nil }
+    public var allocFreeSplitting: (any AllocFreeSplitting)? { nil }
 }
 
 public enum WorkloadError: Error, Equatable, CustomStringConvertible {

@@ -86,7 +86,7 @@ import Testing
         (["peers", "--against", "c,:"], "--against ':': '' is not one of"),
         (["peers", "--against", ""], "--against is empty"),
         (["peers", "--against", "c:"], "--against 'c:': '' is not one of remaining"),
-        (["peers", "--against", "c:x:y"], "--against 'c:x:y': expected IMPL or IMPL:VARIANT"),
+        (["peers", "--against", "c:x:y"], "--against 'c:x:y': expected IMPL, IMPL:VARIANT or swift:API"),
         (["peers", "--fragsz", "0"], "--fragsz 0: fragsz 0 must be at least 1"),
         (["peers", "--fragsz", ","], "--fragsz '': empty value"),
         (["peers", "--fragsz", "-64"], "--fragsz '-64': expected a number"),

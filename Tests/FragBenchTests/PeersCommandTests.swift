@@ -53,3 +53,14 @@ import Testing
         #expect(csv.contains("\"alloc-only, 4 KiB pages, max 32 KiB, fragsz 64 B\",jemalloc,,,,,,libjemalloc.so.2 cannot be loaded\r\n"))
     }
 }
+
+@Suite struct PeersAPISubjectsTests {
+    @Test func theAPIExperimentsAreSubjects() throws {
+        let command = try PeersCommand.parse(["--against", "mimalloc,swift:local-free,swift:bulk,swift:offset-up", "--max-size", "32K,128K"])
+        let subjects = try command.subjects()
+        #expect(subjects.map(\.name) == ["swift", "mimalloc", "swift:local-free", "swift:bulk", "swift:offset-up"])
+        #expect(subjects[2].api == .localFree && subjects[2].variant == .remaining)
+        #expect(try command.configs().map(\.maxSize) == [32768, 131072])
+        #expect(throws: (any Error).self) { try PeersCommand.parse(["--against", "mimalloc:bulk"]).subjects() }
+    }
+}

@@ -77,6 +77,32 @@ import Workloads
         #expect(maxes.contains(4096) && maxes.contains(131072))
         #expect(Set(plan.points.map(\.kind)).isSuperset(of: [.allocOnly, .allocFree, .crossThread, .prepareCommit, .mixed, .pressure]))
     }
+
+    @Test func apisAreTheInnermostAxisOnTheSwiftCacheOnly() throws {
+        var a = axes([.allocFree, .pressure])
+        a.impls = [.swift, .mimalloc]
+        a.apis = [.kernel, .localFree, .bulk]
+        let plan = try SweepPlan.build(a)
+        // alloc-free: swift × 3 APIs + mimalloc; pressure: swift kernel only (mimalloc is not applicable there but stays a row).
+        let allocFree = plan.points.filter { $0.kind == .allocFree }
+        #expect(allocFree.map(\.api) == [.kernel, .localFree, .bulk, .kernel])
+        #expect(allocFree.map(\.impl) == [.swift, .swift, .swift, .mimalloc])
+        #expect(plan.points.filter { $0.kind == .pressure }.allSatisfy { $0.api == .kernel })
+        #expect(plan.summary.contains("API experiments"))
+    }
+
+    @Test func kernelParametersAreUnchangedAndTheExperimentsNameThemselves() {
+        var p = template
+        p.kind = .allocFree
+        #expect(PointLabel.parameters(p) == ["depth": "256"])
+        #expect(!PointLabel.text(p).contains("api"))
+        p.api = .bulk
+        p.bulk = 32
+        #expect(PointLabel.parameters(p) == ["depth": "256", "api": "bulk", "bulk": "32"])
+        #expect(PointLabel.text(p).contains("api=bulk bulk=32"))
+        p.api = .localFree
+        #expect(PointLabel.parameters(p) == ["depth": "256", "api": "local-free"])
+    }
 }
 
 extension SweepError: Equatable {

@@ -67,6 +67,97 @@ import Testing
     }
 }
 
+/// The owner-local free experiment under the same race: the owner keeps a small ring of its own
+/// fragments and frees the oldest through the cache (local when the page is the current or the
+/// previous one), while every other fragment goes to a consumer thread that frees it
+/// atomically. Local and remote frees of the same pages interleave with reloads; at the end no
+/// page may be lost and no byte overwritten. (Reuse and swapping, which depend on how far the
+/// consumer lags, are checked deterministically in OwnerLocalFragCacheTests.)
+@Suite struct OwnerLocalStressTests {
+    @Test(arguments: [
+        try! FragCacheConfig(pageSize: 4096, maxSize: 32768),
+        try! FragCacheConfig(pageSize: 4096, maxSize: 4096),
+        try! FragCacheConfig(pageSize: 4096, maxSize: 131072),
+    ])
+    func localAndRemoteFreesLoseNoPage(config: FragCacheConfig) throws {
+        let allocator = try PageAllocator(pageSize: config.pageSize, arenaBytes: config.maxSize * 256, prefault: false)
+        let initial = allocator.stats.freeBlocks
+        let ring = SPSCRing(capacity: 512)
+        let arena = allocator.arena
+        let consumerDone = Atomic<Int>(0)
+        let corrupted = Atomic<Int>(0)
+        let count = FragCacheStressTests.fragments
+
+        @Sendable func stamped(_ p: UnsafeMutableRawPointer, _ size: Int) -> Bool {
+            let bytes = p.assumingMemoryBound(to: UInt8.self)
+            return bytes[0] == UInt8(truncatingIfNeeded: size) && bytes[size - 1] == UInt8(truncatingIfNeeded: size)
+        }
+        var pushed = 0
+        var generator = SplitMix64(seed: 43)
+        // Decided up front, so the consumer knows how many to expect.
+        let remote = (0 ..< count).map { _ in Int.random(in: 0 ..< 3, using: &generator) == 0 }
+        let remoteCount = remote.filter { $0 }.count
+        let consumer = Thread {
+            var freed = 0
+            while freed < remoteCount {
+                guard let (address, size) = ring.pop() else { continue }
+                if !stamped(address, size) { corrupted.wrappingAdd(1, ordering: .relaxed) }
+                arena.freeFragment(address)
+                freed += 1
+            }
+            consumerDone.store(1, ordering: .releasing)
+        }
+        consumer.start()
+
+        var cache = OwnerLocalFragCache<RemainingLayout>(allocator: allocator, config: config)
+        var own: [(UnsafeMutableRawPointer, Int)] = []
+        var oldest = 0
+        var produced = 0
+        var localFrees = 0
+        while produced < count {
+            let size = [8, 64, 100, 1500, 64, 3000][Int.random(in: 0 ..< 6, using: &generator)]
+            let align = [1, 1, 64][Int.random(in: 0 ..< 3, using: &generator)]
+            guard let p = cache.allocVA(size, align: align) else { continue }
+            let bytes = p.assumingMemoryBound(to: UInt8.self)
+            bytes[0] = UInt8(truncatingIfNeeded: size)
+            bytes[size - 1] = UInt8(truncatingIfNeeded: size)
+            if remote[produced] {
+                while !ring.push((p, size)) {}
+                pushed += 1
+            } else if own.count < 64 {
+                own.append((p, size))
+            } else {
+                // Free the oldest of the owner's ring through the cache, keep the new one.
+                let (old, oldSize) = own[oldest]
+                if !stamped(old, oldSize) { corrupted.wrappingAdd(1, ordering: .relaxed) }
+                cache.free(old)
+                localFrees += 1
+                own[oldest] = (p, size)
+                oldest = (oldest + 1) % own.count
+            }
+            produced += 1
+        }
+        for (p, size) in own {
+            if !stamped(p, size) { corrupted.wrappingAdd(1, ordering: .relaxed) }
+            cache.free(p)
+        }
+        let stats = cache.stats
+        cache.checkInvariants()
+        cache.drain()
+        while consumerDone.load(ordering: .acquiring) == 0 { Thread.sleep(forTimeInterval: 0.001) }
+
+        #expect(pushed == remoteCount)
+        #expect(localFrees > count / 2)
+        #expect(corrupted.load(ordering: .relaxed) == 0)
+        #expect(stats.refills > 10, "the run must exercise refills, not stay on one page")
+        #expect(stats.pagesLeftBehind > 0)
+        let after = allocator.stats
+        #expect(after.pagesInUse == 0)
+        #expect(after.outstandingPages == 0)
+        #expect(after.freeBlocks == initial)
+    }
+}
+
 /// A bounded lock-free single-producer/single-consumer ring of (address, size) pairs.
 final class SPSCRing: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<(UnsafeMutableRawPointer, Int)>

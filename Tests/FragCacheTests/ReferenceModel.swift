@@ -1,6 +1,10 @@
 /// A deliberately naive model of SPEC 2–4: pages are dictionary entries with integer ids, the
 /// allocator never runs out, and every rule is written the way the spec states it. The
 /// property test runs the real cache and this model side by side.
+///
+/// `ownerLocal` models the owner-local free experiment (OwnerLocalFragCache): the owner's frees
+/// of fragments of the current or previous page go to that page's bias, and a page left with
+/// fragments out stays held (as `previous`) until the cache leaves the next one.
 struct ReferenceModel {
     struct PageState {
         var order: Int
@@ -18,13 +22,17 @@ struct ReferenceModel {
     private(set) var cachePage: Int?
     private(set) var remaining = 0
     private(set) var bias = 0
+    let ownerLocal: Bool
+    private(set) var previous: Int?
+    private(set) var previousBias = 0
     private(set) var refills = 0
     private(set) var reuses = 0
     var failAny = 0
     var failHighOrder = 0
     var pfmemallocNext = 0
 
-    init(_ config: FragCacheConfigValues) {
+    init(_ config: FragCacheConfigValues, ownerLocal: Bool = false) {
+        self.ownerLocal = ownerLocal
         pageSize = config.pageSize
         maxSize = config.maxSize
         maxOrder = config.maxOrder
@@ -70,6 +78,7 @@ struct ReferenceModel {
 
     private mutating func reload(_ fragsz: Int) -> Bool {
         if fragsz > pageSize { return false }
+        if ownerLocal { return localReload() }
         if let id = cachePage {
             pages[id]!.refcount -= bias
             if pages[id]!.refcount == 0 {
@@ -87,6 +96,66 @@ struct ReferenceModel {
             remaining = 0
         }
         return refill()
+    }
+
+    /// The owner-local reload, as OwnerLocalFragCache documents it.
+    private mutating func localReload() -> Bool {
+        if let id = cachePage {
+            if pages[id]!.refcount == bias {
+                // Every fragment is back.
+                if pages[id]!.pfmemalloc {
+                    _ = put(id, bias)
+                    cachePage = nil
+                    remaining = 0
+                    return refill()
+                }
+                pages[id]!.refcount = maxSize + 1
+                bias = maxSize + 1
+                remaining = size(of: id)
+                reuses += 1
+                return true
+            }
+            if let p = previous, !pages[p]!.pfmemalloc, pages[p]!.refcount == previousBias {
+                // The previous page is back whole: swap.
+                previous = id
+                previousBias = bias
+                cachePage = p
+                pages[p]!.refcount = maxSize + 1
+                bias = maxSize + 1
+                remaining = size(of: p)
+                reuses += 1
+                return true
+            }
+            dropPrevious()
+            previous = id
+            previousBias = bias
+            cachePage = nil
+            remaining = 0
+        }
+        return refill()
+    }
+
+    private mutating func dropPrevious() {
+        if let p = previous { _ = put(p, previousBias) }
+        previous = nil
+        previousBias = 0
+    }
+
+    /// The owner's free in the owner-local model: local for the current and previous page.
+    mutating func ownerFree(page id: Int) {
+        precondition(ownerLocal)
+        if id == cachePage {
+            bias += 1
+        } else if id == previous {
+            previousBias += 1
+        } else {
+            _ = put(id, 1)
+        }
+    }
+
+    /// The references the cache holds on page `id`.
+    func heldReferences(_ id: Int) -> Int {
+        (id == cachePage ? bias : 0) + (id == previous ? previousBias : 0)
     }
 
     mutating func alloc(_ fragsz: Int, align: Int) -> (page: Int, offset: Int)? {
@@ -129,6 +198,7 @@ struct ReferenceModel {
     mutating func free(page id: Int) -> Int { put(id, 1) }
 
     mutating func drain() -> Int? {
+        dropPrevious()
         guard let id = cachePage else { return nil }
         let left = put(id, bias)
         cachePage = nil

@@ -145,6 +145,15 @@ uint64_t fb_canary_warm(void);
 /// `errno` set (EINVAL for a CPU number outside cpu_set_t).
 int fb_cpu_allowed(int cpu);
 
+// MARK: - Calibration
+
+/// Runs `iterations` uncontended locked read-modify-writes on one cache line that only this
+/// thread touches: `__atomic_sub_fetch(..., __ATOMIC_ACQ_REL)` tested against zero, which is
+/// what a fragment free does to its page's refcount (`lock xadd` or `lock sub` on x86).
+/// Returns the CLOCK_MONOTONIC nanoseconds the loop took (loop overhead included: about one
+/// cycle per iteration, hidden behind the locked operation's latency).
+uint64_t fb_locked_rmw_batch(uint64_t iterations);
+
 #ifdef __cplusplus
 }
 #endif
