@@ -23,6 +23,9 @@
 ///   plain load and store instead of a read-modify-write. When C runs out and P has come back
 ///   whole, the two swap: the ring workloads then ping-pong between two pages with no atomic.
 ///
+/// The price: the cache pins up to two pages (the kernel's one), also after a failed refill
+/// and when the page left was a pfmemalloc one (never reused, but kept until the next leave).
+///
 /// Debug builds (FRAGCACHE_INTERNAL_CHECKS) check refcount >= bias after every local free and
 /// the whole structure after every reload; the property tests check the equalities above
 /// exactly against a reference model after every step.
