@@ -65,6 +65,19 @@ import Testing
         #expect(!within.hasRegression)  // +1%, exact but below the threshold
     }
 
+    @Test func crossThreadCallgrindCountsAreNotCompared() throws {
+        var base = ReportingFixtures.sweep
+        base.points = [base.points[0]]
+        base.points[0].workload = "cross-thread"
+        base.points[0].counters = [CounterReading(name: "instructions", source: "callgrind simulation", perOp: 142)]
+        var head = base
+        head.points[0].counters = [CounterReading(name: "instructions", source: "callgrind simulation", perOp: 127)]
+        let c = Comparison.rounds(base: [base], head: [head], baseLabel: "a", headLabel: "a", metric: .instructions)
+        let row = try #require(c.rows.first)
+        #expect(row.verdict == .noDifference && row.estimate == nil)
+        #expect(row.note?.contains("spin waits") == true)
+    }
+
     @Test func provenanceDifferencesAreWarned() {
         var other = ReportingFixtures.sweep
         other.provenance.cpuModel = "Intel Xeon"
