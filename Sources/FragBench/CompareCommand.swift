@@ -84,13 +84,7 @@ struct CompareCommand: ParsableCommand {
             base: base, head: head, baseLabel: baseLabel ?? label(base[0], basePaths[0]),
             headLabel: headLabel ?? label(head[0], headPaths[0]), metric: Comparison.Metric(rawValue: metric)!,
             threshold: threshold / 100)
-        let markdown = comparison.markdown()
-        StandardStreams.out(markdown)
-        if let output {
-            try AtomicFile.write(markdown, to: output + "/compare.md")
-            try AtomicFile.write(comparison.csv(), to: output + "/compare.csv")
-            StandardStreams.err("compare: \(output)/compare.md, \(output)/compare.csv\n")
-        }
+        try ComparisonOutput.publish(comparison, output: output, command: "compare")
         if comparison.hasRegression { throw ExitCode(2) }
     }
 }

@@ -125,13 +125,7 @@ struct PairCommand: ParsableCommand {
         if headInflatePermille > 0 {
             comparison.warnings.append("resolution experiment: the head does \(headInflatePermille)‰ more work per sample than it reports (true ratio \(formatFixed(1 + Double(headInflatePermille) / 1000, digits: 3)) on every point but cross-thread)")
         }
-        let markdown = comparison.markdown()
-        StandardStreams.out(markdown)
-        if let output {
-            try AtomicFile.write(markdown, to: output + "/compare.md")
-            try AtomicFile.write(comparison.csv(), to: output + "/compare.csv")
-            StandardStreams.err("pair: \(output)/compare.md, \(output)/compare.csv\n")
-        }
+        try ComparisonOutput.publish(comparison, output: output, command: "pair")
         if InterruptFlag.isRaised { throw ExitCode(130) }
         if comparison.hasRegression { throw ExitCode(2) }
     }
