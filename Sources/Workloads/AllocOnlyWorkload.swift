@@ -25,17 +25,10 @@ final class AllocOnlyRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner {
 
     /// A batch pins every fragment it allocates until `finishBatch`, so it must fit the arena
     /// with room to spare (a quarter is kept free for refills at the high order).
-    public var maxBatchSize: Int? {
-        let perFragment = parameters.fragsz + parameters.align - 1
-        return max(1, parameters.arenaBytes * 3 / 4 / perFragment)
-    }
+    public var maxBatchSize: Int? { parameters.fragmentsFittingArena }
 
     public func prepareBatch(_ ops: Int) {
-        if ops > capacity {
-            slots.deallocate()
-            capacity = ops
-            slots = .allocate(capacity: capacity)
-        }
+        growSlots(&slots, capacity: &capacity, toFit: ops)
     }
 
     public func runBatch(_ ops: Int) {

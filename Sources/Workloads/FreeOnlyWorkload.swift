@@ -29,18 +29,11 @@ final class FreeOnlyRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner {
     public var fixedBatchSize: Int? { nil }
 
     /// A batch is allocated before it is freed, so it must fit the arena (as for alloc-only).
-    public var maxBatchSize: Int? {
-        let perFragment = parameters.fragsz + parameters.align - 1
-        return max(1, parameters.arenaBytes * 3 / 4 / perFragment)
-    }
+    public var maxBatchSize: Int? { parameters.fragmentsFittingArena }
 
     /// Untimed: allocate the fragments the batch will free.
     public func prepareBatch(_ ops: Int) {
-        if ops > capacity {
-            slots.deallocate()
-            capacity = ops
-            slots = .allocate(capacity: capacity)
-        }
+        growSlots(&slots, capacity: &capacity, toFit: ops)
         let fragsz = parameters.fragsz
         let align = parameters.align
         for i in 0 ..< ops {
