@@ -3,9 +3,10 @@
 #
 # Builds BASE (and HEAD, default: the working tree) in release, each in its own git worktree
 # and scratch path, then compares them point by point:
-# - time (default): `fragbench pair` runs each build as a long-lived worker pinned to one CPU
-#   and alternates their samples A B B A, so a burst on the machine falls on both builds of a
-#   pair; per point the median pair ratio head/base with a 95% interval, sampling until the
+# - time (default): `fragbench pair` runs each build as a worker pinned to one CPU and
+#   alternates their samples A A B B / B B A A, so a burst on the machine falls on both builds
+#   of a pair; per point, sessions with fresh workers, the geometric mean of their median pair
+#   ratios head/base with a t-interval over sessions, sampling until the
 #   interval is narrower than THRESHOLD or the point's share of BUDGET seconds is spent.
 #   A BASE from before the worker existed falls back to ROUNDS whole runs per build, and says so.
 # - COUNTERS=callgrind: one callgrind run per build (instruction counts are deterministic),

@@ -5,12 +5,13 @@ import Measure
 import Workloads
 
 /// `fragbench pair`: base against head with samples paired in time. Each build runs as a
-/// long-lived `fragbench worker` pinned to the same CPU; for every point the controller
-/// alternates the builds in blocks A A B B, B B A A, ... of single samples (the first of each
-/// turn re-warms the build's caches; the second ones form a pair), so whatever the machine does
-/// during a pair falls on both builds, and the ratio is the median of the per-pair ratios with an order-statistic
-/// 95% interval. Sampling stops when the interval is narrower than the threshold or the
-/// point's share of the time budget is spent.
+/// `fragbench worker` pinned to the same CPU; for every point the controller alternates the
+/// builds in blocks A A B B, B B A A, ... of single samples (the first of each turn re-warms the
+/// build's caches; the second ones form a pair), so whatever the machine does during a pair
+/// falls on both builds. A point is measured in sessions with fresh workers (`PointPairer`);
+/// the ratio is the geometric mean of the sessions' median pair ratios with a t-interval over
+/// sessions. Sampling stops when the interval is narrower than the threshold or the point's
+/// share of the time budget is spent.
 struct PairCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pair",
@@ -80,26 +81,28 @@ struct PairCommand: ParsableCommand {
         var workerArguments = ["--cpu", String(pin)]
         if allowDebug { workerArguments.append("--allow-debug") }
         if let output { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
-        let baseWorker: WorkerConnection, headWorker: WorkerConnection
+        let inflate = headInflatePermille > 0 ? ["--inflate-permille", String(headInflatePermille)] : []
+        let baseLauncher = WorkerLauncher(name: "base", binary: base, arguments: workerArguments,
+                                          log: output.map { $0 + "/worker-base.log" })
+        let headLauncher = WorkerLauncher(name: "head", binary: head, arguments: workerArguments + inflate,
+                                          log: output.map { $0 + "/worker-head.log" })
+        // Both builds must speak the protocol before anything is measured (exit 3: make compare
+        // falls back to whole-run rounds). Each session then starts its own workers.
         do {
-            baseWorker = try WorkerConnection(name: "base", binary: base, arguments: workerArguments,
-                                              log: output.map { $0 + "/worker-base.log" })
-            let inflate = headInflatePermille > 0 ? ["--inflate-permille", String(headInflatePermille)] : []
-            headWorker = try WorkerConnection(name: "head", binary: head, arguments: workerArguments + inflate,
-                                              log: output.map { $0 + "/worker-head.log" })
+            for launcher in [baseLauncher, headLauncher] { try launcher.launch().stop() }
         } catch {
             StandardStreams.err("pair: \(error)\n")
             throw ExitCode(3)
         }
-        defer { baseWorker.stop(); headWorker.stop() }
         InterruptFlag.install()
 
         let points = plan.points.filter { $0.notApplicableReason == nil }
-        var pairer = PointPairer(base: baseWorker, head: headWorker, goalNanoseconds: UInt64(sampleMs * 1e6),
+        var pairer = PointPairer(base: baseLauncher, head: headLauncher, goalNanoseconds: UInt64(sampleMs * 1e6),
                                  thresholdFraction: threshold / 100, minPairs: minPairs, maxPairs: maxPairs)
         pairer.minimumSessions = minSessions
         var rows: [Comparison.Row] = []
         var onlyOneSide: [String] = []
+        var pairRows: [[String]] = []
         let start = Date()
         var progress = Progress(total: points.count)
         for (i, point) in points.enumerated() {
@@ -112,8 +115,9 @@ struct PairCommand: ParsableCommand {
             case .missing(let why):
                 onlyOneSide.append("\(label): \(why)")
                 progress.finished(label, summary: "skipped: \(why)")
-            case .measured(let row):
+            case .measured(let row, let pairs, let used):
                 rows.append(row)
+                pairRows += PairsCSV.rows(point: label, pairs: pairs, used: used)
                 progress.finished(label, summary: PairSummary.progressText(row))
             }
         }
@@ -126,6 +130,7 @@ struct PairCommand: ParsableCommand {
             comparison.warnings.append("resolution experiment: the head does \(headInflatePermille)‰ more work per sample than it reports (true ratio \(formatFixed(1 + Double(headInflatePermille) / 1000, digits: 3)) on every point but cross-thread)")
         }
         try ComparisonOutput.publish(comparison, output: output, command: "pair")
+        if let output { try AtomicFile.write(PairsCSV.document(pairRows), to: output + "/pairs.csv") }
         if InterruptFlag.isRaised { throw ExitCode(130) }
         if comparison.hasRegression { throw ExitCode(2) }
     }

@@ -14,20 +14,25 @@ import Measure
 ///   with fresh workloads set up in alternating order; each session's median pair ratio is one
 ///   observation and the interval is a t-interval over sessions, so the placement of one
 ///   session cannot pass for a difference.
+///   Fresh workloads were not enough: a pair of worker processes kept its offset over all its
+///   sessions (a build paired with itself read -3.5% in every one of 8 sessions of one process
+///   pair and -0.6 to +1.0% in five others; the processes' address-space layouts differ), so
+///   every session also starts fresh worker processes.
 struct PointPairer {
-    let base: WorkerConnection
-    let head: WorkerConnection
+    let base: WorkerLauncher
+    let head: WorkerLauncher
     let goalNanoseconds: UInt64
     let thresholdFraction: Double
     let minPairs: Int
     let maxPairs: Int
     /// Sessions before the first stopping check, each of `minPairs / minimumSessions` pairs.
     var minimumSessions = 8
-    /// A canary reading this far above its side's baseline marks the pair disturbed.
+    /// Canary readings of a pair's two sides this far apart (each relative to its side's median) mark it disturbed.
     let canaryTolerance = 0.10
 
     enum Outcome {
-        case measured(Comparison.Row)
+        /// The row, and every pair taken (for pairs.csv), with whether the estimate used it.
+        case measured(Comparison.Row, pairs: [Pair], used: [Bool])
         case missing(String)
     }
 
@@ -35,18 +40,23 @@ struct PointPairer {
         var base: WorkerProtocol.SampleReply
         var head: WorkerProtocol.SampleReply
         var session: Int
+        /// Which build took the pair's first turn.
+        var baseFirst = true
     }
 
     func pair(label: String, arguments: [String], seconds: Double) throws -> Outcome {
         let request = WorkerProtocol.PointRequest(label: label, args: arguments)
         let deadline = Date().addingTimeInterval(seconds)
-        let perSession = max(2, minPairs / minimumSessions)
+        let sizing = SessionSizing(floor: max(2, minPairs / minimumSessions))
+        var timing = SessionTiming()
         var pairs: [Pair] = []
         var session = 0
         var estimate: RatioEstimate?
         while pairs.count < maxPairs {
-            let order = session % 2 == 0 ? [base, head] : [head, base]
-            switch try runSession(request, order: order, session: session, count: perSession, into: &pairs) {
+            let count = min(maxPairs - pairs.count, sizing.pairs(
+                setupSeconds: timing.setupSeconds, pairSeconds: timing.pairSeconds,
+                remainingSeconds: deadline.timeIntervalSinceNow, sessionsToGo: max(0, minimumSessions - session)))
+            switch try runSession(request, session: session, count: count, into: &pairs, timing: &timing) {
             case .some(let why): return .missing(why)
             case .none: break
             }
@@ -64,24 +74,27 @@ struct PointPairer {
         var note = "\(pairs.count) pairs in \(session) sessions"
         if summary.disturbed > 0 { note += ", \(summary.disturbed) disturbed" + (summary.usedAll ? " (kept: too few clean)" : " (left out)") }
         if let e = estimate { note += ", resolution ±\(formatFixed(PairedRatio.resolution(e) * 100, digits: 1))%" }
-        return .measured(Comparison.Row(
+        let row = Comparison.Row(
             key: label, label: label, base: baseValue, head: headValue, estimate: estimate,
-            verdict: Verdict.judge(estimate, threshold: thresholdFraction), note: note))
+            verdict: Verdict.judge(estimate, threshold: thresholdFraction), note: note)
+        return .measured(row, pairs: pairs, used: pairs.map { summary.isUsed($0) })
     }
 
-    /// One session: both workloads set up fresh in `order`, the base chooses the op count (the
-    /// pair's samples do the same work), then `count` pairs. Returns why the point cannot be
-    /// compared, or nil.
-    private func runSession(_ request: WorkerProtocol.PointRequest, order: [WorkerConnection], session: Int,
-                            count: Int, into pairs: inout [Pair]) throws -> String? {
-        for worker in order {
+    /// One session: fresh worker processes started and their workloads set up in alternating
+    /// order, the base chooses the op count (the pair's samples do the same work), then `count`
+    /// pairs. Returns why the point cannot be compared, or nil.
+    private func runSession(_ request: WorkerProtocol.PointRequest, session: Int,
+                            count: Int, into pairs: inout [Pair], timing: inout SessionTiming) throws -> String? {
+        let started = Date()
+        var running: [String: WorkerConnection] = [:]
+        defer { for w in running.values { _ = try? w.request(.end); w.stop() } }
+        for launcher in session % 2 == 0 ? [base, head] : [head, base] {
+            let worker = try launcher.launch()
+            running[launcher.name] = worker
             let reply = try worker.request(.point(request))
             guard reply.hasPrefix("ready") else { return "\(worker.name): \(reply.dropFirst(reply.hasPrefix("error ") ? 6 : 0))" }
         }
-        defer {
-            _ = try? base.request(.end)
-            _ = try? head.request(.end)
-        }
+        guard let base = running[self.base.name], let head = running[self.head.name] else { return "a worker did not start" }
         let calibrated = try base.request(.calibrate(goalNanoseconds: goalNanoseconds))
         guard calibrated.hasPrefix("ops "), let ops = Int(calibrated.dropFirst(4)) else {
             return "base: calibration failed: \(calibrated)"
@@ -90,41 +103,85 @@ struct PointPairer {
         // size left its buffers sized differently, and a build paired with itself read 3-7%
         // faster on prepare-commit in the head's role.
         for turn in 0..<8 { _ = try sample(turn % 2 == 0 ? head : base, ops) }
+        let sampling = Date()
+        var taken = 0
+        defer { timing.add(setup: sampling.timeIntervalSince(started), pairs: taken, seconds: Date().timeIntervalSince(sampling)) }
         for block in 0..<count {
             var measured: [String: WorkerProtocol.SampleReply] = [:]
-            for worker in block % 2 == 0 ? [base, head] : [head, base] {
+            let baseFirst = block % 2 == 0
+            for worker in baseFirst ? [base, head] : [head, base] {
+                // The warm-up is a whole sample: a quarter one left prepare-commit's state different
+                // (an A/A read the build sampled second 7% slower in every block).
                 _ = try sample(worker, ops)
                 guard let reply = try sample(worker, ops) else { return "\(worker.name) sent a malformed sample" }
                 measured[worker.name] = reply
             }
             guard let b = measured[base.name], let h = measured[head.name] else { return "a worker sent no sample" }
-            pairs.append(Pair(base: b, head: h, session: session))
+            pairs.append(Pair(base: b, head: h, session: session, baseFirst: baseFirst))
+            taken += 1
             if InterruptFlag.isRaised { break }
         }
         return nil
+    }
+
+    /// Wall times of the sessions so far (for `SessionSizing`).
+    struct SessionTiming {
+        private var setups: [Double] = []
+        private var pairTotal = 0.0
+        private var pairCount = 0
+
+        mutating func add(setup: Double, pairs: Int, seconds: Double) {
+            setups.append(setup)
+            if pairs > 0 { pairTotal += seconds; pairCount += pairs }
+        }
+
+        /// The median set-up: one slow session (a burst) should not set the size of all others.
+        var setupSeconds: Double? { Statistics.median(setups) }
+        var pairSeconds: Double? { pairCount > 0 ? pairTotal / Double(pairCount) : nil }
     }
 
     private func sample(_ worker: WorkerConnection, _ ops: Int) throws -> WorkerProtocol.SampleReply? {
         WorkerProtocol.SampleReply.parse(try worker.request(.sample(ops: ops)))
     }
 
-    /// The paired estimate over the pairs whose canaries were quiet on both sides (all pairs
-    /// when fewer than half are), with the sessions as clusters.
-    static func estimate(_ pairs: [Pair], tolerance: Double)
-        -> (estimate: RatioEstimate?, used: [Pair], disturbed: Int, usedAll: Bool)
-    {
-        let baseBaseline = Statistics.percentile(pairs.map(\.base.canaryNanosecondsPerStep), 5)
-        let headBaseline = Statistics.percentile(pairs.map(\.head.canaryNanosecondsPerStep), 5)
-        let clean = pairs.filter {
-            !NoiseCanary.isDisturbed($0.base.canaryNanosecondsPerStep, baseline: baseBaseline, tolerance: tolerance)
-                && !NoiseCanary.isDisturbed($0.head.canaryNanosecondsPerStep, baseline: headBaseline, tolerance: tolerance)
-        }
+    /// The estimate and which pairs it used.
+    struct Summary {
+        var estimate: RatioEstimate?
+        var used: [Pair]
+        var disturbed: Int
+        var usedAll: Bool
+        /// Each side's median canary reading: the reference its readings are compared with.
+        var references: (base: Double, head: Double)
+        let tolerance: Double
+
+        func isUsed(_ p: Pair) -> Bool { usedAll || !PointPairer.isOneSided(p, references, tolerance: tolerance) }
+    }
+
+    /// A pair whose two canary readings, each relative to its side's median, differ by more
+    /// than `tolerance`: the machine changed between the two builds' samples, so a burst fell
+    /// on one side only. Both sides slow together is what pairing cancels and is kept; each
+    /// side is measured against its own median so a build whose samples leave the canary's
+    /// buffer colder does not lose its pairs. (Against a global baseline, as `run` does, half
+    /// the pairs of an A/A on the loaded Intel VM were dropped, for no narrower interval.)
+    static func isOneSided(_ p: Pair, _ references: (base: Double, head: Double), tolerance: Double) -> Bool {
+        let b = p.base.canaryNanosecondsPerStep, h = p.head.canaryNanosecondsPerStep
+        guard b > 0, h > 0, references.base > 0, references.head > 0 else { return false }
+        return abs(log(b / references.base) - log(h / references.head)) > log(1 + tolerance)
+    }
+
+    /// The paired estimate over the pairs without a one-sided disturbance (all pairs when
+    /// fewer than half are), with the sessions as clusters.
+    static func estimate(_ pairs: [Pair], tolerance: Double) -> Summary {
+        let references = (base: Statistics.median(pairs.map(\.base.canaryNanosecondsPerStep)) ?? 0,
+                          head: Statistics.median(pairs.map(\.head.canaryNanosecondsPerStep)) ?? 0)
+        let clean = pairs.filter { !isOneSided($0, references, tolerance: tolerance) }
         let useAll = clean.count * 2 < pairs.count
         let used = useAll ? pairs : clean
         let sessions = Dictionary(grouping: used, by: \.session).keys.sorted()
         let clusters = sessions.map { s in used.filter { $0.session == s }.map { ($0.base.nanosecondsPerOp, $0.head.nanosecondsPerOp) } }
         let e = PairedRatio.clustered(clusters)
-        return (e, used, pairs.count - clean.count, useAll)
+        return Summary(estimate: e, used: used, disturbed: pairs.count - clean.count, usedAll: useAll,
+                       references: references, tolerance: tolerance)
     }
 }
 
@@ -137,8 +194,8 @@ enum PairSummary {
         let pct = formatFixed(threshold, digits: threshold == threshold.rounded() ? 0 : 1)
         return "Metric: ns/op (time), samples paired in time: each build runs as a worker pinned to CPU \(cpu); "
             + "the controller alternates the builds in blocks A A B B, B B A A of single \(formatFixed(sampleMs, digits: 1)) ms samples; the first sample of each turn re-warms that build's caches and is not used, the second ones form a pair, so a burst on the machine falls on both builds of a pair. "
-            + "A point is measured in sessions, each with both workloads set up afresh in alternating order (the second one set up can run a few percent faster). "
-            + "Ratio = geometric mean over sessions of each session's median pair ratio head/base (pairs whose noise canaries were quiet), with a Student-t 95% interval over the sessions; "
+            + "A point is measured in sessions, each with fresh worker processes and workloads set up in alternating order, and as many pairs as its set-up costs in time (a pair of processes can keep an offset of a few percent for as long as it lives). "
+            + "Ratio = geometric mean over sessions of each session's median pair ratio head/base (pairs whose two canary readings, each against its side's median, disagree by more than 10% are left out), with a Student-t 95% interval over the sessions; "
             + "base and head columns: p10 of each build's samples in those pairs. Sampling stops when the interval is narrower than \(pct)% or the point's share of the \(formatFixed(budget, digits: 0)) s budget is spent; "
             + "'resolution' is the smallest change the data could have resolved. A point is slower or faster only when its whole interval lies beyond ±\(pct)%."
     }

@@ -27,7 +27,7 @@ struct PointRunner {
         var config = sampler
         config.pinCPU = parameters.kind.isSingleThreaded ? pinCPU : parameters.pushCPU
         if let fixed = runner.fixedBatchSize { config.fixedOpsPerSample = fixed }
-        if let limit = runner.maxBatchSize { config.maxOpsPerSample = min(config.maxOpsPerSample, limit) }
+        config.batchLimit = runner.maxBatchSize
         let result = Sampler(config).measureBatches(
             label: PointLabel.text(parameters), counters: counters, canary: canary,
             setup: { ops in runner.prepareBatch(ops) },

@@ -113,9 +113,7 @@ final class WorkerSession {
         } else {
             let floor = OperationCount.goal(minimum: goal, clockResolution: MonotonicClock.resolutionNanoseconds(),
                                             overhead: overheadNanoseconds)
-            // Room for the inflated batch under the workload's own cap, so the slowdown stays exact.
-            let cap = (runner.maxBatchSize ?? (1 << 40)) * 1_000 / (1_000 + inflatePermille)
-            ops = OperationCount.choose(goal: floor, maxOps: max(1, cap)) { timedBatch($0) }
+            ops = OperationCount.choose(goal: floor, maxOps: 1 << 40) { timedBatch($0) }
         }
         // Warm-up at the chosen size (caches, predictors, the allocator's free lists).
         var warmed: UInt64 = 0
@@ -125,23 +123,29 @@ final class WorkerSession {
 
     private func sample(_ ops: Int) -> String {
         guard let runner else { return "error no point set up" }
-        let clamped = min(ops, runner.maxBatchSize ?? ops)
         let canaryReading = canary.read()
-        let inflated = runner.fixedBatchSize == nil ? clamped + clamped * inflatePermille / 1_000 : clamped
-        let elapsed = timedBatch(min(inflated, runner.maxBatchSize ?? inflated))
-        let perOp = OverheadCorrection.perOp(elapsed: Double(elapsed), overhead: overheadNanoseconds,
-                                             operations: clamped, subtract: true).perOp
+        let inflated = runner.fixedBatchSize == nil ? ops + ops * inflatePermille / 1_000 : ops
+        let batches = SubBatches.sizes(operations: inflated, limit: runner.maxBatchSize).count
+        let elapsed = timedBatch(inflated)
+        let perOp = OverheadCorrection.perOp(elapsed: Double(elapsed), overhead: overheadNanoseconds * Double(batches),
+                                             operations: ops, subtract: true).perOp
         return WorkerProtocol.SampleReply(nanosecondsPerOp: perOp, canaryNanosecondsPerStep: canaryReading).line
     }
 
+    /// The timed time of `ops` operations, as several batches above the workload's limit (as
+    /// the sampler does).
     private func timedBatch(_ ops: Int) -> UInt64 {
         guard let runner else { return 0 }
-        runner.prepareBatch(ops)
-        let t0 = MonotonicClock.nanoseconds()
-        runner.runBatch(ops)
-        let t1 = MonotonicClock.nanoseconds()
-        runner.finishBatch()
-        return t1 &- t0
+        var total: UInt64 = 0
+        for n in SubBatches.sizes(operations: ops, limit: runner.maxBatchSize) {
+            runner.prepareBatch(n)
+            let t0 = MonotonicClock.nanoseconds()
+            runner.runBatch(n)
+            let t1 = MonotonicClock.nanoseconds()
+            runner.finishBatch()
+            total &+= t1 &- t0
+        }
+        return total
     }
 
     /// Median of empty timed brackets, as the sampler measures it.

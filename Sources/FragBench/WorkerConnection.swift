@@ -1,5 +1,17 @@
 import Foundation
 
+/// How to start one build's worker (`fragbench pair` starts fresh ones for every session).
+struct WorkerLauncher {
+    let name: String
+    let binary: String
+    let arguments: [String]
+    let log: String?
+
+    func launch() throws -> WorkerConnection {
+        try WorkerConnection(name: name, binary: binary, arguments: arguments, log: log)
+    }
+}
+
 /// One running `fragbench worker` of a build: its process and a line channel to it.
 final class WorkerConnection {
     enum Failure: Error, CustomStringConvertible {
@@ -26,7 +38,10 @@ final class WorkerConnection {
         process.arguments = ["worker"] + arguments
         process.standardInput = input
         process.standardOutput = output
-        if let log, FileManager.default.createFile(atPath: log, contents: nil), let handle = FileHandle(forWritingAtPath: log) {
+        // Appended: a pairing starts fresh workers for every session, all logging to one file.
+        if let log, FileManager.default.fileExists(atPath: log) || FileManager.default.createFile(atPath: log, contents: nil),
+           let handle = FileHandle(forWritingAtPath: log) {
+            _ = try? handle.seekToEnd()
             process.standardError = handle
         }
         do { try process.run() } catch { throw Failure.start("\(name): cannot start \(binary): \(error)") }

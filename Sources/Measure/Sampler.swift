@@ -37,19 +37,28 @@ public struct Sampler: Sendable {
             pinError = error.description
         }
 
-        // Time one batch: monotonic outside, TSC inside, so the TSC bracket
-        // is the tightest and both see the same batch.
-        func timed(_ ops: Int, counting: Bool) -> (ns: UInt64, ticks: UInt64, counters: [CounterValue]) {
-            var state = setup(ops)
-            if counting { counters?.start() }
-            let t0 = MonotonicClock.nanoseconds()
-            let c0 = TSC.start()
-            run(&state, ops)
-            let c1 = TSC.end()
-            let t1 = MonotonicClock.nanoseconds()
-            let values = counting ? (counters?.stop() ?? []) : []
-            teardown(&state)
-            return (t1 &- t0, c1 &- c0, values)
+        // Time one sample: monotonic outside, TSC inside, so the TSC bracket is the tightest
+        // and both see the same batch. Above `batchLimit` a sample is several timed batches,
+        // their times and counts added (see SubBatches).
+        func timed(_ ops: Int, counting: Bool) -> (ns: UInt64, ticks: UInt64, counters: [CounterValue], batches: Int) {
+            var ns: UInt64 = 0
+            var ticks: UInt64 = 0
+            var parts: [[CounterValue]] = []
+            let sizes = SubBatches.sizes(operations: ops, limit: config.batchLimit)
+            for n in sizes {
+                var state = setup(n)
+                if counting { counters?.start() }
+                let t0 = MonotonicClock.nanoseconds()
+                let c0 = TSC.start()
+                run(&state, n)
+                let c1 = TSC.end()
+                let t1 = MonotonicClock.nanoseconds()
+                if counting, let values = counters?.stop() { parts.append(values) }
+                teardown(&state)
+                ns &+= t1 &- t0
+                ticks &+= c1 &- c0
+            }
+            return (ns, ticks, CounterValue.summed(parts), sizes.count)
         }
 
         let overhead = measureOverhead()
@@ -75,12 +84,13 @@ public struct Sampler: Sendable {
                 let classes = classify(timings.map(\.nanosecondsPerOp), canaryReadings, canary)
                 if classes.filter({ $0 == .undisturbed }).count >= config.minimumUndisturbed { break }
             }
-            let (ns, ticks, values) = timed(ops, counting: true)
+            let (ns, ticks, values, batches) = timed(ops, counting: true)
             if let canary { canaryReadings.append(canary.read()) }
+            // One bracket per timed batch.
             let nsPerOp = OverheadCorrection.perOp(
-                elapsed: Double(ns), overhead: overhead.ns, operations: ops, subtract: config.subtractOverhead)
+                elapsed: Double(ns), overhead: overhead.ns * Double(batches), operations: ops, subtract: config.subtractOverhead)
             let ticksPerOp = OverheadCorrection.perOp(
-                elapsed: Double(ticks), overhead: overhead.ticks, operations: ops, subtract: config.subtractOverhead)
+                elapsed: Double(ticks), overhead: overhead.ticks * Double(batches), operations: ops, subtract: config.subtractOverhead)
             allSubtracted = allSubtracted && nsPerOp.subtracted && ticksPerOp.subtracted
             timings.append(SampleTiming(operations: ops, elapsedNanoseconds: ns, elapsedTicks: ticks,
                                         nanosecondsPerOp: nsPerOp.perOp, ticksPerOp: ticksPerOp.perOp))

@@ -13,6 +13,12 @@ public struct SamplerConfig: Sendable, Equatable {
     public var fixedOpsPerSample: Int?
     /// Upper bound for the automatic op count.
     public var maxOpsPerSample: Int
+    /// The most operations one timed batch may hold; a sample of more runs as several timed
+    /// batches (each with its untimed set-up and clean-up) whose times add up. For workloads
+    /// that hold every fragment of a batch until it ends (alloc-only, free-only): their
+    /// pointer array and pages must stay cache-sized, or a 1 ms sample measures memory
+    /// bandwidth and where the arena landed rather than the cache. nil: no limit.
+    public var batchLimit: Int? = nil
     /// Empty batches timed to estimate the timer overhead.
     public var overheadBatches: Int
     /// Subtract the measured per-batch timer overhead from each sample.

@@ -25,7 +25,7 @@ final class AllocOnlyRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner {
 
     /// A batch pins every fragment it allocates until `finishBatch`, so it must fit the arena
     /// with room to spare (a quarter is kept free for refills at the high order).
-    public var maxBatchSize: Int? { parameters.fragmentsFittingArena }
+    public var maxBatchSize: Int? { parameters.heldBatchLimit }
 
     public func prepareBatch(_ ops: Int) {
         growSlots(&slots, capacity: &capacity, toFit: ops)
@@ -37,13 +37,8 @@ final class AllocOnlyRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner {
     }
 
     public func finishBatch() {
-        let freer = cache.freer
-        for i in 0 ..< lastBatch {
-            if let p = slots[i] {
-                freer.free(p)
-                allocations += 1
-            }
-        }
+        for i in 0 ..< lastBatch where slots[i] != nil { allocations += 1 }
+        cache.freer.freeAll(slots, count: lastBatch)
         lastBatch = 0
         bytesHandedOut = allocations * parameters.fragsz
     }

@@ -104,6 +104,10 @@ protocol FragmentFreer: Sendable {
     static var freesInRuns: Bool { get }
     func freeRun(_ fragments: UnsafeMutablePointer<UnsafeMutableRawPointer?>, count: Int)
     var runLength: Int { get }
+    /// Frees `fragments[0..<count]` (nil entries skipped) by the cheapest correct means, for
+    /// untimed clean-up (alloc-only's end of batch): its cost is not measured, but it is wall
+    /// time between two builds' samples in a pairing, where shorter pairs pair better.
+    func freeAll(_ fragments: UnsafeMutablePointer<UnsafeMutableRawPointer?>, count: Int)
 }
 
 extension FragmentFreer {
@@ -112,6 +116,9 @@ extension FragmentFreer {
         for i in 0 ..< count { if let p = fragments[i] { free(p) } }
     }
     var runLength: Int { 1 }
+    func freeAll(_ fragments: UnsafeMutablePointer<UnsafeMutableRawPointer?>, count: Int) {
+        for i in 0 ..< count { if let p = fragments[i] { free(p) } }
+    }
 }
 
 /// Why peers report no cache figures.
@@ -122,6 +129,11 @@ let notAPageFragCache = "not a page_frag cache"
 extension PageArena: FragmentFreer {
     @inline(__always)
     func free(_ fragment: UnsafeMutableRawPointer) { freeFragment(fragment) }
+    /// One reference drop per run of fragments on the same page (what an alloc-only batch
+    /// is: runs of a page's fragments in order), not one atomic per fragment.
+    func freeAll(_ fragments: UnsafeMutablePointer<UnsafeMutableRawPointer?>, count: Int) {
+        freeFragments(fragments, count: count)
+    }
 }
 
 /// The Swift model with its own page allocator; one concrete type per layout (see above).

@@ -29,7 +29,7 @@ final class FreeOnlyRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner {
     public var fixedBatchSize: Int? { nil }
 
     /// A batch is allocated before it is freed, so it must fit the arena (as for alloc-only).
-    public var maxBatchSize: Int? { parameters.fragmentsFittingArena }
+    public var maxBatchSize: Int? { parameters.heldBatchLimit }
 
     /// Untimed: allocate the fragments the batch will free.
     public func prepareBatch(_ ops: Int) {

@@ -10,8 +10,9 @@ public protocol WorkloadRunner: AnyObject {
     /// kernel test does); nil lets the sampler choose.
     var fixedBatchSize: Int? { get }
 
-    /// The most operations one batch may run (alloc-only pins a whole batch at once, so the
-    /// arena bounds it); nil for no limit.
+    /// The most operations one timed batch may run (alloc-only holds a whole batch at once, so
+    /// the arena and the cache bound it: `heldBatchLimit`); a longer sample runs as several
+    /// batches. nil for no limit.
     var maxBatchSize: Int? { get }
 
     /// Untimed set-up for a batch of `ops` operations (e.g. make room for the pointers).

@@ -25,6 +25,14 @@ import Testing
         let csv = try String(contentsOfFile: output + "/compare.csv", encoding: .utf8)
         #expect(csv.components(separatedBy: "\r\n").filter { $0.contains("paired samples") }.count == 4)
         #expect(FileManager.default.fileExists(atPath: output + "/worker-base.log"))
+        // Every pair taken is kept, with its session and whether the estimate used it.
+        let pairs = try String(contentsOfFile: output + "/pairs.csv", encoding: .utf8).components(separatedBy: "\r\n")
+        #expect(pairs.first == "point,session,first,base_ns_per_op,head_ns_per_op,ratio,base_canary_ns_per_step,head_canary_ns_per_step,used")
+        let body = pairs.dropFirst().filter { !$0.isEmpty }
+        #expect(body.count >= 4 * 12, "at least --min-pairs per point")
+        for label in ["alloc-only page=4096 max=4096 fragsz=64", "alloc-free page=4096 max=32768 fragsz=64"] {
+            #expect(Set(body.filter { $0.hasPrefix(label + ",") }.map { $0.split(separator: ",")[1] }).count >= 3, "sessions of \(label)")
+        }
     }
 
     @Test func aBuildWithoutAWorkerIsReportedForTheFallback() throws {

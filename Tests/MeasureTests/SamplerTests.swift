@@ -111,4 +111,30 @@ import Testing
             #expect(!(value.status ?? "").isEmpty)
         }
     }
+
+    @Test func samplesAboveTheBatchLimitRunAsSeveralBatches() {
+        var sizes: [Int] = []
+        var config = Self.config
+        config.fixedOpsPerSample = 10_000
+        config.batchLimit = 3_000
+        config.warmupNanoseconds = 0
+        let session = CounterSession.open(mode: .software)
+        let result = Sampler(config).measureBatches(
+            label: "sub-batches", counters: session,
+            setup: { ops -> Int in sizes.append(ops); return ops },
+            run: { state, ops in
+                var acc: UInt64 = 1
+                for _ in 0..<ops { acc = acc &* 6364136223846793005 &+ 1 }
+                blackHole(acc &+ UInt64(state))
+            },
+            teardown: { _ in })
+        #expect(result.operationsPerSample == 10_000)
+        #expect(sizes.allSatisfy { $0 <= 3_000 })
+        // Every sample, and the one warm-up, is four batches of 2500.
+        #expect(sizes.count == 4 * (result.samples.count + 1))
+        #expect(Set(sizes) == [2_500])
+        #expect(result.samples.allSatisfy { $0.operations == 10_000 })
+        let taskClock = try! #require(result.counters.first { $0.name == "task-clock" })
+        #expect((taskClock.value ?? 0) > 0, "the batches' counts add up to a positive per-op figure: \(taskClock)")
+    }
 }
