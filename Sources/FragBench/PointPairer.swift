@@ -53,9 +53,15 @@ struct PointPairer {
         var session = 0
         var estimate: RatioEstimate?
         while pairs.count < maxPairs {
-            let count = min(maxPairs - pairs.count, sizing.pairs(
-                setupSeconds: timing.setupSeconds, pairSeconds: timing.pairSeconds,
-                remainingSeconds: deadline.timeIntervalSinceNow, sessionsToGo: max(0, minimumSessions - session)))
+            // Sized once the session is set up: the first session then knows its own costs too
+            // (a first session of a handful of pairs gave one noisy median the weight of all).
+            let sessionsToGo = max(0, minimumSessions - session)
+            let room = maxPairs - pairs.count
+            let count = { [timing] (setup: Double, samples: Double) in
+                min(room, sizing.pairs(
+                    setupSeconds: timing.setupSeconds ?? setup, pairSeconds: timing.pairSeconds ?? 4 * samples,
+                    remainingSeconds: deadline.timeIntervalSinceNow + setup, sessionsToGo: sessionsToGo))
+            }
             switch try runSession(request, session: session, count: count, into: &pairs, timing: &timing) {
             case .some(let why): return .missing(why)
             case .none: break
@@ -74,17 +80,20 @@ struct PointPairer {
         var note = "\(pairs.count) pairs in \(session) sessions"
         if summary.disturbed > 0 { note += ", \(summary.disturbed) disturbed" + (summary.usedAll ? " (kept: too few clean)" : " (left out)") }
         if let e = estimate { note += ", resolution ±\(formatFixed(PairedRatio.resolution(e) * 100, digits: 1))%" }
+        let verdict = Verdict.judge(estimate, threshold: thresholdFraction)
+        if let small = Self.smallChangeNote(estimate, verdict: verdict, threshold: thresholdFraction) { note += "; " + small }
         let row = Comparison.Row(
             key: label, label: label, base: baseValue, head: headValue, estimate: estimate,
-            verdict: Verdict.judge(estimate, threshold: thresholdFraction), note: note)
+            verdict: verdict, note: note)
         return .measured(row, pairs: pairs, used: pairs.map { summary.isUsed($0) })
     }
 
     /// One session: fresh worker processes started and their workloads set up in alternating
-    /// order, the base chooses the op count (the pair's samples do the same work), then `count`
-    /// pairs. Returns why the point cannot be compared, or nil.
+    /// order, the base chooses the op count (the pair's samples do the same work), then
+    /// `count(setup seconds, seconds per warm-up sample)` pairs. Returns why the point cannot be
+    /// compared, or nil.
     private func runSession(_ request: WorkerProtocol.PointRequest, session: Int,
-                            count: Int, into pairs: inout [Pair], timing: inout SessionTiming) throws -> String? {
+                            count: (Double, Double) -> Int, into pairs: inout [Pair], timing: inout SessionTiming) throws -> String? {
         let started = Date()
         var running: [String: WorkerConnection] = [:]
         defer { for w in running.values { _ = try? w.request(.end); w.stop() } }
@@ -102,8 +111,10 @@ struct PointPairer {
         // Both warm up at the base's op count, alternating: calibrating the head at its own
         // size left its buffers sized differently, and a build paired with itself read 3-7%
         // faster on prepare-commit in the head's role.
+        let warming = Date()
         for turn in 0..<8 { _ = try sample(turn % 2 == 0 ? head : base, ops) }
         let sampling = Date()
+        let count = count(sampling.timeIntervalSince(started), sampling.timeIntervalSince(warming) / 8)
         var taken = 0
         defer { timing.add(setup: sampling.timeIntervalSince(started), pairs: taken, seconds: Date().timeIntervalSince(sampling)) }
         for block in 0..<count {
@@ -122,6 +133,14 @@ struct PointPairer {
             if InterruptFlag.isRaised { break }
         }
         return nil
+    }
+
+    /// A change the interval resolves (it excludes 1) but that is within the threshold: said in
+    /// the row's note, so "no difference resolved" is not read as "no difference".
+    static func smallChangeNote(_ e: RatioEstimate?, verdict: Verdict, threshold: Double) -> String? {
+        guard let e, verdict == .noDifference, e.lower > 1 || e.upper < 1 else { return nil }
+        let change = (e.ratio - 1) * 100
+        return "a change of \(change >= 0 ? "+" : "")\(formatFixed(change, digits: 1))% is resolved, within the ±\(formatFixed(threshold * 100, digits: 1))% threshold"
     }
 
     /// Wall times of the sessions so far (for `SessionSizing`).
@@ -178,8 +197,9 @@ struct PointPairer {
         let useAll = clean.count * 2 < pairs.count
         let used = useAll ? pairs : clean
         let sessions = Dictionary(grouping: used, by: \.session).keys.sorted()
-        let clusters = sessions.map { s in used.filter { $0.session == s }.map { ($0.base.nanosecondsPerOp, $0.head.nanosecondsPerOp) } }
-        let e = PairedRatio.clustered(clusters)
+        let bySession = sessions.map { s in used.filter { $0.session == s } }
+        let e = PairedRatio.clustered(bySession.map { $0.map { ($0.base.nanosecondsPerOp, $0.head.nanosecondsPerOp) } },
+                                      baseFirst: bySession.map { $0.map(\.baseFirst) })
         return Summary(estimate: e, used: used, disturbed: pairs.count - clean.count, usedAll: useAll,
                        references: references, tolerance: tolerance)
     }

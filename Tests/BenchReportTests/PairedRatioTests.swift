@@ -102,4 +102,32 @@ import Testing
         #expect(e.ratio == PairedRatio.estimate(base: one[0].map(\.base), head: one[0].map(\.head))!.ratio)
         #expect(e.method == "paired samples (one session: interval over pairs)")
     }
+
+    @Test func anOrderEffectCancelsWhenTheOrdersAreKnown() throws {
+        // 10 sessions of 20 pairs of a build with itself; whichever build is sampled second
+        // reads 5% slower, a small wobble per pair. Without the orders the pairs are bimodal.
+        var clusters: [[(base: Double, head: Double)]] = []
+        var orders: [[Bool]] = []
+        for s in 0..<10 {
+            var c: [(base: Double, head: Double)] = []
+            var o: [Bool] = []
+            for i in 0..<20 {
+                let baseFirst = i % 2 == 0
+                let x = 10 * (1 + 0.002 * sin(Double(s * 20 + i)))
+                c.append(baseFirst ? (x, x * 1.05) : (x * 1.05, x))
+                o.append(baseFirst)
+            }
+            clusters.append(c)
+            orders.append(o)
+        }
+        let balanced = try #require(PairedRatio.clustered(clusters, baseFirst: orders))
+        #expect(abs(balanced.ratio - 1) < 0.002, "\(balanced)")
+        #expect(balanced.upper - balanced.lower < 0.01, "\(balanced)")
+        // A session with pairs of one order only falls back to its median; mismatched or
+        // missing order lists are ignored, never trapped on.
+        #expect(PairedRatio.clustered(clusters, baseFirst: [[true]]) != nil)
+        #expect(PairedRatio.clustered(clusters, baseFirst: []) == PairedRatio.clustered(clusters))
+        let oneOrder = PairedRatio.clustered(clusters, baseFirst: orders.map { $0.map { _ in true } })
+        #expect(oneOrder == PairedRatio.clustered(clusters))
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import BenchReport
 @testable import FragBench
 
 /// The paired estimate from synthetic pairs (no timing): a burst on one side of a pair is left
@@ -82,5 +83,18 @@ import Testing
         let summary = PointPairer.estimate(pairs, tolerance: 0.10)
         #expect(summary.usedAll)
         #expect(summary.used.count == pairs.count)
+    }
+
+    @Test func aResolvedChangeWithinTheThresholdIsNamed() {
+        func e(_ r: Double, _ lo: Double, _ hi: Double) -> RatioEstimate {
+            RatioEstimate(ratio: r, lower: lo, upper: hi, rounds: 100, method: "paired samples")
+        }
+        #expect(PointPairer.smallChangeNote(e(1.018, 1.010, 1.027), verdict: .noDifference, threshold: 0.02)
+            == "a change of +1.8% is resolved, within the ±2.0% threshold")
+        #expect(PointPairer.smallChangeNote(e(0.985, 0.975, 0.995), verdict: .noDifference, threshold: 0.02)
+            == "a change of -1.5% is resolved, within the ±2.0% threshold")
+        #expect(PointPairer.smallChangeNote(e(1.004, 0.996, 1.013), verdict: .noDifference, threshold: 0.02) == nil)
+        #expect(PointPairer.smallChangeNote(e(1.05, 1.03, 1.07), verdict: .slower, threshold: 0.02) == nil)
+        #expect(PointPairer.smallChangeNote(nil, verdict: .noDifference, threshold: 0.02) == nil)
     }
 }
