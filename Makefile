@@ -48,10 +48,10 @@ BENCH_FLAGS = --preset $(BENCH_PRESET) --counters $(COUNTERS) $(if $(QUICK),--qu
 bench: release
 	.build/release/fragbench run $(BENCH_FLAGS) --output results
 
-## compare: BASE=<rev> [HEAD=<rev>] [COUNTERS=callgrind] [THRESHOLD=2] [BUDGET=120] [PRESET=quick|default]
+## compare: BASE=<rev> [HEAD=<rev>] [COUNTERS=callgrind|both] [THRESHOLD=2] [BUDGET=120] [PRESET=quick|default]
 ## two builds' samples paired in time (ABBA workers), ratio with 95% CI per point; exit 2 on a regression
 compare: deps
-	@test -n "$(BASE)" || { echo "usage: make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=callgrind] [THRESHOLD=2] [BUDGET=120] [PRESET=quick]"; exit 1; }
+	@test -n "$(BASE)" || { echo "usage: make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=callgrind|both] [THRESHOLD=2] [BUDGET=120] [PRESET=quick]"; exit 1; }
 	$(if $(COUNTERS),COUNTERS=$(COUNTERS)) $(if $(THRESHOLD),THRESHOLD=$(THRESHOLD)) $(if $(BUDGET),BUDGET=$(BUDGET)) $(if $(ROUNDS),ROUNDS=$(ROUNDS)) $(if $(PRESET),PRESET=$(PRESET)) SWIFT=$(SWIFT) scripts/compare.sh "$(BASE)" "$(HEAD)"
 
 ## tune: sweep PAGE_FRAG_CACHE_MAX_SIZE [WORKLOAD=mixed,…] [OBJECTIVE=fastest-within|fastest|smallest] [SLACK=0.25] [QUICK=1]

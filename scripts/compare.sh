@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=auto|callgrind] [THRESHOLD=2] [BUDGET=120] [PRESET=quick|default] [ROUNDS=5]
+# make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=auto|callgrind|both] [THRESHOLD=2] [BUDGET=120] [PRESET=quick|default] [ROUNDS=5]
 #
 # Builds BASE (and HEAD, default: the working tree) in release, each in its own git worktree
 # and scratch path, then compares them point by point:
@@ -11,6 +11,8 @@
 #   A BASE from before the worker existed falls back to ROUNDS whole runs per build, and says so.
 # - COUNTERS=callgrind: one callgrind run per build (instruction counts are deterministic),
 #   points in parallel on every core; the ratio is exact.
+# - COUNTERS=both: time, then callgrind; both tables in compare.md (time/ and instructions/
+#   hold each one's files), exit 2 when either finds a regression.
 # Exit status 0 without regressions, 2 with, 1 when something failed.
 # Output: results/compare/<base>-vs-<head>/compare.md (also appended to $GITHUB_STEP_SUMMARY)
 # and compare.csv.
@@ -113,7 +115,7 @@ rounds() {
     if [ $((r % 2)) -eq 1 ]; then order="base head"; else order="head base"; fi
     for side in $order; do
       bin=${side}_bin
-      out="$work/rounds/$side-$r"
+      out="$work/rounds-$metric/$side-$r"
       echo "compare: round $r/$n: $side" >&2
       if ! "${!bin}" run "${preset_flags[@]}" --counters "$ctr" "${extra[@]}" --output "$out" >"$work/$side-$r.log" 2>&1; then
         tail -20 "$work/$side-$r.log" >&2
@@ -125,12 +127,24 @@ rounds() {
   done
   "$tool_bin" compare --base-runs "$(join "${base_runs[@]}")" --head-runs "$(join "${head_runs[@]}")" \
     --threshold "$threshold" --metric "$metric" --base-label "$base_label" --head-label "$head_label" \
-    --output "$dest" || status=$?
+    --output "$out_dir" || status=$?
 }
 
-started=$SECONDS
-if [ "$counters" = callgrind ]; then
-  # Deterministic counts: one run per build, only the callgrind children, every core busy.
+# time_compare: samples paired in time (falls back to whole-run rounds for an old BASE).
+time_compare() {
+  "$tool_bin" pair --base "$base_bin" --head "$head_bin" --threshold "$threshold" --budget "$budget" \
+    --base-label "$base_label" --head-label "$head_label" --output "$out_dir" -- "${preset_flags[@]}" || status=$?
+  if [ "$status" = 3 ]; then
+    echo "compare: BASE has no 'fragbench worker' (it predates paired sampling): falling back to $rounds whole-run rounds per build (coarser: bursts hit one side only)" >&2
+    status=0
+    rounds time "$time_counters" "$rounds"
+  fi
+}
+
+# callgrind_compare: deterministic counts, one run per build, only the callgrind children,
+# every core busy.
+callgrind_compare() {
+  local jobs
   jobs=$(nproc 2>/dev/null || echo 2)
   echo "compare: callgrind instruction counts, one run per build, $jobs points at a time" >&2
   if "$base_bin" run --help 2>/dev/null | grep -q -- '--callgrind-only'; then
@@ -139,15 +153,31 @@ if [ "$counters" = callgrind ]; then
     echo "compare: BASE has no --callgrind-only: its run also times every point natively (slower)" >&2
     rounds instructions callgrind 1
   fi
-else
-  "$tool_bin" pair --base "$base_bin" --head "$head_bin" --threshold "$threshold" --budget "$budget" \
-    --base-label "$base_label" --head-label "$head_label" --output "$dest" -- "${preset_flags[@]}" || status=$?
-  if [ "$status" = 3 ]; then
-    echo "compare: BASE has no 'fragbench worker' (it predates paired sampling): falling back to $rounds whole-run rounds per build (coarser: bursts hit one side only)" >&2
-    status=0
-    rounds time "$counters" "$rounds"
-  fi
-fi
+}
+
+started=$SECONDS
+case "$counters" in
+  callgrind)
+    out_dir=$dest; callgrind_compare ;;
+  both)
+    # Time, then instructions: each in its own directory, compare.md holds both tables, and
+    # either one's regression is the exit status. Time says what a change costs on this
+    # machine; callgrind flags a change too small for time to resolve (alloc-free pays a
+    # locked RMW per operation that hides one extra store).
+    time_counters=auto
+    out_dir=$dest/time; mkdir -p "$out_dir"; time_compare; time_status=$status; status=0
+    out_dir=$dest/instructions; mkdir -p "$out_dir"; callgrind_compare; gate_status=$status
+    { cat "$dest/time/compare.md"; echo; cat "$dest/instructions/compare.md"; } >"$dest/compare.md" 2>/dev/null || true
+    if [ "$time_status" = 2 ] || [ "$gate_status" = 2 ]; then
+      status=2; [ "$time_status" != 0 ] && [ "$time_status" != 2 ] && status=$time_status
+      [ "$gate_status" != 0 ] && [ "$gate_status" != 2 ] && status=$gate_status
+    else
+      status=$(( time_status != 0 ? time_status : gate_status ))
+    fi ;;
+  *)
+    time_counters=$counters
+    out_dir=$dest; time_compare ;;
+esac
 echo "compare: compared in $((SECONDS - started)) s after the builds" >&2
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -f "$dest/compare.md" ]; then cat "$dest/compare.md" >>"$GITHUB_STEP_SUMMARY"; fi
 case $status in
