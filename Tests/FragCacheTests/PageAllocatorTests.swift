@@ -233,4 +233,24 @@ struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+}
+
+extension PageAllocatorTests {
+    @Test func aPrefaultedArenaIsResidentALazyOneIsNot() throws {
+        func residentPages(_ allocator: PageAllocator) -> Int {
+            let arena = allocator.arena
+            let bytes = arena.pageCount * arena.pageSize
+            let osPage = Int(sysconf(Int32(_SC_PAGESIZE)))
+            var vector = [UInt8](repeating: 0, count: (bytes + osPage - 1) / osPage)
+            // Safe: base..<base+bytes is the arena, inside the allocator's live mapping.
+            let rc = mincore(UnsafeMutableRawPointer(bitPattern: arena.base), bytes, &vector)
+            #expect(rc == 0, "mincore: errno \(errno)")
+            return vector.filter { $0 & 1 != 0 }.count
+        }
+        let resident = try PageAllocator(pageSize: 4096, arenaBytes: 8 << 20, prefault: true)
+        #expect(residentPages(resident) == (8 << 20) / Int(sysconf(Int32(_SC_PAGESIZE))))
+        let lazy = try PageAllocator(pageSize: 4096, arenaBytes: 8 << 20, prefault: false)
+        #expect(residentPages(lazy) < 16)
+    }
 }
