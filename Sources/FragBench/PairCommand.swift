@@ -115,9 +115,9 @@ struct PairCommand: ParsableCommand {
             case .missing(let why):
                 onlyOneSide.append("\(label): \(why)")
                 progress.finished(label, summary: "skipped: \(why)")
-            case .measured(let row, let pairs, let used):
+            case .measured(let row, let pairs, let exclusions):
                 rows.append(row)
-                pairRows += PairsCSV.rows(point: label, pairs: pairs, used: used)
+                pairRows += PairsCSV.rows(point: label, pairs: pairs, exclusions: exclusions)
                 progress.finished(label, summary: PairSummary.progressText(row))
             }
         }

@@ -9,14 +9,14 @@ enum PairsCSV {
         "base_canary_ns_per_step", "head_canary_ns_per_step", "used",
     ]
 
-    static func rows(point: String, pairs: [PointPairer.Pair], used: [Bool]) -> [[String]] {
-        zip(pairs, used).map { p, u in
+    static func rows(point: String, pairs: [PointPairer.Pair], exclusions: [String?]) -> [[String]] {
+        zip(pairs, exclusions).map { p, why in
             [
                 point, String(p.session), p.baseFirst ? "base" : "head",
                 String(p.base.nanosecondsPerOp), String(p.head.nanosecondsPerOp),
                 String(p.head.nanosecondsPerOp / p.base.nanosecondsPerOp),
                 String(p.base.canaryNanosecondsPerStep), String(p.head.canaryNanosecondsPerStep),
-                u ? "yes" : "no (canary disturbed)",
+                why.map { "no (\($0))" } ?? "yes",
             ]
         }
     }

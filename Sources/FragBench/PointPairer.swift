@@ -31,8 +31,8 @@ struct PointPairer {
     let canaryTolerance = 0.10
 
     enum Outcome {
-        /// The row, and every pair taken (for pairs.csv), with whether the estimate used it.
-        case measured(Comparison.Row, pairs: [Pair], used: [Bool])
+        /// The row, and every pair taken (for pairs.csv), with why the estimate left it out (nil: used).
+        case measured(Comparison.Row, pairs: [Pair], exclusions: [String?])
         case missing(String)
     }
 
@@ -79,13 +79,14 @@ struct PointPairer {
         let headValue = Estimator.standard.apply(summary.used.map(\.head.nanosecondsPerOp))
         var note = "\(pairs.count) pairs in \(session) sessions"
         if summary.disturbed > 0 { note += ", \(summary.disturbed) disturbed" + (summary.usedAll ? " (kept: too few clean)" : " (left out)") }
+        if !summary.thinSessions.isEmpty { note += ", \(summary.thinSessions.count) session(s) with < \(Self.minimumUsablePairs) usable pairs left out" }
         if let e = estimate { note += ", resolution ±\(formatFixed(PairedRatio.resolution(e) * 100, digits: 1))%" }
         let verdict = Verdict.judge(estimate, threshold: thresholdFraction)
         if let small = Self.smallChangeNote(estimate, verdict: verdict, threshold: thresholdFraction) { note += "; " + small }
         let row = Comparison.Row(
             key: label, label: label, base: baseValue, head: headValue, estimate: estimate,
             verdict: verdict, note: note)
-        return .measured(row, pairs: pairs, used: pairs.map { summary.isUsed($0) })
+        return .measured(row, pairs: pairs, exclusions: pairs.map { summary.exclusion($0) })
     }
 
     /// One session: fresh worker processes started and their workloads set up in alternating
@@ -172,9 +173,21 @@ struct PointPairer {
         /// Each side's median canary reading: the reference its readings are compared with.
         var references: (base: Double, head: Double)
         let tolerance: Double
+        /// Sessions left out for having fewer than `minimumUsablePairs` usable pairs.
+        var thinSessions: Set<Int> = []
 
         func isUsed(_ p: Pair) -> Bool { usedAll || !PointPairer.isOneSided(p, references, tolerance: tolerance) }
+
+        /// Why the estimate left `p` out, or nil when it used it (pairs.csv's `used` column).
+        func exclusion(_ p: Pair) -> String? {
+            if !isUsed(p) { return "canary disturbed on one side" }
+            if thinSessions.contains(p.session) { return "session with too few usable pairs" }
+            return nil
+        }
     }
+
+    /// Usable pairs a session needs for its median to stand for the session.
+    static let minimumUsablePairs = 5
 
     /// A pair whose two canary readings, each relative to its side's median, differ by more
     /// than `tolerance`: the machine changed between the two builds' samples, so a burst fell
@@ -196,12 +209,19 @@ struct PointPairer {
         let clean = pairs.filter { !isOneSided($0, references, tolerance: tolerance) }
         let useAll = clean.count * 2 < pairs.count
         let used = useAll ? pairs : clean
-        let sessions = Dictionary(grouping: used, by: \.session).keys.sorted()
-        let bySession = sessions.map { s in used.filter { $0.session == s } }
+        // A session left with a handful of usable pairs (a burst took the rest, or the budget
+        // ran out) gives a median as noisy as a single pair the weight of a whole session: an
+        // A/A under a compile job read -72% and +137% from sessions of 1-4 pairs. Such sessions
+        // are left out while at least 3 others remain.
+        let grouped = Dictionary(grouping: used, by: \.session)
+        let full = grouped.filter { $0.value.count >= minimumUsablePairs }
+        let kept = full.count >= 3 ? full : grouped
+        let bySession = kept.keys.sorted().compactMap { kept[$0] }
         let e = PairedRatio.clustered(bySession.map { $0.map { ($0.base.nanosecondsPerOp, $0.head.nanosecondsPerOp) } },
                                       baseFirst: bySession.map { $0.map(\.baseFirst) })
         return Summary(estimate: e, used: used, disturbed: pairs.count - clean.count, usedAll: useAll,
-                       references: references, tolerance: tolerance)
+                       references: references, tolerance: tolerance,
+                       thinSessions: Set(grouped.keys).subtracting(kept.keys))
     }
 }
 

@@ -97,4 +97,20 @@ import BenchReport
         #expect(PointPairer.smallChangeNote(e(1.05, 1.03, 1.07), verdict: .slower, threshold: 0.02) == nil)
         #expect(PointPairer.smallChangeNote(nil, verdict: .noDifference, threshold: 0.02) == nil)
     }
+
+    @Test func sessionsWithAHandfulOfUsablePairsAreLeftOut() throws {
+        var pairs = Self.stream()
+        // Two sessions of 3 pairs each, taken while the other build was descheduled.
+        for _ in 0..<3 { pairs.append(Self.pair(9, 9 * 0.28, session: 10)) }
+        for _ in 0..<3 { pairs.append(Self.pair(9, 9 * 2.37, session: 11)) }
+        let summary = PointPairer.estimate(pairs, tolerance: 0.10)
+        #expect(summary.thinSessions == [10, 11])
+        let e = try #require(summary.estimate)
+        #expect(abs(e.ratio - 1.03) < 0.005 && e.upper - e.lower < 0.02, "\(e)")
+        #expect(summary.exclusion(pairs[pairs.count - 1]) == "session with too few usable pairs")
+        #expect(summary.exclusion(pairs[0]) == nil)
+        // With fewer than 3 full sessions, nothing is left out for being thin.
+        let few = pairs.filter { $0.session < 2 || $0.session >= 10 }
+        #expect(PointPairer.estimate(few, tolerance: 0.10).thinSessions.isEmpty)
+    }
 }
