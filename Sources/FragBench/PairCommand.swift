@@ -88,8 +88,9 @@ struct PairCommand: ParsableCommand {
                                           log: output.map { $0 + "/worker-head.log" })
         // Both builds must speak the protocol before anything is measured (exit 3: make compare
         // falls back to whole-run rounds). Each session then starts its own workers.
+        let revisions: (base: Int, head: Int)
         do {
-            for launcher in [baseLauncher, headLauncher] { try launcher.launch().stop() }
+            revisions = (try baseLauncher.probe(), try headLauncher.probe())
         } catch {
             StandardStreams.err("pair: \(error)\n")
             throw ExitCode(3)
@@ -126,6 +127,10 @@ struct PairCommand: ParsableCommand {
             onlyInBase: [], onlyInHead: [], warnings: onlyOneSide.map { "not compared: \($0)" })
         comparison.method = PairSummary.method(threshold: threshold, budget: budget, sampleMs: sampleMs, cpu: pin)
         if InterruptFlag.isRaised { comparison.warnings.append("interrupted: only the points above were compared") }
+        let changed = WorkerProtocol.changedWorkloads(revisions.base, revisions.head)
+        if !changed.isEmpty {
+            comparison.warnings.append("\(changed.joined(separator: " and ")) measure differently in the two builds (workloads revision \(revisions.base) vs \(revisions.head): since revision 2 a timed batch holds at most 32768 fragments): their rows compare different workloads, not the cache")
+        }
         if headInflatePermille > 0 {
             comparison.warnings.append("resolution experiment: the head does \(headInflatePermille)‰ more work per sample than it reports (true ratio \(formatFixed(1 + Double(headInflatePermille) / 1000, digits: 3)) on every point but cross-thread)")
         }

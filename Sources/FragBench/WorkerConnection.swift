@@ -10,6 +10,13 @@ struct WorkerLauncher {
     func launch() throws -> WorkerConnection {
         try WorkerConnection(name: name, binary: binary, arguments: arguments, log: log)
     }
+
+    /// Starts the worker once to check it speaks the protocol; returns its workloads revision.
+    func probe() throws -> Int {
+        let worker = try launch()
+        defer { worker.stop() }
+        return worker.workloadsRevision
+    }
 }
 
 /// One running `fragbench worker` of a build: its process and a line channel to it.
@@ -25,6 +32,8 @@ final class WorkerConnection {
     }
 
     let name: String
+    /// The workloads revision the worker announced (`WorkerProtocol.workloadsRevision`).
+    private(set) var workloadsRevision = 1
     private let process = Process()
     private let input = Pipe()
     private let output = Pipe()
@@ -48,9 +57,10 @@ final class WorkerConnection {
         guard let greeting = readLine() else {
             throw Failure.start("\(name): \(binary) has no 'worker' command (a build from before pairing), or it exited")
         }
-        guard greeting == WorkerProtocol.greeting else {
+        guard let (version, workloads) = WorkerProtocol.parseGreeting(greeting), version == WorkerProtocol.version else {
             throw Failure.start("\(name): \(binary) answered '\(greeting.prefix(80))', not '\(WorkerProtocol.greeting)'")
         }
+        workloadsRevision = workloads
     }
 
     /// Sends one request and returns the reply line.

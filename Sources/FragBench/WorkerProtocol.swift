@@ -4,7 +4,8 @@ import Foundation
 /// build). One request line, one reply line, so the controller decides the order of every
 /// sample of both builds (blocks A A B B, B B A A) and a burst on the machine falls on both sides of a pair.
 ///
-///     worker:  fragbench-worker 1                      (on start: the protocol version)
+///     worker:  fragbench-worker 1 workloads=2          (on start: the protocol version, and
+///                                                    which definition of the workloads it runs)
 ///     ->  point {"label": L, "args": [run options]}    set up the point named L of that sweep
 ///     <-  ready L  |  error TEXT
 ///     ->  calibrate GOAL_NS                            choose the op count for GOAL_NS samples
@@ -16,7 +17,28 @@ import Foundation
 ///     ->  quit
 enum WorkerProtocol {
     static let version = 1
-    static var greeting: String { "fragbench-worker \(version)" }
+    /// What the workloads measure, numbered: 2 since alloc-only and free-only hold at most
+    /// 32768 fragments per timed batch (builds that do not say are 1). Two builds with different
+    /// numbers time different things on those workloads, which `pair` says.
+    static let workloadsRevision = 2
+    static var greeting: String { "fragbench-worker \(version) workloads=\(workloadsRevision)" }
+
+    /// The protocol version and workloads revision of a greeting line, or nil when it is none.
+    static func parseGreeting(_ line: String) -> (version: Int, workloads: Int)? {
+        let words = line.split(separator: " ")
+        guard words.count >= 2, words[0] == "fragbench-worker", let version = Int(words[1]) else { return nil }
+        var workloads = 1
+        for word in words.dropFirst(2) where word.hasPrefix("workloads=") {
+            guard let n = Int(word.dropFirst("workloads=".count)) else { return nil }
+            workloads = n
+        }
+        return (version, workloads)
+    }
+
+    /// Which workloads changed definition between two revisions (empty when they agree).
+    static func changedWorkloads(_ a: Int, _ b: Int) -> [String] {
+        min(a, b) < 2 && max(a, b) >= 2 ? ["alloc-only", "free-only"] : []
+    }
 
     struct PointRequest: Codable, Equatable {
         var label: String

@@ -28,4 +28,21 @@ import Testing
         #expect(WorkerProtocol.SampleReply.parse("error nope") == nil)
         #expect(WorkerProtocol.SampleReply.parse("sample 1") == nil)
     }
+
+    @Test func greetingsOfOldAndNewBuildsAreRead() {
+        #expect(WorkerProtocol.parseGreeting(WorkerProtocol.greeting)! == (1, WorkerProtocol.workloadsRevision))
+        // A build from before the workloads revision was announced.
+        #expect(WorkerProtocol.parseGreeting("fragbench-worker 1")! == (1, 1))
+        #expect(WorkerProtocol.parseGreeting("fragbench-worker 1 workloads=7")! == (1, 7))
+        for bad in ["", "hello", "fragbench-worker", "fragbench-worker x", "fragbench-worker 1 workloads=x", "usage: fragbench"] {
+            #expect(WorkerProtocol.parseGreeting(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func aChangedWorkloadDefinitionIsNamed() {
+        #expect(WorkerProtocol.changedWorkloads(1, 2) == ["alloc-only", "free-only"])
+        #expect(WorkerProtocol.changedWorkloads(2, 1) == ["alloc-only", "free-only"])
+        #expect(WorkerProtocol.changedWorkloads(2, 2).isEmpty)
+        #expect(WorkerProtocol.changedWorkloads(1, 1).isEmpty)
+    }
 }
