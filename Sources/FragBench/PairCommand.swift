@@ -51,6 +51,10 @@ struct PairCommand: ParsableCommand {
     var allowDebug = false
     @Option(name: .customLong("head-inflate-permille"), parsing: .unconditional, help: "Resolution experiment: the head worker does N per mille more work per sample than it reports (a known slowdown).")
     var headInflatePermille = 0
+    @Option(name: .customLong("base-options"), parsing: .unconditional, help: "Run options only the base side adds (space-separated), e.g. '--impl swift': pairs two configurations, not only two builds.")
+    var baseOptions = ""
+    @Option(name: .customLong("head-options"), parsing: .unconditional, help: "Run options only the head side adds (space-separated), e.g. '--impl c' or '--max-size 64K'.")
+    var headOptions = ""
     @Argument(parsing: .postTerminator, help: "fragbench run options naming the points (after --).")
     var runArguments: [String] = []
 
@@ -69,13 +73,19 @@ struct PairCommand: ParsableCommand {
     }
 
     func run() throws {
-        let command: RunCommand
-        let plan: SweepPlan
-        do {
-            command = try RunCommand.parse(runArguments)
-            plan = try command.plan()
-        } catch {
-            throw ValidationError("the run options after '--': " + RunCommand.message(for: error))
+        let baseArguments = runArguments + Self.words(baseOptions)
+        let headArguments = runArguments + Self.words(headOptions)
+        func points(_ arguments: [String], _ side: String) throws -> [WorkloadParameters] {
+            do {
+                return try RunCommand.parse(arguments).plan().points.filter { $0.notApplicableReason == nil }
+            } catch {
+                throw ValidationError("the run options of the \(side) (after '--'\(side == "base" ? " and --base-options" : " and --head-options")): " + RunCommand.message(for: error))
+            }
+        }
+        let basePoints = try points(baseArguments, "base")
+        let headPoints = try points(headArguments, "head")
+        guard basePoints.count == headPoints.count else {
+            throw ValidationError("--base-options and --head-options must name as many points on each side (\(basePoints.count) vs \(headPoints.count))")
         }
         let pin = cpu ?? CPUAffinity.current() ?? 0
         var workerArguments = ["--cpu", String(pin)]
@@ -97,7 +107,6 @@ struct PairCommand: ParsableCommand {
         }
         InterruptFlag.install()
 
-        let points = plan.points.filter { $0.notApplicableReason == nil }
         var pairer = PointPairer(base: baseLauncher, head: headLauncher, goalNanoseconds: UInt64(sampleMs * 1e6),
                                  thresholdFraction: threshold / 100, minPairs: minPairs, maxPairs: maxPairs)
         pairer.minimumSessions = minSessions
@@ -105,13 +114,16 @@ struct PairCommand: ParsableCommand {
         var onlyOneSide: [String] = []
         var pairRows: [[String]] = []
         let start = Date()
-        var progress = Progress(total: points.count)
-        for (i, point) in points.enumerated() {
+        var progress = Progress(total: basePoints.count)
+        for (i, (basePoint, headPoint)) in zip(basePoints, headPoints).enumerated() {
             if InterruptFlag.isRaised { break }
-            let label = PointLabel.text(point)
+            let baseText = PointLabel.text(basePoint), headText = PointLabel.text(headPoint)
+            let label = baseText == headText ? baseText : "\(baseText) vs \(headText)"
             let spent = Date().timeIntervalSince(start)
-            let share = max(0.5, (budget - spent) / Double(points.count - i))
-            let outcome = try pairer.pair(label: label, arguments: runArguments, seconds: share)
+            let share = max(0.5, (budget - spent) / Double(basePoints.count - i))
+            let outcome = try pairer.pair(
+                label: label, base: WorkerProtocol.PointRequest(label: baseText, args: baseArguments),
+                head: WorkerProtocol.PointRequest(label: headText, args: headArguments), seconds: share)
             switch outcome {
             case .missing(let why):
                 onlyOneSide.append("\(label): \(why)")
@@ -138,6 +150,14 @@ struct PairCommand: ParsableCommand {
         if let output { try AtomicFile.write(PairsCSV.document(pairRows), to: output + "/pairs.csv") }
         if InterruptFlag.isRaised { throw ExitCode(130) }
         if comparison.hasRegression { throw ExitCode(2) }
+    }
+}
+
+extension PairCommand {
+    /// A side's extra run options: words separated by blanks (no quoting: run options have no
+    /// spaces in their values).
+    static func words(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
     }
 }
 

@@ -46,6 +46,14 @@ struct PointPairer {
 
     func pair(label: String, arguments: [String], seconds: Double) throws -> Outcome {
         let request = WorkerProtocol.PointRequest(label: label, args: arguments)
+        return try pair(label: label, base: request, head: request, seconds: seconds)
+    }
+
+    /// The two sides may run different points (`pair --base-options/--head-options`: the
+    /// Swift model against its C twin, one max size against another); the row is `label`.
+    func pair(label: String, base baseRequest: WorkerProtocol.PointRequest, head headRequest: WorkerProtocol.PointRequest,
+              seconds: Double) throws -> Outcome {
+        let requests = [base.name: baseRequest, head.name: headRequest]
         let deadline = Date().addingTimeInterval(seconds)
         let sizing = SessionSizing(floor: max(2, minPairs / minimumSessions))
         var timing = SessionTiming()
@@ -62,7 +70,7 @@ struct PointPairer {
                     setupSeconds: timing.setupSeconds ?? setup, pairSeconds: timing.pairSeconds ?? 4 * samples,
                     remainingSeconds: deadline.timeIntervalSinceNow + setup, sessionsToGo: sessionsToGo))
             }
-            switch try runSession(request, session: session, count: count, into: &pairs, timing: &timing) {
+            switch try runSession(requests, session: session, count: count, into: &pairs, timing: &timing) {
             case .some(let why): return .missing(why)
             case .none: break
             }
@@ -93,7 +101,7 @@ struct PointPairer {
     /// order, the base chooses the op count (the pair's samples do the same work), then
     /// `count(setup seconds, seconds per warm-up sample)` pairs. Returns why the point cannot be
     /// compared, or nil.
-    private func runSession(_ request: WorkerProtocol.PointRequest, session: Int,
+    private func runSession(_ requests: [String: WorkerProtocol.PointRequest], session: Int,
                             count: (Double, Double) -> Int, into pairs: inout [Pair], timing: inout SessionTiming) throws -> String? {
         let started = Date()
         var running: [String: WorkerConnection] = [:]
@@ -101,6 +109,7 @@ struct PointPairer {
         for launcher in session % 2 == 0 ? [base, head] : [head, base] {
             let worker = try launcher.launch()
             running[launcher.name] = worker
+            guard let request = requests[launcher.name] else { return "no point for \(launcher.name)" }
             let reply = try worker.request(.point(request))
             guard reply.hasPrefix("ready") else { return "\(worker.name): \(reply.dropFirst(reply.hasPrefix("error ") ? 6 : 0))" }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import FragBench
 
 /// `fragbench pair` end to end: two workers of the debug binary (the same build on both sides),
 /// a small budget. Behaviour only: the protocol runs, every point gets a row and an interval,
@@ -33,6 +34,26 @@ import Testing
         for label in ["alloc-only page=4096 max=4096 fragsz=64", "alloc-free page=4096 max=32768 fragsz=64"] {
             #expect(Set(body.filter { $0.hasPrefix(label + ",") }.map { $0.split(separator: ",")[1] }).count >= 3, "sessions of \(label)")
         }
+    }
+
+    @Test func twoConfigurationsOfOneBuildArePaired() throws {
+        let binary = try #require(RunCommandTests.binary).path
+        let output = NSTemporaryDirectory() + "fragbench-pair-\(UUID().uuidString)"
+        let result = try runner.run([
+            "pair", "--base", binary, "--head", binary, "--allow-debug", "--budget", "3", "--min-pairs", "12",
+            "--max-pairs", "24", "--min-sessions", "3", "--sample-ms", "0.2", "--output", output,
+            "--base-options", "--impl swift", "--head-options", "--impl c", "--",
+            "--workload", "alloc-free", "--fragsz", "64", "--max-size", "32K", "--arena", "16M",
+        ])
+        #expect(result.status == 0 || result.status == 2, "stderr: \(result.stderr)")
+        let markdown = try String(contentsOfFile: output + "/compare.md", encoding: .utf8)
+        #expect(markdown.contains("| alloc-free page=4096 max=32768 fragsz=64 vs alloc-free impl=c page=4096 max=32768 fragsz=64 |"))
+        // Sides naming different numbers of points are refused before anything runs.
+        let mismatch = try runner.run(["pair", "--base", binary, "--head", binary, "--allow-debug",
+                                       "--head-options", "--max-size 4K,32K", "--", "--workload", "alloc-free", "--max-size", "32K"])
+        #expect(mismatch.status == 64 && mismatch.stderr.contains("as many points on each side (1 vs 2)"), "\(mismatch.stderr)")
+        #expect(PairCommand.words("  --impl   c\t--max-size 4K ") == ["--impl", "c", "--max-size", "4K"])
+        #expect(PairCommand.words("").isEmpty)
     }
 
     @Test func aBuildWithoutAWorkerIsReportedForTheFallback() throws {
