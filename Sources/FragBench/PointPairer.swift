@@ -44,11 +44,6 @@ struct PointPairer {
         var baseFirst = true
     }
 
-    func pair(label: String, arguments: [String], seconds: Double) throws -> Outcome {
-        let request = WorkerProtocol.PointRequest(label: label, args: arguments)
-        return try pair(label: label, base: request, head: request, seconds: seconds)
-    }
-
     /// The two sides may run different points (`pair --base-options/--head-options`: the
     /// Swift model against its C twin, one max size against another); the row is `label`.
     func pair(label: String, base baseRequest: WorkerProtocol.PointRequest, head headRequest: WorkerProtocol.PointRequest,

@@ -113,11 +113,11 @@ final class WorkerSession {
         } else {
             let floor = OperationCount.goal(minimum: goal, clockResolution: MonotonicClock.resolutionNanoseconds(),
                                             overhead: overheadNanoseconds)
-            ops = OperationCount.choose(goal: floor, maxOps: 1 << 40) { timedBatch($0) }
+            ops = OperationCount.choose(goal: floor, maxOps: 1 << 40) { timedBatches($0).nanoseconds }
         }
         // Warm-up at the chosen size (caches, predictors, the allocator's free lists).
         var warmed: UInt64 = 0
-        repeat { warmed &+= timedBatch(ops) } while warmed < 20_000_000
+        repeat { warmed &+= timedBatches(ops).nanoseconds } while warmed < 20_000_000
         return "ops \(ops)"
     }
 
@@ -125,19 +125,19 @@ final class WorkerSession {
         guard let runner else { return "error no point set up" }
         let canaryReading = canary.read()
         let inflated = runner.fixedBatchSize == nil ? ops + ops * inflatePermille / 1_000 : ops
-        let batches = SubBatches.sizes(operations: inflated, limit: runner.maxBatchSize).count
-        let elapsed = timedBatch(inflated)
+        let (elapsed, batches) = timedBatches(inflated)
         let perOp = OverheadCorrection.perOp(elapsed: Double(elapsed), overhead: overheadNanoseconds * Double(batches),
                                              operations: ops, subtract: true).perOp
         return WorkerProtocol.SampleReply(nanosecondsPerOp: perOp, canaryNanosecondsPerStep: canaryReading).line
     }
 
     /// The timed time of `ops` operations, as several batches above the workload's limit (as
-    /// the sampler does).
-    private func timedBatch(_ ops: Int) -> UInt64 {
-        guard let runner else { return 0 }
+    /// the sampler does), and how many timed batches (one bracket overhead each) it took.
+    private func timedBatches(_ ops: Int) -> (nanoseconds: UInt64, batches: Int) {
+        guard let runner else { return (0, 0) }
+        let sizes = SubBatches.sizes(operations: ops, limit: runner.maxBatchSize)
         var total: UInt64 = 0
-        for n in SubBatches.sizes(operations: ops, limit: runner.maxBatchSize) {
+        for n in sizes {
             runner.prepareBatch(n)
             let t0 = MonotonicClock.nanoseconds()
             runner.runBatch(n)
@@ -145,7 +145,7 @@ final class WorkerSession {
             runner.finishBatch()
             total &+= t1 &- t0
         }
-        return total
+        return (total, sizes.count)
     }
 
     /// Median of empty timed brackets, as the sampler measures it.

@@ -117,7 +117,7 @@ extension FragmentFreer {
     }
     var runLength: Int { 1 }
     func freeAll(_ fragments: UnsafeMutablePointer<UnsafeMutableRawPointer?>, count: Int) {
-        for i in 0 ..< count { if let p = fragments[i] { free(p) } }
+        freeRun(fragments, count: count)
     }
 }
 
