@@ -36,10 +36,10 @@ fuzz: deps
 check-asm: deps
 	SWIFT=$(SWIFT) scripts/check-asm.sh
 
-## peers: swift vs c vs glibc malloc, jemalloc, mimalloc (and the layouts), interleaved; ratios with 95% CI
+## peers: swift vs c vs glibc malloc, jemalloc, mimalloc (and the layouts), samples paired in time; ratios with 95% CI [BUDGET=8 s per comparison]
 PEERS_QUICK = --quick --fragsz 64 --workload alloc-only,alloc-free
 peers: release
-	.build/release/fragbench peers --rounds $(or $(ROUNDS),5) $(if $(QUICK),$(PEERS_QUICK),) --output results
+	.build/release/fragbench peers $(if $(BUDGET),--budget $(BUDGET),) $(if $(QUICK),$(PEERS_QUICK),) --output results
 
 ## bench: the default sweep (QUICK=1 for a smoke run; COUNTERS=auto|pmu|software|callgrind|none)
 COUNTERS ?= auto

@@ -5,18 +5,19 @@ import Foundation
 import Measure
 import Workloads
 
-/// `fragbench peers` (`make peers`): the Swift model against the same algorithm in C and
-/// against glibc malloc, jemalloc and mimalloc, interleaved. For each point, R rounds of:
-/// measure swift, then every other subject, back to back (A B C … A B C …), each a full
-/// sampler measurement with fewer samples. Per point and subject the ratio subject/swift of
-/// the rounds' figures, with a 95% confidence interval (`RatioEstimate.paired`), goes into a
-/// markdown table and a CSV under results/peers/<date-commit>/, beside each subject's
-/// geometric mean over the rounds: the two numbers whose quotient the ratio is.
+/// `fragbench peers` (`make peers`): the Swift model against the same algorithm in C, glibc
+/// malloc, jemalloc, mimalloc, the other layouts and the free-side API experiments. Each
+/// subject is paired with the Swift model point by point, sample by sample, by the method of
+/// `make compare` (`SelfPairing`/`PointPairer`: two workers of this binary pinned to one CPU,
+/// A A B B / B B A A turns of single samples, sessions with fresh workers, a t-interval over
+/// sessions). Per point and subject: the ratio subject/swift with its interval, both sides'
+/// figures from the same pairs, and how many pairs and sessions it took, in a markdown table
+/// and CSVs under results/peers/<date-commit>/.
 struct PeersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "peers",
-        abstract: "Swift vs C vs glibc malloc, jemalloc, mimalloc (and the layouts), interleaved, with ratio CIs.",
-        discussion: "Example: fragbench peers --workload alloc-only,alloc-free --fragsz 64,2048 --rounds 5"
+        abstract: "Swift vs C vs glibc malloc, jemalloc, mimalloc (and the layouts), samples paired in time, with ratio CIs.",
+        discussion: "Example: fragbench peers --workload alloc-only,alloc-free --fragsz 64,2048 --budget 8"
     )
 
     @Option(parsing: .unconditional, help: "Workloads (page_frag-only ones are reported as not applicable for peers).")
@@ -30,15 +31,20 @@ struct PeersCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "swift:bulk: fragments per bulk allocation and per bulk free.",
             transform: OptionValues.integer(1 ... FragAPI.largestBulk))
     var bulk = 16
-    @Option(parsing: .unconditional, help: "Interleaved rounds per point (at least 2, for a confidence interval).",
-            transform: OptionValues.integer(2 ... 10_000))
-    var rounds = 5
-    @Option(parsing: .unconditional, help: "Samples per measurement (each round's median is one pair member).",
-            transform: OptionValues.integer(1 ... OptionValues.largestSampleCount))
-    var samples = 5
-    @Option(parsing: .unconditional, help: "cross-thread: fragments per run.", transform: OptionValues.integer(1 ... 1 << 40))
+    @Option(parsing: .unconditional, help: "Seconds at most per comparison (one point, one subject against swift); default 8, quick 3.",
+            transform: OptionValues.decimal(0 ... 86_400, excludingLower: true))
+    var budget: Double?
+    @Option(parsing: .unconditional, help: "Precision in percent: a comparison stops once its interval is narrower; a subject is faster or slower only beyond it.",
+            transform: OptionValues.decimal(0 ... 99))
+    var threshold = 2.0
+    @Option(parsing: .unconditional, help: "cross-thread: fragments per sample.", transform: OptionValues.integer(1 ... 1 << 40))
     var count = 50_000
-    @Flag(help: "Short samples (smoke runs).")
+    @Option(parsing: .unconditional, help: "Page allocator arena per worker.")
+    var arena = "64M"
+    @Option(parsing: .unconditional, help: "CPU the workers are pinned to (default: the CPU this command starts on).",
+            transform: OptionValues.integer(0 ... OptionValues.largestCPU))
+    var cpu: Int?
+    @Flag(help: "Smoke runs: a 3 s budget per comparison, 4 sessions before the first stopping check.")
     var quick = false
     @Option(parsing: .unconditional, help: "Results directory (peers/ is created under it).", transform: OptionValues.nonEmpty)
     var output = "results"
@@ -109,20 +115,65 @@ struct PeersCommand: ParsableCommand {
         }
     }
 
-    /// Every point is checked before the first round, as `run` does: a bad value is a usage
-    /// error, not a table of failed rows.
+    /// Every comparison's two sides are checked before anything runs, as `run` does: a bad
+    /// value is a usage error, not a table of failed rows.
     func validate() throws {
-        _ = try subjects()
+        _ = try comparisons()
+    }
+
+    /// One point of the sweep: its label for tables and Swift's run options for it.
+    struct Point {
+        var label: String
+        var swift: [String]
+    }
+
+    /// One row to measure: a point, a subject, and the subject's run options (nil with the
+    /// reason when the subject does not apply to the point).
+    struct Planned {
+        var point: Point
+        var subject: Subject
+        var options: [String]?
+        var notApplicable: String?
+    }
+
+    func comparisons() throws -> [Planned] {
+        let subjects = try subjects()
         let sizes = try sizes()
         let configs = try configs()
+        let twoCPUs = (CPUAffinity.allowedCount() ?? 1) >= 2
+        var planned: [Planned] = []
         for kind in try kinds() {
-            for size in kind == .mixed ? [sizes[0]] : sizes {
-                let p = WorkloadParameters(kind: kind, config: configs[0], fragsz: size, count: count)
-                do { try p.validate() } catch {
-                    throw ValidationError("--workload \(kind.rawValue) --fragsz \(size): \(error)")
+            for config in configs {
+                for size in kind == .mixed ? [sizes[0]] : sizes {
+                    let page = NumberFormat.bytes(config.pageSize), max = NumberFormat.bytes(config.maxSize)
+                    let label = "\(kind.rawValue), \(page) pages, max \(max), " + (kind == .mixed ? "imix sizes" : "fragsz \(size) B")
+                    var swift = ["--workload", kind.rawValue, "--page-size", String(config.pageSize),
+                                 "--max-size", String(config.maxSize), "--arena", arena, "--count", String(count),
+                                 "--bulk", String(bulk)]
+                    if kind != .mixed { swift += ["--fragsz", String(size)] }
+                    if kind == .crossThread && twoCPUs { swift += ["--push-cpu", "0", "--pop-cpu", "1"] }
+                    let point = Point(label: label, swift: swift)
+                    do { _ = try SelfPairing.label(swift) } catch { throw ValidationError("\(label): \(error)") }
+                    for subject in subjects.dropFirst() {
+                        let options = swift + ["--impl", subject.impl.rawValue, "--variant", subject.variant.rawValue,
+                                               "--api", subject.api.rawValue]
+                        var p = WorkloadParameters(kind: kind, config: config, fragsz: size, count: count)
+                        p.impl = subject.impl
+                        p.variant = subject.variant
+                        p.api = subject.api
+                        if let why = p.notApplicableReason {
+                            planned.append(Planned(point: point, subject: subject, options: nil, notApplicable: why))
+                            continue
+                        }
+                        do { _ = try SelfPairing.label(options) } catch {
+                            throw ValidationError("\(label), \(subject.name): \(error)")
+                        }
+                        planned.append(Planned(point: point, subject: subject, options: options, notApplicable: nil))
+                    }
                 }
             }
         }
+        return planned
     }
 
     func run() throws {
@@ -130,99 +181,78 @@ struct PeersCommand: ParsableCommand {
             throw ValidationFailure("this is a debug build: build with 'swift build -c release' (make peers does), or pass --allow-debug")
         }
         let subjects = try subjects()
+        // The workers inherit the environment jemalloc needs.
         if subjects.contains(where: { $0.impl == .jemalloc }) { StaticTLS.ensureForJemalloc() }
-        let kinds = try kinds()
-        let sizes = try sizes()
+        let planned = try comparisons()
         InterruptFlag.install()
         let machine = MachineFacts.read()
-
-        var sampler = quick ? SamplerConfig.quick : SamplerConfig.standard
-        sampler.samples = samples
-        let runner = PointRunner(sampler: sampler, pinCPU: CPUAffinity.current())
-        // One canary for the command, as in run: disturbed samples are left out of each figure.
-        let canary = NoiseCanary()
-        canary.warmUp()
-        let twoCPUs = (CPUAffinity.allowedCount() ?? 1) >= 2
+        let seconds = budget ?? (quick ? 3 : 8)
+        let provenance = ProvenanceCollector.collect(backend: BackendChoice(requested: .none, backend: .none, reason: "timing only"),
+                                                     tsc: nil, command: (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+                                                     quick: quick, machine: machine)
+        let name = ResultStore.runName(date: Date(), commit: provenance.gitCommit, dirty: provenance.gitDirty)
+        let directory = "\(output)/peers/\(name)"
+        if !noSave { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        var settings = SelfPairing.Settings()
+        settings.thresholdPercent = threshold
+        settings.cpu = cpu
+        settings.allowDebug = allowDebug
+        settings.log = noSave ? nil : directory + "/workers.log"
+        if quick { settings.minSessions = 4; settings.minPairs = 12 }
+        let pairing = SelfPairing(settings)
 
         var rows: [Row] = []
+        var pairRows: [[String]] = []
         var notes: [String] = []
         if let busy = machine.loadWarning {
             notes.append(busy)
             StandardStreams.err("warning: \(busy)\n")
         }
-        for kind in kinds {
-            for config in try configs() {
-            for size in kind == .mixed ? [sizes[0]] : sizes {
-                var base = WorkloadParameters(kind: kind, config: config, fragsz: size, count: count)
-                base.bulk = bulk
-                if kind == .crossThread && twoCPUs { base.pushCPU = 0; base.popCPU = 1 }
-                let page = NumberFormat.bytes(base.config.pageSize), max = NumberFormat.bytes(base.config.maxSize)
-                let label = "\(kind.rawValue), \(page) pages, max \(max), " + (kind == .mixed ? "imix sizes" : "fragsz \(size) B")
-                var medians: [Subject: [Double]] = [:]
-                var skipped: [Subject: String] = [:]
-                for round in 0 ..< rounds {
-                    for subject in subjects where skipped[subject] == nil {
-                        if InterruptFlag.isRaised { throw ExitCode(130) }
-                        var p = base
-                        p.impl = subject.impl
-                        p.variant = subject.variant
-                        p.api = subject.api
-                        if let why = p.notApplicableReason { skipped[subject] = why; continue }
-                        do {
-                            let outcome = try runner.measure(p, counters: nil, canary: canary)
-                            if let ns = outcome.result.estimate?.value ?? outcome.result.medianNanosecondsPerOp { medians[subject, default: []].append(ns) }
-                            if let leak = outcome.leak { notes.append("\(label) \(subject.name): \(leak)") }
-                        } catch WorkloadError.notApplicable(let why) {
-                            skipped[subject] = why
-                        } catch {
-                            skipped[subject] = "failed: \(error)"
-                        }
-                    }
-                    StandardStreams.err("peers: \(label) round \(round + 1)/\(rounds)\n")
-                }
-                let baseline = medians[subjects[0]] ?? []
-                for subject in subjects {
-                    if let why = skipped[subject] {
-                        rows.append(Row(point: label, subject: subject.name, nsPerOp: nil, estimate: nil, note: why))
-                        continue
-                    }
-                    let mine = medians[subject] ?? []
-                    let estimate = subject == subjects[0] ? nil : RatioEstimate.paired(a: baseline, b: mine)
-                    rows.append(Row(point: label, subject: subject.name, nsPerOp: Self.geometricMean(mine),
-                                    estimate: estimate, note: nil))
-                }
+        var progress = Progress(total: planned.count)
+        for item in planned {
+            if InterruptFlag.isRaised { break }
+            let label = "\(item.point.label) \(item.subject.name)"
+            guard let options = item.options else {
+                rows.append(Row(point: item.point.label, subject: item.subject.name, note: item.notApplicable))
+                progress.finished(label, summary: "not applicable")
+                continue
             }
+            switch pairing.compare(label: label, base: item.point.swift, head: options, seconds: seconds) {
+            case .missing(let why):
+                rows.append(Row(point: item.point.label, subject: item.subject.name, note: "failed: \(why)"))
+                progress.finished(label, summary: "failed: \(why)")
+            case .measured(let row, let pairs, let exclusions):
+                rows.append(Row(point: item.point.label, subject: item.subject.name, nsPerOp: row.head, swiftNsPerOp: row.base,
+                                estimate: row.estimate, verdict: row.verdict, pairing: row.note))
+                pairRows += PairsCSV.rows(point: label, pairs: pairs, exclusions: exclusions)
+                progress.finished(label, summary: PairSummary.progressText(row))
             }
         }
-
-        let provenance = ProvenanceCollector.collect(backend: BackendChoice(requested: .none, backend: .none, reason: "timing only"),
-                                                     tsc: nil, command: (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
-                                                     quick: quick, machine: machine)
-        let markdown = Self.markdown(rows, rounds: rounds, notes: notes, provenance: provenance,
+        if InterruptFlag.isRaised { notes.append("interrupted: only the rows above were measured") }
+        let markdown = Self.markdown(rows, threshold: threshold, budget: seconds, notes: notes, provenance: provenance,
                                      libraries: Self.allocatorLibraries())
         StandardStreams.out(markdown)
-        guard !noSave else { return }
-        let name = ResultStore.runName(date: Date(), commit: provenance.gitCommit, dirty: provenance.gitDirty)
-        let directory = "\(output)/peers/\(name)"
-        try AtomicFile.write(markdown, to: "\(directory)/peers.md")
-        try AtomicFile.write(Self.csv(rows), to: "\(directory)/peers.csv")
-        StandardStreams.err("peers: \(directory)/peers.md\n")
+        if !noSave {
+            try AtomicFile.write(markdown, to: "\(directory)/peers.md")
+            try AtomicFile.write(Self.csv(rows), to: "\(directory)/peers.csv")
+            try AtomicFile.write(PairsCSV.document(pairRows), to: "\(directory)/pairs.csv")
+            StandardStreams.err("peers: \(directory)/peers.md\n")
+        }
+        if InterruptFlag.isRaised { throw ExitCode(130) }
     }
 
     struct Row {
         var point: String
         var subject: String
-        var nsPerOp: Double?
-        var estimate: RatioEstimate?
-        var note: String?
-    }
-
-    /// The geometric mean of the rounds' figures: the ratio of two subjects' geometric means is
-    /// exactly the paired ratio (the geometric mean of the per-round ratios) printed beside it.
-    static func geometricMean(_ values: [Double]) -> Double? {
-        let logs = values.filter { $0 > 0 && $0.isFinite }.map { Foundation.log($0) }
-        guard !logs.isEmpty, logs.count == values.count else { return nil }
-        return Foundation.exp(logs.reduce(0, +) / Double(logs.count))
+        /// The subject's and Swift's figures from the same pairs (p10 of each side's samples).
+        var nsPerOp: Double? = nil
+        var swiftNsPerOp: Double? = nil
+        var estimate: RatioEstimate? = nil
+        var verdict: Verdict? = nil
+        /// Pairs, sessions, disturbed pairs, resolution (PointPairer's note).
+        var pairing: String? = nil
+        /// Why the subject has no figure here (not applicable, failed), or nil.
+        var note: String? = nil
     }
 
     /// The allocator libraries this machine has, as Debian packages and versions.
@@ -233,7 +263,17 @@ struct PeersCommand: ParsableCommand {
         return found.isEmpty ? nil : found.joined(separator: ", ").replacingOccurrences(of: "\n", with: ", ")
     }
 
-    static func markdown(_ rows: [Row], rounds: Int, notes: [String], provenance: Provenance?, libraries: String?) -> String {
+    static func verdictText(_ v: Verdict?) -> String {
+        switch v {
+        case .slower?: return "slower"
+        case .faster?: return "faster"
+        case .noDifference?: return "within threshold"
+        case nil: return ""
+        }
+    }
+
+    static func markdown(_ rows: [Row], threshold: Double, budget: Double, notes: [String], provenance: Provenance?,
+                         libraries: String?) -> String {
         var out = "# FragBench peers: the Swift model against C, glibc malloc, jemalloc, mimalloc and the layouts\n\n"
         if let p = provenance {
             let commit = (p.gitCommit.map { String($0.prefix(12)) } ?? "unknown commit") + (p.gitDirty == true ? " (dirty)" : "")
@@ -243,36 +283,42 @@ struct PeersCommand: ParsableCommand {
             if let host = p.hostName { out += "| host | \(host) |\n" }
             if let load = p.loadAverage { out += "| load average | \(load) (at the start) |\n" }
             out += "| allocator libraries | \(libraries ?? "unknown (dpkg-query found none)") |\n"
-            out += "| mode | \(p.quick ? "QUICK: short samples, for smoke tests, not conclusions" : "standard samples") |\n"
+            out += "| mode | \(p.quick ? "QUICK: short budgets, for smoke tests, not conclusions" : "standard") |\n"
             out += "| command | `\(p.command)` |\n\n"
         }
-        out += "Each round measures every subject back to back (\(rounds) rounds, interleaved); a round's figure for a subject is its run estimate (the p10 of its undisturbed samples, as `fragbench run` reports). "
-        out += "ns/op below is each subject's geometric mean over the rounds; the ratio is subject/swift (below 1: faster than the Swift model), the geometric mean of the per-round ratios, "
-        out += "which equals the quotient of the two ns/op shown; its 95% interval is a paired t-interval over the rounds. — means not measured (the reason is in the row).\n\n"
-        out += "| point | impl | ns/op (geometric mean of rounds) | ratio vs swift | 95% CI |\n|---|---|---:|---:|---|\n"
+        let pct = NumberFormat.fixed(threshold, threshold == threshold.rounded() ? 0 : 1)
+        out += "Each subject is paired with the Swift model sample by sample, as `make compare` pairs two builds: two workers of this binary pinned to one CPU take turns A A B B, B B A A of single 1 ms samples (the first of each turn re-warms that side's caches and is not used), in sessions with fresh worker processes. "
+        out += "ratio = subject/swift (below 1: faster than the Swift model): the geometric mean over sessions of each session's median pair ratio, with a Student-t 95% interval over the sessions; "
+        out += "ns/op columns: the p10 of each side's samples in the pairs used (their quotient is close to the ratio, not equal to it). "
+        out += "A comparison stops once its interval is narrower than \(pct)% or after \(NumberFormat.significant(budget)) s; a subject is faster or slower only when the whole interval lies beyond ±\(pct)%. — means not measured (the reason is in the row).\n\n"
+        out += "| point | impl | ns/op | swift ns/op (same pairs) | ratio vs swift | 95% CI | verdict | pairing |\n|---|---|---:|---:|---:|---|---|---|\n"
         for r in rows {
-            let ns = r.nsPerOp.map { NumberFormat.text($0) } ?? "—"
             if let note = r.note {
-                out += "| \(r.point) | \(r.subject) | — | — | \(note.replacingOccurrences(of: "|", with: "\\|")) |\n"
-            } else if let e = r.estimate {
-                out += "| \(r.point) | \(r.subject) | \(ns) | \(NumberFormat.fixed(e.ratio, 3)) | \(NumberFormat.fixed(e.lower, 3))–\(NumberFormat.fixed(e.upper, 3)) |\n"
-            } else if r.subject == "swift" {
-                out += "| \(r.point) | \(r.subject) | \(ns) | 1 (baseline) | |\n"
+                out += "| \(r.point) | \(r.subject) | — | — | — | \(note.replacingOccurrences(of: "|", with: "\\|")) | | |\n"
+                continue
+            }
+            let ns = r.nsPerOp.map { NumberFormat.text($0) } ?? "—"
+            let swift = r.swiftNsPerOp.map { NumberFormat.text($0) } ?? "—"
+            let pairing = (r.pairing ?? "").replacingOccurrences(of: "|", with: "\\|")
+            if let e = r.estimate {
+                out += "| \(r.point) | \(r.subject) | \(ns) | \(swift) | \(NumberFormat.fixed(e.ratio, 3)) | \(NumberFormat.fixed(e.lower, 3))–\(NumberFormat.fixed(e.upper, 3)) | \(verdictText(r.verdict)) | \(pairing) |\n"
             } else {
-                out += "| \(r.point) | \(r.subject) | \(ns) | — | too few rounds with a figure for an interval |\n"
+                out += "| \(r.point) | \(r.subject) | \(ns) | \(swift) | — | too few sessions for an interval | | \(pairing) |\n"
             }
         }
         for note in notes { out += "\n- \(note)" }
         return out + "\n"
     }
 
-    static let csvColumns = ["point", "impl", "ns_per_op_geomean", "ratio", "ci_lower", "ci_upper", "rounds", "note"]
+    static let csvColumns = ["point", "impl", "ns_per_op", "swift_ns_per_op", "ratio", "ci_lower", "ci_upper", "pairs",
+                             "verdict", "pairing", "note"]
 
     static func csv(_ rows: [Row]) -> String {
         CSV.document(columns: csvColumns, rows: rows.map { r in
-            [r.point, r.subject, NumberFormat.fixed(r.nsPerOp, 4), NumberFormat.fixed(r.estimate?.ratio, 5),
-             NumberFormat.fixed(r.estimate?.lower, 5), NumberFormat.fixed(r.estimate?.upper, 5),
-             NumberFormat.integer(r.estimate?.rounds), r.note ?? ""]
+            [r.point, r.subject, NumberFormat.fixed(r.nsPerOp, 4), NumberFormat.fixed(r.swiftNsPerOp, 4),
+             NumberFormat.fixed(r.estimate?.ratio, 5), NumberFormat.fixed(r.estimate?.lower, 5),
+             NumberFormat.fixed(r.estimate?.upper, 5), NumberFormat.integer(r.estimate?.rounds),
+             r.estimate == nil ? "" : verdictText(r.verdict), r.pairing ?? "", r.note ?? ""]
         })
     }
 }

@@ -3,29 +3,17 @@ import Foundation
 import Testing
 @testable import FragBench
 
-/// peers.md: a title, where it was measured, full point labels, and figures whose quotient
-/// is the ratio printed beside them.
+/// peers.md: a title, where it was measured, full point labels, both sides' figures from the
+/// same pairs beside the paired ratio, and a reason wherever a figure is missing.
 @Suite struct PeersCommandTests {
-    static let swiftRounds = [10.0, 11.0, 10.5, 9.8, 10.2]
-    static let cRounds = [8.0, 9.5, 8.1, 7.9, 8.4]
-
     func rows() -> [PeersCommand.Row] {
         let label = "alloc-only, 4 KiB pages, max 32 KiB, fragsz 64 B"
+        let estimate = RatioEstimate(ratio: 0.82, lower: 0.80, upper: 0.84, rounds: 120, method: "paired samples")
         return [
-            PeersCommand.Row(point: label, subject: "swift", nsPerOp: PeersCommand.geometricMean(Self.swiftRounds),
-                             estimate: nil, note: nil),
-            PeersCommand.Row(point: label, subject: "c", nsPerOp: PeersCommand.geometricMean(Self.cRounds),
-                             estimate: RatioEstimate.paired(a: Self.swiftRounds, b: Self.cRounds), note: nil),
-            PeersCommand.Row(point: label, subject: "jemalloc", nsPerOp: nil, estimate: nil,
-                             note: "libjemalloc.so.2 cannot be loaded"),
+            PeersCommand.Row(point: label, subject: "c", nsPerOp: 8.2, swiftNsPerOp: 10.0, estimate: estimate,
+                             verdict: Verdict.judge(estimate, threshold: 0.02), pairing: "120 pairs in 8 sessions, resolution ±2.5%"),
+            PeersCommand.Row(point: label, subject: "jemalloc", note: "libjemalloc.so.2 cannot be loaded"),
         ]
-    }
-
-    @Test func theFiguresBelongToTheRatiosEstimate() throws {
-        let rows = rows()
-        let ratio = try #require(rows[1].estimate?.ratio)
-        let quotient = try #require(rows[1].nsPerOp) / (try #require(rows[0].nsPerOp))
-        #expect(abs(ratio - quotient) < 1e-12, "geometric means: their quotient is the paired ratio")
     }
 
     @Test func peersMarkdownHasATitleProvenanceAndFullLabels() {
@@ -34,23 +22,72 @@ import Testing
         provenance.cpuModel = "Intel Xeon"
         provenance.cpuCount = 2
         provenance.quick = true
-        let text = PeersCommand.markdown(rows(), rounds: 5, notes: [], provenance: provenance,
-                                         libraries: "libc6 2.36-9, libjemalloc2 5.3.0-1")
+        let text = PeersCommand.markdown(rows(), threshold: 2, budget: 8, notes: ["interrupted: only the rows above were measured"],
+                                         provenance: provenance, libraries: "libc6 2.36-9, libjemalloc2 5.3.0-1")
         #expect(text.hasPrefix("# FragBench peers: "))
         #expect(text.contains("| commit | 0123456789ab |"))
         #expect(text.contains("| cpu | Intel Xeon, 2 CPUs online |"))
         #expect(text.contains("| allocator libraries | libc6 2.36-9, libjemalloc2 5.3.0-1 |"))
         #expect(text.contains("| mode | QUICK"))
-        #expect(text.contains("| alloc-only, 4 KiB pages, max 32 KiB, fragsz 64 B | c |"))
-        #expect(text.contains("ns/op (geometric mean of rounds)"))
-        #expect(text.contains("| jemalloc | — | — | libjemalloc.so.2 cannot be loaded |"))
+        #expect(text.contains("| alloc-only, 4 KiB pages, max 32 KiB, fragsz 64 B | c | 8.20 | 10.0 | 0.820 | 0.800–0.840 | faster | 120 pairs in 8 sessions, resolution ±2.5% |"))
+        #expect(text.contains("paired with the Swift model sample by sample"))
+        #expect(text.contains("| jemalloc | — | — | — | libjemalloc.so.2 cannot be loaded |"))
+        #expect(text.contains("- interrupted: only the rows above were measured"))
         #expect(!text.contains("0 B"))
     }
 
     @Test func peersCSVGoesThroughTheOneWriter() {
         let csv = PeersCommand.csv(rows())
         #expect(csv.hasPrefix(CSV.row(PeersCommand.csvColumns)))
-        #expect(csv.contains("\"alloc-only, 4 KiB pages, max 32 KiB, fragsz 64 B\",jemalloc,,,,,,libjemalloc.so.2 cannot be loaded\r\n"))
+        #expect(csv.contains("\"alloc-only, 4 KiB pages, max 32 KiB, fragsz 64 B\",c,8.2000,10.0000,0.82000,0.80000,0.84000,120,faster,"))
+        #expect(csv.contains("\"alloc-only, 4 KiB pages, max 32 KiB, fragsz 64 B\",jemalloc,,,,,,,,,libjemalloc.so.2 cannot be loaded\r\n"))
+    }
+}
+
+/// `fragbench peers` end to end on the debug binary: every applicable subject is paired with
+/// the Swift model by workers of the same binary, a subject that does not apply gets its
+/// reason, and every pair lands in pairs.csv.
+@Suite(.serialized) struct PeersPairingTests {
+    let runner = RunCommandTests()
+
+    @Test func everySubjectIsPairedWithTheSwiftModel() throws {
+        let output = NSTemporaryDirectory() + "fragbench-peers-\(UUID().uuidString)"
+        let result = try runner.run([
+            "peers", "--allow-debug", "--quick", "--budget", "1", "--workload", "alloc-free", "--fragsz", "64",
+            "--against", "c,swift:offset-down,swift:bulk", "--arena", "16M", "--output", output,
+        ])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let directories = try FileManager.default.contentsOfDirectory(atPath: output + "/peers")
+        let directory = output + "/peers/" + (try #require(directories.first))
+        let markdown = try String(contentsOfFile: directory + "/peers.md", encoding: .utf8)
+        for subject in ["c", "swift:offset-down", "swift:bulk"] {
+            let row = markdown.components(separatedBy: "\n").first { $0.hasPrefix("| alloc-free, 4 KiB pages, max 32 KiB, fragsz 64 B | \(subject) |") }
+            let line = try #require(row, "no row for \(subject)")
+            #expect(line.contains("pairs in") && line.contains("sessions"), "\(line)")
+        }
+        let pairs = try String(contentsOfFile: directory + "/pairs.csv", encoding: .utf8).components(separatedBy: "\r\n")
+        for subject in ["c", "swift:offset-down", "swift:bulk"] {
+            let prefix = "alloc-free, 4 KiB pages, max 32 KiB, fragsz 64 B \(subject),"
+            #expect(pairs.filter { $0.hasPrefix(prefix) || $0.hasPrefix("\"" + prefix.dropLast() + "\",") }.count >= 12,
+                    "pairs of \(subject)")
+        }
+    }
+
+    @Test func aSubjectThatDoesNotApplySaysWhyAndBadOptionsAreRefused() throws {
+        let output = NSTemporaryDirectory() + "fragbench-peers-\(UUID().uuidString)"
+        let result = try runner.run([
+            "peers", "--allow-debug", "--quick", "--budget", "1", "--workload", "alloc-free", "--fragsz", "64",
+            "--against", "swift:offset-down", "--no-save", "--output", output,
+        ].map { $0 == "alloc-free" ? "prepare-commit" : $0 })
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("| prepare-commit, 4 KiB pages, max 32 KiB, fragsz 64 B | swift:offset-down | — | — | — |"), "\(result.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: output), "--no-save writes nothing")
+        for (args, message) in [(["--budget", "0"], "--budget"), (["--threshold", "nan"], "--threshold"),
+                                (["--against", "tcmalloc"], "--against"), (["--arena", "1K"], "arena")] {
+            let refused = try runner.run(["peers", "--allow-debug"] + args)
+            #expect(refused.status == 64, "\(args): \(refused.stderr)")
+            #expect(refused.stderr.contains(message), "\(args): \(refused.stderr)")
+        }
     }
 }
 
