@@ -61,6 +61,9 @@ public enum Tuning {
     }
 
     public struct Group: Sendable, Equatable {
+        /// What identifies the group among others (workload, implementation, page size, fragsz,
+        /// parameters): paired.json names groups by it.
+        public var key: String
         public var workload: String
         public var pageSize: Int
         /// Other settings that define the group (fragsz, distribution, …), for the heading.
@@ -70,9 +73,24 @@ public enum Tuning {
         /// Settings the data cannot tell apart from the recommended one (within the budget).
         public var inseparable: [Int]
         public var explanation: String
+        /// Max sizes within the objective, and the nominally fastest of them (by the runs' ns/op).
+        public var candidates: [Int] = []
+        public var nominalBest: Int?
+        /// The setting the others are judged against: the nominally fastest, or the one paired
+        /// evidence resolved faster (`TuningPairs.referencePath`).
+        public var reference: Int?
+        /// This group's paired comparisons (empty without a paired phase).
+        public var pairs: [TuningPairs.Comparison] = []
     }
 
-    /// Whether the data resolve a speed difference between two settings.
+    /// Whether the data resolve a speed difference between two settings: a paired ratio
+    /// between them when there is one (its interval excludes 1), else their runs' samples.
+    public static func separable(_ a: Setting, _ b: Setting, pairs: [TuningPairs.Comparison]) -> Bool {
+        if let e = TuningPairs.estimate(pairs, head: a.maxSize, base: b.maxSize) { return e.isResolved }
+        return separable(a, b)
+    }
+
+    /// Whether two runs' samples (Welch), or else their intervals, resolve a speed difference.
     public static func separable(_ a: Setting, _ b: Setting) -> Bool {
         if let sa = a.point.sampleNsPerOp, let sb = b.point.sampleNsPerOp, let e = RatioEstimate.welch(a: sa, b: sb) {
             return e.isResolved
@@ -84,15 +102,17 @@ public enum Tuning {
     /// wider, and ns/op is not known to within ±15% or so.
     public static let widestInterval = 1.35
 
-    /// Why the data cannot support a choice, or nil when they can: the nominally fastest
-    /// candidate, or any candidate, unstable or with an interval too wide to rank it.
-    static func unsupported(_ measured: [Setting], candidates: [Setting], best: Setting) -> String? {
-        let unstable = candidates.filter(\.point.unstable)
-        let wide = candidates.filter { $0.lower > 0 && $0.upper / $0.lower > widestInterval }
+    /// Why the data cannot support a choice, or nil when they can: a candidate judged by its
+    /// run (`judged`: those without paired evidence) unstable or with an interval too wide to
+    /// rank it. A paired interval is evidence of its own, whatever the runs' spread.
+    static func unsupported(_ judged: [Setting], of candidateCount: Int, paired: Bool) -> String? {
+        let unstable = judged.filter(\.point.unstable)
+        let wide = judged.filter { $0.lower > 0 && $0.upper / $0.lower > widestInterval }
         guard !unstable.isEmpty || !wide.isEmpty else { return nil }
         var parts: [String] = []
         if !unstable.isEmpty {
-            parts.append("\(unstable.count) of the \(candidates.count) setting(s) within the objective are unstable (sample spread above 5%)")
+            let which = paired ? "setting(s) within the objective without paired evidence" : "setting(s) within the objective"
+            parts.append("\(unstable.count) of the \(candidateCount) \(which) \(unstable.count == 1 && paired ? "is" : "are") unstable (sample spread above 5%)")
         }
         if let widest = wide.max(by: { $0.upper / $0.lower < $1.upper / $1.lower }) {
             parts.append("ns/op intervals are as wide as \(NumberFormat.significant(widest.lower))–\(NumberFormat.significant(widest.upper)) (max size \(NumberFormat.bytes(widest.maxSize)))")
@@ -100,19 +120,30 @@ public enum Tuning {
         return parts.joined(separator: "; ") + "."
     }
 
-    public static func analyse(_ points: [BenchPoint], objective: Objective = .default) -> [Group] {
+    /// Per workload and page size (and every other setting but the max size): the frontier and
+    /// a decision. `pairs`: the paired phase's evidence (paired.json), when there was one.
+    public static func analyse(_ points: [BenchPoint], objective: Objective = .default, pairs: TuningPairs? = nil) -> [Group] {
         var groups: [String: [BenchPoint]] = [:]
         var order: [String] = []
         for p in points where p.nsPerOp != nil {
-            let key = [p.workload, p.impl, p.variant, String(p.pageSize), p.fragsz.map(String.init) ?? "-", String(p.align),
-                       p.parameters.keys.sorted().map { "\($0)=\(p.parameters[$0]!)" }.joined(separator: ";")].joined(separator: "|")
+            let key = groupKey(p)
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(p)
         }
-        return order.map { key in group(groups[key]!, objective: objective) }
+        return order.compactMap { key in
+            guard let members = groups[key], let first = members.first else { return nil }
+            return group(members, first: first, key: key, objective: objective, pairs: pairs?.comparisons(group: key) ?? [])
+        }
     }
 
-    static func group(_ points: [BenchPoint], objective: Objective) -> Group {
+    /// Everything that defines a point but its max size.
+    public static func groupKey(_ p: BenchPoint) -> String {
+        [p.workload, p.impl, p.variant, String(p.pageSize), p.fragsz.map(String.init) ?? "-", String(p.align),
+         p.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")].joined(separator: "|")
+    }
+
+    static func group(_ points: [BenchPoint], first: BenchPoint, key: String, objective: Objective,
+                      pairs: [TuningPairs.Comparison]) -> Group {
         var settings = points.sorted { $0.maxSize < $1.maxSize }.map(Setting.init)
         // The frontier: no other setting is at least as fast with no more memory (and better in one).
         for i in settings.indices {
@@ -123,7 +154,6 @@ public enum Tuning {
                 return tp <= pinned && t.nsPerOp <= s.nsPerOp && (tp < pinned || t.nsPerOp < s.nsPerOp)
             }
         }
-        let first = points[0]
         var detail: [String] = []
         if let f = first.fragsz { detail.append(first.workload == "prepare-commit" ? "messages of \(f) B" : "fragsz \(f)") }
         if let d = first.parameters["distribution"] { detail.append("sizes \(d)") }
@@ -133,9 +163,12 @@ public enum Tuning {
         }
         if first.align > 1 { detail.append("align \(first.align)") }
         if first.impl != "swift" { detail.append(first.impl) }
-        var result = Group(workload: first.workload, pageSize: first.pageSize, detail: detail.joined(separator: ", "),
+        var result = Group(key: key, workload: first.workload, pageSize: first.pageSize, detail: detail.joined(separator: ", "),
                            settings: settings, recommended: nil, inseparable: [], explanation: "")
+        result.pairs = pairs
+        // Every setting decided on has its pinned memory; `pinned` only orders them.
         let measured = settings.filter { $0.nsPerOp.isFinite && $0.pinned != nil }
+        let pinned = { (s: Setting) in s.pinned ?? Int.max }
         guard let minPinned = measured.compactMap(\.pinned).min() else {
             result.explanation = "No setting has both ns/op and peak pinned memory: no recommendation."
             return result
@@ -143,33 +176,49 @@ public enum Tuning {
         let candidates: [Setting]
         switch objective {
         case .fastestWithin(let slack):
-            candidates = measured.filter { Double($0.pinned!) <= Double(minPinned) * (1 + slack) }
+            candidates = measured.filter { Double(pinned($0)) <= Double(minPinned) * (1 + slack) }
         case .fastest:
             candidates = measured
         case .smallest:
-            candidates = measured.filter { $0.pinned! == minPinned }
+            candidates = measured.filter { pinned($0) == minPinned }
         }
-        guard let best = candidates.min(by: { ($0.nsPerOp, $0.pinned!, $0.maxSize) < ($1.nsPerOp, $1.pinned!, $1.maxSize) }) else {
+        guard let best = candidates.min(by: { ($0.nsPerOp, pinned($0), $0.maxSize) < ($1.nsPerOp, pinned($1), $1.maxSize) }) else {
             result.explanation = "No candidate setting."
             return result
         }
-        if let why = unsupported(measured, candidates: candidates, best: best) {
-            result.explanation = "**No recommendation: the data cannot support one.** \(why) Measure again on a quiet machine (longer samples: --min-sample-ms), then decide."
+        result.candidates = candidates.map(\.maxSize)
+        result.nominalBest = best.maxSize
+        let path = TuningPairs.referencePath(from: best.maxSize, candidates: result.candidates, pairs)
+        let reference = candidates.first { $0.maxSize == path.last } ?? best
+        result.reference = reference.maxSize
+        let evidence = PairedEvidence(reference: reference, candidates: candidates, pairs: pairs)
+        // Judged by its run: a candidate without a paired ratio against the reference, and the
+        // reference itself unless every other candidate has one.
+        let judged = candidates.filter { $0.maxSize == reference.maxSize ? !evidence.coversAll : !evidence.covers($0) }
+        if let why = unsupported(judged, of: candidates.count, paired: !evidence.ratios.isEmpty) {
+            result.explanation = "**No recommendation: the data cannot support one.** \(why)\(evidence.failureText) Measure again on a quiet machine (longer samples: --min-sample-ms), then decide."
             return result
         }
-        let tied = candidates.filter { $0.maxSize != best.maxSize && !separable($0, best) }
+        if let contradiction = evidence.contradiction(path: path, settings: settings) {
+            result.explanation = contradiction
+            return result
+        }
+        let tied = evidence.others.filter { !separable($0, reference, pairs: pairs) }
         // Among settings the data cannot tell apart, the one that pins least (then the smaller max size).
-        let choice = ([best] + tied).min { ($0.pinned!, $0.maxSize) < ($1.pinned!, $1.maxSize) }!
+        let choice = ([reference] + tied).min { (pinned($0), $0.maxSize) < (pinned($1), $1.maxSize) } ?? reference
         result.recommended = choice.maxSize
-        result.inseparable = tied.map(\.maxSize).filter { $0 != choice.maxSize } + (choice.maxSize != best.maxSize ? [best.maxSize] : [])
+        result.inseparable = tied.map(\.maxSize).filter { $0 != choice.maxSize } + (choice.maxSize != reference.maxSize ? [reference.maxSize] : [])
         result.inseparable.sort()
         let size = { (s: Setting) in NumberFormat.bytes(s.maxSize) }
         var text = "**Recommendation: PAGE_FRAG_CACHE_MAX_SIZE = \(size(choice))** (\(NumberFormat.significant(choice.nsPerOp)) ns/op, pins \(NumberFormat.bytes(choice.pinned)))."
+        text += evidence.pathText(path, settings: settings)
         if !tied.isEmpty {
-            let names = ([best] + tied).sorted { $0.maxSize < $1.maxSize }.map(size).joined(separator: ", ")
-            text += " The data cannot separate \(names): their ns/op intervals overlap, so the one that pins least is recommended"
-            text += choice.maxSize != best.maxSize ? " (the nominally fastest is \(size(best)), \(NumberFormat.significant(best.nsPerOp)) ns/op)." : "."
+            let names = ([reference] + tied).sorted { $0.maxSize < $1.maxSize }.map(size).joined(separator: ", ")
+            text += " The data cannot separate \(names): \(evidence.tieReason(tied)), so the one that pins least is recommended"
+            let role = path.count > 1 ? "reference" : "nominally fastest"
+            text += choice.maxSize != reference.maxSize ? " (the \(role) is \(size(reference)), \(NumberFormat.significant(reference.nsPerOp)) ns/op)." : "."
         }
+        text += evidence.basisText
         if let fastest = measured.min(by: { $0.nsPerOp < $1.nsPerOp }), !candidates.contains(where: { $0.maxSize == fastest.maxSize }),
            separable(fastest, choice) {
             text += " Faster but outside the memory budget: \(size(fastest)) (\(NumberFormat.significant(fastest.nsPerOp)) ns/op, pins \(NumberFormat.bytes(fastest.pinned)))."
@@ -211,6 +260,7 @@ public enum Tuning {
                 out += "\(NumberFormat.significant(s.point.refillsPerKop).isEmpty ? "—" : NumberFormat.significant(s.point.refillsPerKop)) | \(s.onFrontier ? "yes" : "") |\n"
             }
             out += "\n" + g.explanation + "\n\n"
+            out += pairedRows(g)
             if let chart = charts.first(where: { $0.file == chartFile(g.workload, detail: g.detail) }) {
                 if !out.contains("(\(chart.file))") { out += "![\(chart.title)](\(chart.file))\n\n" }
             }
@@ -220,12 +270,14 @@ public enum Tuning {
         out += "A recommendation needs every setting within the objective stable, with an interval whose upper end is within \(NumberFormat.fixed(widestInterval, 2)) times its lower end; otherwise tune says so instead of recommending. "
         out += "Peak pinned: most bytes of pages held at once by outstanding fragments and the cache. High-order failures: refills whose high-order allocation failed and fell back to a single page, as a share of refills. "
         out += "Refills/1k op: page refills per 1000 operations (for prepare-commit, per 1000 messages). Frontier: no other setting is at least as fast while pinning no more memory.\n"
+        if groups.contains(where: { !$0.pairs.isEmpty }) { out += "\n" + pairedMethod }
         return out
     }
 
     public static let csvColumns = ["workload", "page_size", "detail", "max_size", "ns_per_op", "ci_lower", "ci_upper",
                                     "interval_source", "err_pct", "peak_pinned_bytes", "waste_pct", "high_order_failure_rate",
                                     "refills_per_kop", "fallbacks", "on_frontier", "recommended", "inseparable_from_recommended"]
+        + pairedColumns
 
     public static func csv(_ groups: [Group]) -> String {
         CSV.document(columns: csvColumns, rows: groups.flatMap { g in
@@ -237,7 +289,7 @@ public enum Tuning {
                     NumberFormat.fixed(s.point.highOrderFailureRate, 4), NumberFormat.fixed(s.point.refillsPerKop, 3),
                     NumberFormat.integer(s.point.fallbacks), s.onFrontier ? "1" : "0", s.maxSize == g.recommended ? "1" : "0",
                     g.inseparable.contains(s.maxSize) ? "1" : "0",
-                ]
+                ] + pairedFields(s, g)
             }
         })
     }
@@ -256,8 +308,8 @@ public enum Tuning {
             if byWorkload[key] == nil { order.append(key) }
             byWorkload[key, default: []].append(g)
         }
-        return order.map { file in
-            let gs = byWorkload[file]!
+        return order.compactMap { file in
+            guard let gs = byWorkload[file], let g = gs.first else { return nil }
             let series = gs.map { g in
                 // Not joined: the points are settings, not a curve (joined in max-size order on a
                 // memory axis they zigzag).
@@ -268,7 +320,6 @@ public enum Tuning {
                                        flagged: s.point.unstable)
                 }, connect: false)
             }
-            let g = gs[0]
             let title = "\(g.workload): speed against memory by max size"
             let chart = Chart(
                 title: title, subtitle: g.detail.isEmpty ? nil : g.detail,

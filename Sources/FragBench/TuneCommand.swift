@@ -14,9 +14,12 @@ struct TuneCommand: ParsableCommand {
         discussion: """
             Each workload and page size is one 'fragbench run' (a child process of this binary) over the max sizes \
             from one page to 128K. On 64K pages only 64K and 128K exist (a smaller max size means one page).
+            Then, in each group, the settings within the objective are paired with the nominally fastest one (or one a paired \
+            ratio resolves faster): both run in this binary's workers on one CPU, alternating single samples, as make compare \
+            does, so their ratio has an interval separate runs on a busy machine cannot give (--pair-budget seconds each; 0: off).
             Where the data cannot support a choice (unstable settings, intervals too wide to rank them), tune says so \
             instead of recommending.
-            --from re-analyses a stored tune directory (its points.json) without measuring again.
+            --from re-analyses a stored tune directory (its points.json and paired.json) without measuring again.
             """
     )
 
@@ -53,8 +56,25 @@ struct TuneCommand: ParsableCommand {
     var output = "results/tune"
     @Option(parsing: .unconditional, help: "Re-analyse a stored tune directory instead of measuring.", transform: OptionValues.nonEmpty)
     var from: String?
+    @Option(name: .customLong("pair-budget"), parsing: .unconditional,
+            help: "Seconds per paired comparison of two max sizes (default 8, with --quick 3); 0: no paired phase (with --from: ignore paired.json).",
+            transform: OptionValues.decimal(0 ... 3600))
+    var pairBudget: Double?
     @Flag(name: .customLong("allow-debug"), help: .hidden)
     var allowDebug = false
+
+    /// With --quick, short comparisons: fewer sessions before the first stopping check.
+    var pairSettings: SelfPairing.Settings {
+        var settings = SelfPairing.Settings()
+        if quick {
+            settings.minSessions = 4
+            settings.minPairs = 12
+        }
+        settings.allowDebug = allowDebug
+        return settings
+    }
+
+    var effectivePairBudget: Double { pairBudget ?? (quick ? 3 : 8) }
 
     func objectiveValue() throws -> Tuning.Objective {
         switch objective {
@@ -91,36 +111,99 @@ struct TuneCommand: ParsableCommand {
 
     func run() throws {
         let objective = try objectiveValue()
-        var notes: [String] = []
         let merged: BenchRun
+        let pairs: TuningPairs?
+        var interrupted = false
+        let directory: String
         if let from {
-            let path = from + "/points.json"
-            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationFailure("no points.json in \(from)") }
-            do {
-                merged = try JSONReport.parse(String(decoding: data, as: UTF8.self), path: path)
-            } catch let error as ResultStoreError {
-                throw ValidationFailure(error.description)
-            }
+            merged = try Self.loadPoints(from)
+            pairs = effectivePairBudget == 0 ? nil : try Self.loadPairs(from)
+            directory = from
         } else {
-            (merged, notes) = try measure()
+            merged = try measure()
+            directory = output + "/" + ResultStore.runName(date: Date(), commit: merged.provenance.gitCommit,
+                                                          dirty: merged.provenance.gitDirty)
+            // Written before the paired phase: whatever stops it, the runs stay re-analysable.
+            try AtomicFile.write(JSONReport.render(merged), to: directory + "/points.json")
+            let record = try pairingPhase(merged, objective: objective, directory: directory)
+            interrupted = record.interrupted
+            try AtomicFile.write(try record.json(), to: directory + "/" + TuningPairs.fileName)
+            pairs = record
+        }
+        var notes = merged.warnings
+        if let pairs {
+            notes.append(pairs.note)
+        } else if from != nil {
+            notes.append(effectivePairBudget == 0
+                ? "Paired evidence not used (--pair-budget 0): settings are separated by their runs' samples only."
+                : "No paired comparisons (no paired.json: a tune from before the paired phase): settings are separated by their runs' samples only.")
         }
         let pages = Set(merged.points.map(\.pageSize))
         if pages.contains(65536) {
             notes.append("On 64 KiB pages only 64 KiB and 128 KiB max sizes exist: a smaller PAGE_FRAG_CACHE_MAX_SIZE means a single page.")
         }
         notes.append("Counters: \(merged.provenance.counterBackend) (the frontier needs time and memory only).")
-        let groups = Tuning.analyse(merged.points, objective: objective)
+        let groups = Tuning.analyse(merged.points, objective: objective, pairs: pairs)
         let charts = Tuning.charts(groups, objective: objective)
         let markdown = Tuning.markdown(groups, objective: objective, charts: charts, provenance: merged.provenance, notes: notes)
 
-        let directory = from ?? (output + "/" + ResultStore.runName(date: Date(), commit: merged.provenance.gitCommit,
-                                                                      dirty: merged.provenance.gitDirty))
         var files = ["tune.md": markdown, "tune.csv": Tuning.csv(groups)]
-        if from == nil { files["points.json"] = JSONReport.render(merged) }
         for chart in charts { files[chart.file] = chart.svg }
         for (name, text) in files.sorted(by: { $0.key < $1.key }) { try AtomicFile.write(text, to: directory + "/" + name) }
         StandardStreams.out(markdown)
         StandardStreams.err("tune: \(directory)/tune.md\n")
+        if interrupted { throw ExitCode(130) }
+    }
+
+    /// The paired phase over the groups the runs gave (a record of 0 s when it is off).
+    func pairingPhase(_ merged: BenchRun, objective: Tuning.Objective, directory: String) throws -> TuningPairs {
+        var settings = pairSettings
+        let budget = effectivePairBudget
+        guard budget > 0 else {
+            return TuningPairs(budgetSeconds: 0, minSessions: settings.minSessions, minPairs: settings.minPairs,
+                               sampleMs: settings.sampleMs, thresholdPercent: settings.thresholdPercent,
+                               maxReferenceChanges: TunePairing.maxReferenceChanges)
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        settings.log = directory + "/pair-workers.log"
+        // From here a Ctrl-C stops the pairing and keeps what the runs and the finished
+        // comparisons found; before, it ends the child runs as it always has.
+        InterruptFlag.install()
+        let pairing = TunePairing(settings: settings, budget: budget) { group, maxSize in
+            Self.pointOptions(workload: group.workload, pageSize: group.pageSize, maxSizes: [maxSize])
+        }
+        return pairing.run(Tuning.analyse(merged.points, objective: objective))
+    }
+
+    static func loadPoints(_ directory: String) throws -> BenchRun {
+        let path = directory + "/points.json"
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationFailure("no points.json in \(directory)") }
+        do {
+            return try JSONReport.parse(String(decoding: data, as: UTF8.self), path: path)
+        } catch let error as ResultStoreError {
+            throw ValidationFailure(error.description)
+        }
+    }
+
+    /// paired.json when the directory has one; a damaged one is an error, not a silent
+    /// re-analysis without it.
+    static func loadPairs(_ directory: String) throws -> TuningPairs? {
+        let path = directory + "/" + TuningPairs.fileName
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationFailure("cannot read \(path)") }
+        do {
+            return try TuningPairs.parse(String(decoding: data, as: UTF8.self), path: path)
+        } catch let error as TuningPairs.Malformed {
+            throw ValidationFailure(error.description)
+        }
+    }
+
+    /// The run options naming one workload's points on one page size: the child run gets them
+    /// with all max sizes, each paired side with one, so both measure the same point.
+    static func pointOptions(workload: String, pageSize: Int, maxSizes: [Int]) -> [String]? {
+        guard let extra = workloads.first(where: { $0.name == workload })?.arguments else { return nil }
+        return ["--workload", workload, "--page-size", String(pageSize),
+                "--max-size", maxSizes.map(String.init).joined(separator: ",")] + extra
     }
 
     /// Two warnings say the same thing when they agree up to their first parenthesis (where
@@ -130,7 +213,7 @@ struct TuneCommand: ParsableCommand {
     }
 
     /// One child `fragbench run` per workload and page size; their points merged into one run.
-    func measure() throws -> (BenchRun, [String]) {
+    func measure() throws -> BenchRun {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
         let executable = FileManager.default.isExecutableFile(atPath: binary) ? binary : (Bundle.main.executablePath ?? binary)
         let scratch = NSTemporaryDirectory() + "fragbench-tune-\(getpid())"
@@ -140,16 +223,14 @@ struct TuneCommand: ParsableCommand {
         var points: [BenchPoint] = []
         var provenance: Provenance?
         var warnings: [String] = []
-        var notes: [String] = []
-        for (name, extra) in Self.workloads where chosen.contains(name) {
+        for (name, _) in Self.workloads where chosen.contains(name) {
             for page in try sizes(pageSize, "page-size") {
                 let maxes = maxSizes.filter { $0 >= page }
                 guard !maxes.isEmpty else { continue }
                 let out = scratch + "/\(name)-\(page)"
-                var arguments = ["run", "--workload", name, "--page-size", String(page),
-                                 "--max-size", maxes.map(String.init).joined(separator: ","),
-                                 "--counters", counters, "--output", out, "--samples", String(samples),
-                                 "--min-sample-ms", String(minSampleMs)] + extra
+                guard let point = Self.pointOptions(workload: name, pageSize: page, maxSizes: maxes) else { continue }
+                var arguments = ["run"] + point + ["--counters", counters, "--output", out, "--samples", String(samples),
+                                                   "--min-sample-ms", String(minSampleMs)]
                 if quick { arguments.append("--quick") }
                 if allowDebug { arguments.append("--allow-debug") }
                 StandardStreams.err("tune: \(name) on \(page / 1024)K pages, max \(maxes.map { "\($0 / 1024)K" }.joined(separator: ","))\n")
@@ -173,7 +254,6 @@ struct TuneCommand: ParsableCommand {
         }
         guard var p = provenance else { throw ValidationFailure("nothing to tune: no workload and page size left") }
         p.command = (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        notes += warnings
-        return (BenchRun(provenance: p, points: points, partial: false, warnings: warnings), notes)
+        return BenchRun(provenance: p, points: points, partial: false, warnings: warnings)
     }
 }

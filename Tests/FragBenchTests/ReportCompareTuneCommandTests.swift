@@ -1,6 +1,7 @@
 import BenchReport
 import Foundation
 import Testing
+@testable import FragBench
 
 /// `fragbench report`, `compare` and `tune --from` end to end on the debug binary.
 @Suite(.serialized) struct ReportCompareTuneCommandTests {
@@ -100,5 +101,62 @@ import Testing
         #expect(!noisy.stdout.contains("**Recommendation"))
         let bad = try runner.run(["tune", "--objective", "cheapest"])
         #expect(bad.status == 64)
+    }
+
+    /// Two max sizes, both candidates (objective fastest), one short paired comparison.
+    func quickTune(_ output: String, interruptAfterStderr marker: String? = nil) throws -> (RunCommandTests.Result, String) {
+        let result = try runner.run(["tune", "--quick", "--allow-debug", "--workload", "mixed", "--page-size", "4K",
+                                     "--max-size", "4K,32K", "--objective", "fastest", "--samples", "3", "--min-sample-ms", "0.2",
+                                     "--pair-budget", "2", "--output", output], interruptAfterStderr: marker)
+        let runs = (try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []
+        return (result, output + "/" + (runs.first ?? "no-tune-directory"))
+    }
+
+    @Test func aQuickTunePairsItsCandidatesAndFromReproducesIt() throws {
+        let (result, directory) = try quickTune(temporaryDirectory())
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let tune = try String(contentsOfFile: directory + "/tune.md", encoding: .utf8)
+        let pairs = try TuningPairs.parse(String(contentsOfFile: directory + "/paired.json", encoding: .utf8), path: "paired.json")
+        let compared = try #require(pairs.comparisons.first)
+        #expect(compared.estimate != nil, "not compared: \(compared.missing ?? "")")
+        #expect(Set([compared.base, compared.head]) == [4096, 32768])
+        #expect(tune.contains("- max \(NumberFormat.bytes(compared.head)) vs max \(NumberFormat.bytes(compared.base)): ratio "))
+        #expect(tune.contains(" pairs in \(compared.sessions) sessions"))
+        #expect(tune.contains("Paired phase: ") && tune.contains("Paired rows: "))
+        // Each paired side named the very point its run measured.
+        let run = try JSONReport.parse(String(contentsOfFile: directory + "/points.json", encoding: .utf8), path: "points.json")
+        for point in run.points {
+            let options = try #require(TuneCommand.pointOptions(workload: point.workload, pageSize: point.pageSize, maxSizes: [point.maxSize]))
+            #expect(TunePairing.mismatch(options, point) == nil)
+        }
+
+        let csv = try String(contentsOfFile: directory + "/tune.csv", encoding: .utf8)
+        try FileManager.default.removeItem(atPath: directory + "/tune.md")
+        let again = try runner.run(["tune", "--from", directory, "--objective", "fastest"])
+        #expect(again.status == 0, "stderr: \(again.stderr)")
+        #expect(!again.stderr.contains("tune: pairing") && !again.stderr.contains("tune: mixed on"), "--from measures nothing")
+        #expect(try String(contentsOfFile: directory + "/tune.md", encoding: .utf8) == tune)
+        #expect(try String(contentsOfFile: directory + "/tune.csv", encoding: .utf8) == csv)
+
+        let ignored = try runner.run(["tune", "--from", directory, "--objective", "fastest", "--pair-budget", "0"])
+        #expect(ignored.status == 0 && ignored.stdout.contains("Paired evidence not used (--pair-budget 0)"))
+        #expect(!ignored.stdout.contains("Paired rows: "))
+        try "{\"format\": \"fragbench-tune-paired\", \"version\": 1, \"comparisons\": 3}".write(
+            toFile: directory + "/paired.json", atomically: true, encoding: .utf8)
+        let broken = try runner.run(["tune", "--from", directory])
+        #expect(broken.status == 1, "stderr: \(broken.stderr)")
+        #expect(broken.stderr.contains("paired.json is not a readable paired.json"), "stderr: \(broken.stderr)")
+    }
+
+    @Test func ctrlCDuringThePairingKeepsTheRuns() throws {
+        let (result, directory) = try quickTune(temporaryDirectory(), interruptAfterStderr: "tune: pairing")
+        #expect(result.status == 130, "stderr: \(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory + "/points.json"))
+        let pairs = try TuningPairs.parse(String(contentsOfFile: directory + "/paired.json", encoding: .utf8), path: "paired.json")
+        #expect(pairs.interrupted)
+        #expect(pairs.comparisons.allSatisfy { $0.estimate == nil })
+        let tune = try String(contentsOfFile: directory + "/tune.md", encoding: .utf8)
+        #expect(tune.contains("Interrupted (Ctrl-C)"))
+        #expect(tune.contains("| 4 KiB") && tune.contains("| 32 KiB"), "the runs' rows are kept")
     }
 }

@@ -10,3 +10,29 @@ import Testing
         #expect(!TuneCommand.sameWarning("NOT APPLICABLE: mixed", "NOT APPLICABLE: pressure"))
     }
 }
+
+@Suite struct TunePairingOptionsTests {
+    /// The child run and each paired side get their point from one function: for every
+    /// workload tune knows, one max size names exactly one point.
+    @Test func eachWorkloadsOptionsNameOnePointPerMaxSize() throws {
+        for (name, _) in TuneCommand.workloads {
+            for page in [4096, 65536] {
+                let options = try #require(TuneCommand.pointOptions(workload: name, pageSize: page, maxSizes: [131072]))
+                #expect(try RunCommand.parse(options).plan().points.count == 1, "\(name) on \(page)")
+            }
+        }
+        #expect(TuneCommand.pointOptions(workload: "alloc-only", pageSize: 4096, maxSizes: [4096]) == nil)
+        #expect(TunePairing.mismatch(["--workload", "mixed"], nil) == "the run measured no such max size")
+    }
+
+    @Test func quickPairingIsShortAndZeroTurnsItOff() throws {
+        let quick = try TuneCommand.parse(["--quick", "--allow-debug"])
+        #expect(quick.effectivePairBudget == 3)
+        #expect(quick.pairSettings.minSessions == 4 && quick.pairSettings.minPairs == 12 && quick.pairSettings.allowDebug)
+        let standard = try TuneCommand.parse([])
+        #expect(standard.effectivePairBudget == 8 && standard.pairSettings.minSessions == 8 && !standard.pairSettings.allowDebug)
+        #expect(try TuneCommand.parse(["--quick", "--pair-budget", "0"]).effectivePairBudget == 0)
+        #expect(throws: (any Error).self) { try TuneCommand.parse(["--pair-budget", "-1"]) }
+        #expect(throws: (any Error).self) { try TuneCommand.parse(["--pair-budget", "nan"]) }
+    }
+}

@@ -1,0 +1,107 @@
+import BenchReport
+import Foundation
+import Workloads
+
+/// `tune`'s paired phase: in each group, every candidate within the objective is paired in
+/// time with the reference (`SelfPairing`, the method of `make compare`), because separate
+/// runs on a shared machine drift apart by more than max sizes differ. The reference starts
+/// as the nominally fastest candidate; when a paired ratio resolves another one faster, that
+/// one becomes the reference and the rest are paired with it, so the recommendation rests on
+/// paired evidence about the setting it names.
+struct TunePairing {
+    let pairing: SelfPairing
+    let settings: SelfPairing.Settings
+    /// Seconds per comparison.
+    let budget: Double
+    /// The run options naming exactly the point the child run measured for one max size of a
+    /// group; nil when tune has none (a group it did not measure).
+    let options: (Tuning.Group, Int) -> [String]?
+    /// Comparisons are at most (candidates - 1) per reference: two changes bound the phase to
+    /// about three times that, whatever the evidence does.
+    static let maxReferenceChanges = 2
+
+    init(settings: SelfPairing.Settings, budget: Double, options: @escaping (Tuning.Group, Int) -> [String]?) {
+        self.settings = settings
+        self.pairing = SelfPairing(settings)
+        self.budget = budget
+        self.options = options
+    }
+
+    func run(_ groups: [Tuning.Group]) -> TuningPairs {
+        var record = TuningPairs(budgetSeconds: budget, minSessions: settings.minSessions, minPairs: settings.minPairs,
+                                 sampleMs: settings.sampleMs, thresholdPercent: settings.thresholdPercent,
+                                 maxReferenceChanges: Self.maxReferenceChanges)
+        groups: for g in groups where g.candidates.count > 1 {
+            guard let best = g.nominalBest else { continue }
+            var reference = best
+            for _ in 0...Self.maxReferenceChanges {
+                for head in g.candidates where head != reference
+                    && TuningPairs.comparison(record.comparisons(group: g.key), head, reference) == nil {
+                    if InterruptFlag.isRaised { record.interrupted = true; break groups }
+                    record.comparisons.append(compare(g, base: reference, head: head))
+                }
+                // The analysis follows the same path (`Tuning.analyse`), so a re-analysis meets
+                // the reference these comparisons were made against.
+                let path = TuningPairs.referencePath(from: best, candidates: g.candidates, record.comparisons(group: g.key))
+                guard let next = path.last, next != reference else { break }
+                reference = next
+            }
+        }
+        if InterruptFlag.isRaised { record.interrupted = true }
+        return record
+    }
+
+    func compare(_ g: Tuning.Group, base: Int, head: Int) -> TuningPairs.Comparison {
+        var c = TuningPairs.Comparison(group: g.key, workload: g.workload, pageSize: g.pageSize, base: base, head: head)
+        let label = "\(g.workload)\(g.detail.isEmpty ? "" : " (\(g.detail))") on \(NumberFormat.bytes(g.pageSize)) pages: max \(NumberFormat.bytes(head)) vs max \(NumberFormat.bytes(base))"
+        let sides: [(size: Int, options: [String]?)] = [(base, options(g, base)), (head, options(g, head))]
+        for side in sides {
+            guard let options = side.options else {
+                c.missing = "tune has no run options for this group's max \(NumberFormat.bytes(side.size))"
+                return c
+            }
+            if let why = Self.mismatch(options, g.settings.first { $0.maxSize == side.size }?.point) {
+                c.missing = why
+                return c
+            }
+        }
+        StandardStreams.err("tune: pairing \(label)\n")
+        switch pairing.compare(label: label, base: sides[0].options ?? [], head: sides[1].options ?? [], seconds: budget) {
+        case .missing(let why):
+            c.missing = why
+        case .measured(let row, let pairs, _):
+            c.pairs = pairs.count
+            c.sessions = Set(pairs.map(\.session)).count
+            c.note = row.note
+            // Interrupted mid-comparison, the workers got the signal too: what came back is
+            // a fragment, not the comparison the budget asked for.
+            if InterruptFlag.isRaised {
+                c.missing = "interrupted (Ctrl-C) before the comparison finished"
+            } else if let e = row.estimate, [e.ratio, e.lower, e.upper].allSatisfy({ $0.isFinite && $0 > 0 }) {
+                c.estimate = e
+            } else {
+                c.missing = "no interval (\(row.note ?? "too few pairs"))"
+            }
+        }
+        let outcome = c.estimate.map { "ratio \(Comparison.ratioText($0)), \(c.pairs) pairs in \(c.sessions) sessions" } ?? "not compared: \(c.missing ?? "")"
+        StandardStreams.err("tune: \(label): \(outcome)\n")
+        return c
+    }
+
+    /// Why `options` do not name the point the run measured, or nil when they do: the paired
+    /// ratio must be about the same point as the row it stands beside.
+    static func mismatch(_ options: [String], _ measured: BenchPoint?) -> String? {
+        guard let measured else { return "the run measured no such max size" }
+        let points: [WorkloadParameters]
+        do {
+            points = try RunCommand.parse(options).plan().points
+        } catch {
+            return "run options \(options.joined(separator: " ")): " + RunCommand.message(for: error)
+        }
+        guard points.count == 1, let point = points.first else {
+            return "run options \(options.joined(separator: " ")) name \(points.count) points, not one"
+        }
+        let paired = PointLabel.benchmarkName(point), run = GoogleBenchmarkReport.benchmarkName(measured)
+        return paired == run ? nil : "the paired point \(paired) is not the run's \(run)"
+    }
+}
