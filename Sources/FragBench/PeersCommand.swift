@@ -153,6 +153,10 @@ struct PeersCommand: ParsableCommand {
                     if kind != .mixed { swift += ["--fragsz", String(size)] }
                     if kind == .crossThread && twoCPUs { swift += ["--push-cpu", "0", "--pop-cpu", "1"] }
                     let point = Point(label: label, swift: swift)
+                    let parameters = WorkloadParameters(kind: kind, config: config, fragsz: size, count: count)
+                    do { try parameters.validate() } catch {
+                        throw ValidationError("--workload \(kind.rawValue) --fragsz \(size): \(error)")
+                    }
                     do { _ = try SelfPairing.label(swift) } catch { throw ValidationError("\(label): \(error)") }
                     for subject in subjects.dropFirst() {
                         let options = swift + ["--impl", subject.impl.rawValue, "--variant", subject.variant.rawValue,

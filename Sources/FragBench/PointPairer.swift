@@ -59,7 +59,9 @@ struct PointPairer {
             // Sized once the session is set up: the first session then knows its own costs too
             // (a first session of a handful of pairs gave one noisy median the weight of all).
             let sessionsToGo = max(0, minimumSessions - session)
-            let room = maxPairs - pairs.count
+            // The sessions still owed share what --max-pairs leaves: under load a first session
+            // sized after its slow set-up took all of a small --max-pairs, leaving one session.
+            let room = sessionsToGo > 0 ? max(1, (maxPairs - pairs.count) / sessionsToGo) : maxPairs - pairs.count
             let count = { [timing] (setup: Double, samples: Double) in
                 min(room, sizing.pairs(
                     setupSeconds: timing.setupSeconds ?? setup, pairSeconds: timing.pairSeconds ?? 4 * samples,
