@@ -194,7 +194,9 @@ public enum Tuning {
         let evidence = PairedEvidence(reference: reference, candidates: candidates, pairs: pairs)
         // Judged by its run: a candidate without a paired ratio against the reference, and the
         // reference itself unless every other candidate has one.
-        let judged = candidates.filter { $0.maxSize == reference.maxSize ? !evidence.coversAll : !evidence.covers($0) }
+        // A sole candidate is the choice whatever its ns/op: no speed ranking, so no refusal
+        // for noise (prepare-commit on 4K pages: only 4 KiB fits 25% of the smallest memory).
+        let judged = candidates.count == 1 ? [] : candidates.filter { $0.maxSize == reference.maxSize ? !evidence.coversAll : !evidence.covers($0) }
         if let why = unsupported(judged, of: candidates.count, paired: !evidence.ratios.isEmpty) {
             result.explanation = "**No recommendation: the data cannot support one.** \(why)\(evidence.failureText) Measure again on a quiet machine (longer samples: --min-sample-ms), then decide."
             return result
@@ -225,6 +227,9 @@ public enum Tuning {
         }
         if candidates.count == 1 && measured.count > 1 {
             text += " Only this setting meets the memory budget."
+            if choice.point.unstable || choice.lower > 0 && choice.upper / choice.lower > widestInterval {
+                text += " Its ns/op is noisy (unstable or a wide interval), which does not affect the choice: no ranking was needed."
+            }
         }
         result.explanation = text
         return result

@@ -86,6 +86,19 @@ import Testing
         #expect(markdown.contains("none: data too noisy or incomplete"))
     }
 
+    @Test func aSoleCandidateIsRecommendedHoweverNoisy() throws {
+        var points = Self.mixedSweep.filter { $0.pageSize == 4096 }
+        for i in points.indices { points[i].unstable = true; points[i].errPct = 9 }
+        // smallest: only the setting pinning least is a candidate, so no ranking is needed.
+        let g = Tuning.analyse(points, objective: .smallest)[0]
+        let least = try #require(g.settings.compactMap(\.pinned).min())
+        #expect(g.settings.filter { $0.pinned == least }.count == 1, "fixture: one setting pins least")
+        #expect(g.recommended == g.settings.first { $0.pinned == least }?.maxSize)
+        #expect(g.explanation.contains("Only this setting meets the memory budget."))
+        #expect(g.explanation.contains("does not affect the choice"))
+        #expect(!g.explanation.contains("No recommendation"))
+    }
+
     @Test func noRecommendationWhenIntervalsAreTooWideToRank() {
         var points = Self.mixedSweep.filter { $0.pageSize == 4096 }
         // Under load: an interval such as 75.9–1243 says nothing about the order.
