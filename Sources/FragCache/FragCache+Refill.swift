@@ -31,32 +31,32 @@ extension PageFragCache {
     mutating func _reloadBody(_ fragsz: Int) -> Bool {
         if _slowPath(fragsz > config.pageSize) {
             // Dropping the page could only make memory pressure worse: keep it.
-            _stats.oversizeFailures += 1
+            _stats.oversizeFailures &+= 1
             return false
         }
         if !_encoded.isEmpty {
             let page = _currentPage
             let size = _encoded.size(pageShift: _pageShift)
-            _stats.abandonedBytes += Int(Layout.remaining(cursor: _cursor, size: size))
+            _stats.abandonedBytes &+= Int(Layout.remaining(cursor: _cursor, size: size))
             let left = _arena.dropReferences(Int(_pagecntBias), from: page)
             if left == 0 {
                 if _encoded.isPfmemalloc {
                     // Reserve pages go back at once rather than being kept for later.
-                    _stats.pfmemallocDrops += 1
+                    _stats.pfmemallocDrops &+= 1
                     _arena.freePages(page)
                 } else {
                     // Every fragment came back: reuse the page in place.
                     _arena.setRefcount(Int(_maxSize) + 1, of: page)
                     _pagecntBias = _maxSize &+ 1
                     _cursor = Layout.fullCursor(size: size)
-                    _stats.reuses += 1
-                    _stats.bytesOpened += Int(size)
+                    _stats.reuses &+= 1
+                    _stats.bytesOpened &+= Int(size)
                     _checkInvariants()
                     return true
                 }
             } else {
                 // Fragments are still out; their frees will release the page.
-                _stats.pagesLeftBehind += 1
+                _stats.pagesLeftBehind &+= 1
             }
             _becomeEmpty()
         }
@@ -76,15 +76,15 @@ extension PageFragCache {
             if page != nil {
                 order = _maxOrder
             } else {
-                _stats.highOrderFailures += 1
+                _stats.highOrderFailures &+= 1
             }
         }
         if page == nil {
             page = _arena.allocPages(order: 0, gfp: _gfp)
-            if page != nil && _maxOrder > 0 { _stats.fallbacks += 1 }
+            if page != nil && _maxOrder > 0 { _stats.fallbacks &+= 1 }
         }
         guard let page else {
-            _stats.refillFailures += 1
+            _stats.refillFailures &+= 1
             _becomeEmpty()
             _checkInvariants()
             return false
@@ -95,8 +95,8 @@ extension PageFragCache {
                                pfmemalloc: _arena.isPfmemalloc(page))
         let size = _encoded.size(pageShift: _pageShift)
         _cursor = Layout.fullCursor(size: size)
-        _stats.refills += 1
-        _stats.bytesOpened += Int(size)
+        _stats.refills &+= 1
+        _stats.bytesOpened &+= Int(size)
         _checkInvariants()
         return true
     }
@@ -104,7 +104,9 @@ extension PageFragCache {
     @inlinable
     mutating func _becomeEmpty() {
         _encoded = .empty
-        _cursor = Layout.exhaustedCursor(pageSize: UInt32(config.pageSize))
+        // Truncating: FragCacheConfig admits only 4K, 16K and 64K pages (a checked conversion
+        // would cost the reload a test and a trap branch, twice).
+        _cursor = Layout.exhaustedCursor(pageSize: UInt32(truncatingIfNeeded: config.pageSize))
         _pagecntBias = 0
     }
 }

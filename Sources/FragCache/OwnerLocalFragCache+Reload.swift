@@ -19,18 +19,18 @@ extension OwnerLocalFragCache {
     @inlinable
     mutating func _localReload(_ fragsz: Int) -> Bool {
         if _slowPath(fragsz > _cache.config.pageSize) {
-            _cache._stats.oversizeFailures += 1
+            _cache._stats.oversizeFailures &+= 1
             return false
         }
         if !_cache._encoded.isEmpty {
             let current = _cache._currentPage
             let size = _cache._encoded.size(pageShift: _cache._pageShift)
-            _cache._stats.abandonedBytes += Int(Layout.remaining(cursor: _cache._cursor, size: size))
+            _cache._stats.abandonedBytes &+= Int(Layout.remaining(cursor: _cache._cursor, size: size))
             // Acquire: a remote free's release decrement happened before we see its result.
             if _cache._arena.refcount(of: current) == Int(_cache._pagecntBias) {
                 // No fragment out, and none can appear: the references are all ours.
                 if _cache._encoded.isPfmemalloc {
-                    _cache._stats.pfmemallocDrops += 1
+                    _cache._stats.pfmemallocDrops &+= 1
                     _cache._arena.put(current, count: Int(_cache._pagecntBias))
                     _cache._becomeEmpty()
                     return _refillKeepingPrevious()
@@ -47,13 +47,13 @@ extension OwnerLocalFragCache {
                 _setPrevious(_cache._encoded, bias: _cache._pagecntBias)
                 _cache._encoded = back
                 _reuse(backPage, size: back.size(pageShift: _cache._pageShift))
-                _cache._stats.pagesLeftBehind += 1
+                _cache._stats.pagesLeftBehind &+= 1
                 _checkInvariantsIfDebug()
                 return true
             }
             _dropPrevious()
             _setPrevious(_cache._encoded, bias: _cache._pagecntBias)
-            _cache._stats.pagesLeftBehind += 1
+            _cache._stats.pagesLeftBehind &+= 1
             _cache._becomeEmpty()
         }
         return _refillKeepingPrevious()
@@ -75,8 +75,8 @@ extension OwnerLocalFragCache {
         _cache._arena.setRefcount(Int(maxRefs), of: page)
         _cache._pagecntBias = maxRefs
         _cache._cursor = Layout.fullCursor(size: size)
-        _cache._stats.reuses += 1
-        _cache._stats.bytesOpened += Int(size)
+        _cache._stats.reuses &+= 1
+        _cache._stats.bytesOpened &+= Int(size)
     }
 
     @inlinable
