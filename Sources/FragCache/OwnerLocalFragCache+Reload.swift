@@ -5,12 +5,13 @@ extension OwnerLocalFragCache {
     mutating func _allocAfterLocalReload(_ fragsz: Int, alignMask: UInt32) -> UnsafeMutableRawPointer? {
         guard _localReload(fragsz) else { return nil }
         let size = _cache._encoded.size(pageShift: _cache._pageShift)
-        // A fresh cursor always fits (see PageFragCache._allocAfterReload).
-        guard let offset = Layout.carve(&_cache._cursor, size: size, fragsz: fragsz, alignMask: alignMask) else {
-            preconditionFailure("reload left no room for \(fragsz) bytes in a \(size)-byte page")
-        }
+        // Every path of _localReload that succeeds leaves a wholly free page (a refill, a reuse
+        // or the swap, all at fullCursor), and fragsz <= pageSize <= size (see
+        // PageFragCache._allocAfterReload).
+        let carved = Layout.carveFresh(size: size, fragsz: fragsz, alignMask: alignMask)
+        _cache._cursor = carved.cursor
         _cache._pagecntBias &-= 1
-        return _cache._address(at: offset)
+        return _cache._address(at: carved.offset)
     }
 
     /// SPEC 4's reload, except that a page left with fragments out keeps the cache's references
@@ -62,7 +63,7 @@ extension OwnerLocalFragCache {
     /// The kernel's refill; the previous page is untouched.
     @inlinable
     mutating func _refillKeepingPrevious() -> Bool {
-        let ok = _cache._refill()
+        let ok = _cache._refill() != 0
         _checkInvariantsIfDebug()
         return ok
     }
