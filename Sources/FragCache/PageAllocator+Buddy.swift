@@ -149,7 +149,9 @@ extension PageArena {
         unlink(index: block, order: k, state: &state)
         while k > order {
             k -= 1
-            link(index: block + Int32(1 << k), order: k, state: &state)
+            // Safe: the block is aligned to 2^(k+1) pages and lies inside the arena, so its
+            // upper half starts below pageCount <= Int32.max (no trap check needed).
+            link(index: block &+ Int32(truncatingIfNeeded: 1 &<< k), order: k, state: &state)
         }
         return block
     }
@@ -204,12 +206,24 @@ extension PageArena {
     /// Points every page of a fresh block at its head: the block's head for a compound page,
     /// each page itself otherwise (a non-compound block's pages are looked up one by one, as
     /// the kernel's are). Every allocation does this, because frees leave `head` stale.
+    @inline(__always)
     func prepareTails(index: Int32, order: Int, compound: Bool) {
         // Safe: the block [index, index + 2^order) lies inside the arena (the buddy allocator
         // only hands out whole blocks), so every pointer below stays inside `descriptors`.
         let head = descriptors + Int(index)
-        let end = head + (1 &<< order)
         head.pointee.head = index
+        // An order-0 block (every refill at max size = page size) has no other page.
+        if order > 0 {
+            prepareOtherPages(head: head, index: index, order: order, compound: compound)
+        }
+        // Release: a thread that later finds this page through an address also sees the set-up.
+        head.pointee.refcount.store(1, ordering: .releasing)
+    }
+
+    @inline(__always)
+    func prepareOtherPages(head: UnsafeMutablePointer<PageDescriptor>, index: Int32, order: Int, compound: Bool) {
+        // Safe: as in prepareTails, [head, head + 2^order) are the block's descriptors.
+        let end = head + (1 &<< order)
         var page = head + 1
         if compound {
             while page < end {
@@ -224,8 +238,6 @@ extension PageArena {
                 page += 1
             }
         }
-        // Release: a thread that later finds this page through an address also sees the set-up.
-        descriptors[Int(index)].refcount.store(1, ordering: .releasing)
     }
 }
 
