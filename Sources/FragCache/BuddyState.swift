@@ -1,7 +1,7 @@
 /// Everything the buddy allocator mutates under its lock. Free lists are intrusive, threaded
 /// through the page descriptors, so this stays a small fixed-size value.
 @usableFromInline
-struct BuddyState {
+struct BuddyState: Sendable {
     /// Orders 0...10, like the kernel's MAX_PAGE_ORDER.
     @inlinable static var orderCount: Int { 11 }
 

@@ -239,7 +239,7 @@ public struct PageFragCache<Layout: FragLayout>: ~Copyable {
     public mutating func drain() -> Int? {
         guard !_encoded.isEmpty else { return nil }
         let page = _currentPage
-        _stats.abandonedBytes += Int(Layout.remaining(cursor: _cursor, size: _encoded.size(pageShift: _pageShift)))
+        _stats.abandonedBytes &+= Int(Layout.remaining(cursor: _cursor, size: _encoded.size(pageShift: _pageShift)))
         let left = _arena.put(page, count: Int(_pagecntBias))
         _becomeEmpty()
         _checkInvariants()

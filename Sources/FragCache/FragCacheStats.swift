@@ -1,6 +1,8 @@
 /// The cache's own counters, all bumped on the slow path only, so they cost the fast path
 /// nothing. Bytes handed out are the caller's to count: with them, waste is
 /// `consumedBytes - handedOut` (alignment padding plus abandoned page tails).
+/// The cache adds to them with wrapping arithmetic (`&+=`): a 64-bit count cannot overflow in
+/// practice, and an overflow trap on each would be a test and a branch on every refill.
 public struct FragCacheStats: Sendable, Equatable {
     /// Pages obtained from the allocator (high-order or order-0).
     public var refills = 0

@@ -24,6 +24,13 @@ public protocol FragLayout {
     /// offset and advances the cursor, or returns nil and leaves the cursor alone.
     static func carve(_ cursor: inout UInt32, size: UInt32, fragsz: Int, alignMask: UInt32) -> UInt32?
 
+    /// The first fragment of a page that is wholly free (`fullCursor(size:)`), as `carve` would
+    /// cut it: its start and the cursor after it. The caller guarantees that it fits
+    /// (1 <= fragsz <= page size <= size) and that `alignMask + 1` is a power of two no larger
+    /// than the page size, so a layout may skip `carve`'s test (the default runs `carve` and
+    /// traps if it says no).
+    static func carveFresh(size: UInt32, fragsz: Int, alignMask: UInt32) -> (offset: UInt32, cursor: UInt32)
+
     /// Offset at which the next fragment would start (`page_frag_cache_page_offset`).
     static func nextOffset(cursor: UInt32, size: UInt32) -> UInt32
 
@@ -48,6 +55,15 @@ public protocol FragLayout {
 
 extension FragLayout {
     public static var supportsPrepare: Bool { true }
+
+    @inlinable @inline(__always)
+    public static func carveFresh(size: UInt32, fragsz: Int, alignMask: UInt32) -> (offset: UInt32, cursor: UInt32) {
+        var cursor = fullCursor(size: size)
+        guard let offset = carve(&cursor, size: size, fragsz: fragsz, alignMask: alignMask) else {
+            preconditionFailure("a wholly free \(size)-byte page has no room for \(fragsz) bytes")
+        }
+        return (offset, cursor)
+    }
 }
 
 /// Every layout, for tools that pick one by name (`--variant`).
@@ -79,6 +95,17 @@ public enum RemainingLayout: FragLayout {
         // Safe: fragsz <= avail <= cursor <= size, so neither subtraction wraps.
         cursor = avail &- UInt32(truncatingIfNeeded: fragsz)
         return size &- avail
+    }
+
+    /// On a wholly free page the fragment starts at 0 whatever the alignment (the page start is
+    /// aligned to its size, a multiple of every legal alignment) and leaves `size - fragsz`:
+    /// what `carve(size, ...)` computes, without its test, as the kernel's refill path does.
+    @inlinable @inline(__always)
+    public static func carveFresh(size: UInt32, fragsz: Int, alignMask: UInt32) -> (offset: UInt32, cursor: UInt32) {
+        assert(fragsz >= 1 && fragsz <= Int(size) && size & alignMask == 0,
+               "carveFresh: \(fragsz) bytes (align mask \(alignMask)) on a fresh \(size)-byte page")
+        // Safe: fragsz <= size (the caller's guarantee, asserted above), so it does not wrap.
+        return (0, size &- UInt32(truncatingIfNeeded: fragsz))
     }
 
     @inlinable @inline(__always)

@@ -5,12 +5,13 @@ extension OwnerLocalFragCache {
     mutating func _allocAfterLocalReload(_ fragsz: Int, alignMask: UInt32) -> UnsafeMutableRawPointer? {
         guard _localReload(fragsz) else { return nil }
         let size = _cache._encoded.size(pageShift: _cache._pageShift)
-        // A fresh cursor always fits (see PageFragCache._allocAfterReload).
-        guard let offset = Layout.carve(&_cache._cursor, size: size, fragsz: fragsz, alignMask: alignMask) else {
-            preconditionFailure("reload left no room for \(fragsz) bytes in a \(size)-byte page")
-        }
+        // Every path of _localReload that succeeds leaves a wholly free page (a refill, a reuse
+        // or the swap, all at fullCursor), and fragsz <= pageSize <= size (see
+        // PageFragCache._allocAfterReload).
+        let carved = Layout.carveFresh(size: size, fragsz: fragsz, alignMask: alignMask)
+        _cache._cursor = carved.cursor
         _cache._pagecntBias &-= 1
-        return _cache._address(at: offset)
+        return _cache._address(at: carved.offset)
     }
 
     /// SPEC 4's reload, except that a page left with fragments out keeps the cache's references
@@ -19,18 +20,18 @@ extension OwnerLocalFragCache {
     @inlinable
     mutating func _localReload(_ fragsz: Int) -> Bool {
         if _slowPath(fragsz > _cache.config.pageSize) {
-            _cache._stats.oversizeFailures += 1
+            _cache._stats.oversizeFailures &+= 1
             return false
         }
         if !_cache._encoded.isEmpty {
             let current = _cache._currentPage
             let size = _cache._encoded.size(pageShift: _cache._pageShift)
-            _cache._stats.abandonedBytes += Int(Layout.remaining(cursor: _cache._cursor, size: size))
+            _cache._stats.abandonedBytes &+= Int(Layout.remaining(cursor: _cache._cursor, size: size))
             // Acquire: a remote free's release decrement happened before we see its result.
             if _cache._arena.refcount(of: current) == Int(_cache._pagecntBias) {
                 // No fragment out, and none can appear: the references are all ours.
                 if _cache._encoded.isPfmemalloc {
-                    _cache._stats.pfmemallocDrops += 1
+                    _cache._stats.pfmemallocDrops &+= 1
                     _cache._arena.put(current, count: Int(_cache._pagecntBias))
                     _cache._becomeEmpty()
                     return _refillKeepingPrevious()
@@ -47,13 +48,13 @@ extension OwnerLocalFragCache {
                 _setPrevious(_cache._encoded, bias: _cache._pagecntBias)
                 _cache._encoded = back
                 _reuse(backPage, size: back.size(pageShift: _cache._pageShift))
-                _cache._stats.pagesLeftBehind += 1
+                _cache._stats.pagesLeftBehind &+= 1
                 _checkInvariantsIfDebug()
                 return true
             }
             _dropPrevious()
             _setPrevious(_cache._encoded, bias: _cache._pagecntBias)
-            _cache._stats.pagesLeftBehind += 1
+            _cache._stats.pagesLeftBehind &+= 1
             _cache._becomeEmpty()
         }
         return _refillKeepingPrevious()
@@ -62,7 +63,7 @@ extension OwnerLocalFragCache {
     /// The kernel's refill; the previous page is untouched.
     @inlinable
     mutating func _refillKeepingPrevious() -> Bool {
-        let ok = _cache._refill()
+        let ok = _cache._refill() != 0
         _checkInvariantsIfDebug()
         return ok
     }
@@ -75,8 +76,8 @@ extension OwnerLocalFragCache {
         _cache._arena.setRefcount(Int(maxRefs), of: page)
         _cache._pagecntBias = maxRefs
         _cache._cursor = Layout.fullCursor(size: size)
-        _cache._stats.reuses += 1
-        _cache._stats.bytesOpened += Int(size)
+        _cache._stats.reuses &+= 1
+        _cache._stats.bytesOpened &+= Int(size)
     }
 
     @inlinable

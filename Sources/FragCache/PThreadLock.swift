@@ -31,11 +31,12 @@ public struct PThreadLock<Value>: ~Copyable {
         value.deallocate()
     }
 
-    /// Runs `body` with exclusive access to the value.
+    /// Runs `body` with exclusive access to the value. The same signature as `Mutex.withLock`
+    /// (`sending`), so that code written against `ArenaLock` compiles with either.
     @inlinable
     public borrowing func withLock<Result: ~Copyable, E: Error>(
-        _ body: (inout Value) throws(E) -> Result
-    ) throws(E) -> Result {
+        _ body: (inout sending Value) throws(E) -> sending Result
+    ) throws(E) -> sending Result {
         // A default (non-robust, non-error-checking) mutex that we initialised: lock and
         // unlock cannot fail except on misuse, which the debug build checks.
         let locked = pthread_mutex_lock(mutex)
