@@ -99,6 +99,8 @@ struct RunCommand: ParsableCommand {
     var minSampleMs: Double?
     @Option(parsing: .unconditional, help: "Point estimate from the undisturbed samples: p10 (default), pNN, min or median.")
     var estimator = "p10"
+    @Flag(name: .customLong("process-per-visit"), help: "Run each pass over the sweep (each visit of every point) in a fresh child process and pool the visits: the interval then includes the spread between processes (make bench uses it).")
+    var processPerVisit = false
     @Flag(name: .customLong("no-canary"), help: "Do not time the noise canary between samples (no disturbed-sample detection).")
     var noCanary = false
     @Option(parsing: .unconditional, help: "CPU to pin single-threaded workloads to (default: the CPU the run starts on).",
@@ -130,6 +132,9 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--counters '\(counters)' is not one of auto, pmu, software, callgrind, none")
         }
         if callgrindOnly && counters != "callgrind" { throw ValidationError("--callgrind-only needs --counters callgrind") }
+        if processPerVisit && counters == "callgrind" {
+            throw ValidationError("--process-per-visit with --counters callgrind: callgrind counts are deterministic, one process is enough")
+        }
         guard Estimator(text: estimator) != nil else {
             throw ValidationError("--estimator '\(estimator)' is not one of p10 (any pNN with 0 < NN < 100), min, median")
         }
@@ -304,6 +309,11 @@ struct RunCommand: ParsableCommand {
                 throw ValidationFailure("--callgrind-child \(index) does not name a point of this sweep")
             }
             try CallgrindPoint.runChild(plan.points[index], quick: quick, resultPath: resultPath)
+            return
+        }
+
+        if processPerVisit && !list {
+            try ProcessVisits.run(self, estimator: Estimator(text: estimator) ?? .standard)
             return
         }
 
