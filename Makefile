@@ -44,7 +44,9 @@ peers: release
 ## bench: the default sweep (QUICK=1 for a smoke run; COUNTERS=auto|pmu|software|callgrind|none)
 COUNTERS ?= auto
 BENCH_PRESET = $(if $(QUICK),quick,default)
-BENCH_FLAGS = --preset $(BENCH_PRESET) --counters $(COUNTERS) $(if $(QUICK),--quick,)
+# Each visit in a fresh process: one process carries an offset of a few percent on some points
+# for its whole life (docs/noise.md). Callgrind counts are deterministic: one process.
+BENCH_FLAGS = --preset $(BENCH_PRESET) --counters $(COUNTERS) $(if $(QUICK),--quick,) $(if $(filter callgrind,$(COUNTERS)),,--process-per-visit)
 bench: release
 	.build/release/fragbench run $(BENCH_FLAGS) --output results
 

@@ -29,4 +29,13 @@ import Testing
         let given = try dryRun(["compare", "BASE=HEAD", "ROUNDS=3"])
         #expect(given.contains("ROUNDS=3 "))
     }
+
+    @Test func benchRunsEachVisitInItsOwnProcessExceptUnderCallgrind() throws {
+        let bench = try dryRun(["bench"]).split(separator: "\n").first { $0.contains("fragbench run") } ?? ""
+        #expect(bench.contains("--process-per-visit"), "\(bench)")
+        let callgrind = try dryRun(["bench", "COUNTERS=callgrind"]).split(separator: "\n").first { $0.contains("fragbench run") } ?? ""
+        #expect(callgrind.contains("--counters callgrind") && !callgrind.contains("--process-per-visit"), "\(callgrind)")
+        let peers = try dryRun(["peers", "BUDGET=4"]).split(separator: "\n").first { $0.contains("fragbench peers") } ?? ""
+        #expect(peers.contains("--budget 4") && !peers.contains("--rounds"), "\(peers)")
+    }
 }
