@@ -58,6 +58,16 @@ enum CanaryReference {
         return factor > 1 + tolerance ? factor : nil
     }
 
+    /// Against the stored runs under `root` (none when `root` is nil: a run that saves
+    /// nothing has no store): the points widened and the warning to give, or the points as
+    /// they are and nil when the machine was not slower than usual.
+    static func check(_ points: [BenchPoint], baseline: Double?, root: String?, cpuModel: String?) -> (points: [BenchPoint], warning: String?) {
+        let reference = root.flatMap { load(root: $0, cpuModel: cpuModel) }
+        guard let factor = slowdown(baseline: baseline, reference: reference), let reference else { return (points, nil) }
+        let warning = "Machine slower than usual: the canary ran \(formatFixed((factor - 1) * 100, digits: 0))% slower than in the quietest of \(reference.runs) earlier run(s) on this CPU model (\(formatFixed(baseline ?? 0, digits: 2)) vs \(formatFixed(reference.baseline, digits: 2)) ns/step): estimates may be that much high; intervals widened accordingly."
+        return (widen(points, slowdown: factor), warning)
+    }
+
     /// Extends each point's interval down to what a quiet machine would measure (the estimate
     /// divided by the slowdown) and flags it: a run on a slowed machine must not claim the
     /// precision its samples alone suggest.

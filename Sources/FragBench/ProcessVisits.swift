@@ -69,25 +69,23 @@ enum ProcessVisits {
         point.errPct = Statistics.medianAbsolutePercentError(all)
         point.unstable = instability.isUnstable
         point.hint = instability.hint
-        point.opsPerSample = median(visits.compactMap { $0.opsPerSample.map(Double.init) }).map { Int($0) }
-        point.sampleNs = median(visits.compactMap(\.sampleNs))
-        point.tscCyclesPerOp = median(visits.compactMap(\.tscCyclesPerOp))
-        point.allocNsPerOp = median(visits.compactMap(\.allocNsPerOp))
-        point.freeNsPerOp = median(visits.compactMap(\.freeNsPerOp))
+        point.opsPerSample = Statistics.median(visits.compactMap { $0.opsPerSample.map(Double.init) }).map { Int($0) }
+        point.sampleNs = Statistics.median(visits.compactMap(\.sampleNs))
+        point.tscCyclesPerOp = Statistics.median(visits.compactMap(\.tscCyclesPerOp))
+        point.allocNsPerOp = Statistics.median(visits.compactMap(\.allocNsPerOp))
+        point.freeNsPerOp = Statistics.median(visits.compactMap(\.freeNsPerOp))
         point.pinned = visits.allSatisfy(\.pinned)
         point.counters = point.counters.map { reading in
             var r = reading
             let values = visits.compactMap { p in p.counters.first { $0.name == reading.name }?.perOp }
             // A counter a visit could not read stays unavailable: a median of the others would
             // pass for a figure of the whole point.
-            r.perOp = values.count == visits.count ? median(values) : nil
+            r.perOp = values.count == visits.count ? Statistics.median(values) : nil
             if r.perOp == nil && reading.perOp != nil { r.status = "unavailable in \(visits.count - values.count) of \(visits.count) visits" }
             return r
         }
         return point
     }
-
-    private static func median(_ values: [Double]) -> Double? { Statistics.median(values) }
 
     /// The runs of the children merged into one: points in the sweep's order, warnings said
     /// once, the machine-noise figures summed.
@@ -134,7 +132,7 @@ extension ProcessVisits {
             StandardStreams.err("run: visit \(visit)/\(count), in a fresh process\n")
             let output = "\(scratch)/visit-\(visit)"
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: SelfPairing.binary())
+            process.executableURL = URL(fileURLWithPath: ThisBinary.path)
             process.arguments = childArguments(arguments, output: output)
             process.standardOutput = FileHandle.nullDevice
             do { try process.run() } catch { throw ValidationFailure("cannot start a visit process: \(error)") }
@@ -152,11 +150,10 @@ extension ProcessVisits {
         run.warnings.insert("Each of the \(runs.count) visit(s) ran in its own process (--process-per-visit): the interval includes the spread between processes.", at: 0)
         if runs.count < count { run.warnings.append("Only \(runs.count) of \(count) visits finished.") }
         run.warnings += failures.map { "FAILED: \($0)" }
-        let reference = command.noSave ? nil : CanaryReference.load(root: command.output, cpuModel: run.provenance.cpuModel)
-        if let factor = CanaryReference.slowdown(baseline: run.provenance.canaryBaselineNs, reference: reference), let reference {
-            run.points = CanaryReference.widen(run.points, slowdown: factor)
-            run.warnings.append("Machine slower than usual: the canary ran \(formatFixed((factor - 1) * 100, digits: 0))% slower than in the quietest of \(reference.runs) earlier run(s) on this CPU model (\(formatFixed(run.provenance.canaryBaselineNs ?? 0, digits: 2)) vs \(formatFixed(reference.baseline, digits: 2)) ns/step): estimates may be that much high; intervals widened accordingly.")
-        }
+        let checked = CanaryReference.check(run.points, baseline: run.provenance.canaryBaselineNs,
+                                            root: command.noSave ? nil : command.output, cpuModel: run.provenance.cpuModel)
+        run.points = checked.points
+        if let warning = checked.warning { run.warnings.append(warning) }
         run.partial = run.partial || interrupted || !failures.isEmpty || runs.count < count
         for p in run.points {
             StandardStreams.err("\(p.key): \(NumberFormat.text(p.nsPerOp)) ns/op, 95% interval [\(NumberFormat.text(p.nsPerOpLow)), \(NumberFormat.text(p.nsPerOpHigh))] over \(runs.count) processes\(p.unstable ? " UNSTABLE" : "")\n")

@@ -448,11 +448,10 @@ struct RunCommand: ParsableCommand {
             provenance.disturbedShare = noise.share
             provenance.canaryBaselineNs = canary.baseline
             if noise.share >= MachineNoise.warnShare { warnings.append("Machine noise: \(noise.text); the point estimates use the undisturbed ones.") }
-            let reference = noSave ? nil : CanaryReference.load(root: output, cpuModel: provenance.cpuModel)
-            if let factor = CanaryReference.slowdown(baseline: canary.baseline, reference: reference), let reference {
-                points = CanaryReference.widen(points, slowdown: factor)
-                warnings.append("Machine slower than usual: the canary ran \(formatFixed((factor - 1) * 100, digits: 0))% slower than in the quietest of \(reference.runs) earlier run(s) on this CPU model (\(formatFixed(canary.baseline ?? 0, digits: 2)) vs \(formatFixed(reference.baseline, digits: 2)) ns/step): estimates may be that much high; intervals widened accordingly.")
-            }
+            let checked = CanaryReference.check(points, baseline: canary.baseline, root: noSave ? nil : output,
+                                                cpuModel: provenance.cpuModel)
+            points = checked.points
+            if let warning = checked.warning { warnings.append(warning) }
         } else if canary == nil {
             provenance.machineNoise = callgrindOnly ? "not measured (--callgrind-only: no timing)" : "not measured (--no-canary)"
         }

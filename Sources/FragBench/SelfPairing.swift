@@ -24,7 +24,7 @@ struct SelfPairing {
     }
 
     init(_ settings: Settings) {
-        let binary = Self.binary()
+        let binary = ThisBinary.path
         let pin = settings.cpu ?? CPUAffinity.current() ?? 0
         var arguments = ["--cpu", String(pin)]
         if settings.allowDebug { arguments.append("--allow-debug") }
@@ -37,14 +37,13 @@ struct SelfPairing {
         self.pairer = pairer
     }
 
-    /// This process's executable: the workers are this very build.
-    static func binary() -> String {
-        let argument = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
-        return FileManager.default.isExecutableFile(atPath: argument) ? argument : (Bundle.main.executablePath ?? argument)
-    }
-
     /// The label the worker will find for a side's options: exactly one applicable point.
     static func label(_ arguments: [String]) throws -> String {
+        PointLabel.text(try point(arguments))
+    }
+
+    /// The one applicable point a side's options name, or why they do not name one.
+    static func point(_ arguments: [String]) throws -> WorkloadParameters {
         let points: [WorkloadParameters]
         do {
             points = try RunCommand.parse(arguments).plan().points
@@ -55,7 +54,7 @@ struct SelfPairing {
             throw ValidationFailure("run options \(arguments.joined(separator: " ")) name \(points.count) points, not one")
         }
         if let why = point.notApplicableReason { throw ValidationFailure("\(PointLabel.text(point)): \(why)") }
-        return PointLabel.text(point)
+        return point
     }
 
     /// Base against head for `seconds` at most (less when the interval gets narrower than the

@@ -214,8 +214,7 @@ struct TuneCommand: ParsableCommand {
 
     /// One child `fragbench run` per workload and page size; their points merged into one run.
     func measure() throws -> BenchRun {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
-        let executable = FileManager.default.isExecutableFile(atPath: binary) ? binary : (Bundle.main.executablePath ?? binary)
+        let executable = ThisBinary.path
         let scratch = NSTemporaryDirectory() + "fragbench-tune-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let maxSizes = try sizes(maxSize, "max-size")

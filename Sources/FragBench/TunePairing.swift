@@ -92,15 +92,8 @@ struct TunePairing {
     /// ratio must be about the same point as the row it stands beside.
     static func mismatch(_ options: [String], _ measured: BenchPoint?) -> String? {
         guard let measured else { return "the run measured no such max size" }
-        let points: [WorkloadParameters]
-        do {
-            points = try RunCommand.parse(options).plan().points
-        } catch {
-            return "run options \(options.joined(separator: " ")): " + RunCommand.message(for: error)
-        }
-        guard points.count == 1, let point = points.first else {
-            return "run options \(options.joined(separator: " ")) name \(points.count) points, not one"
-        }
+        let point: WorkloadParameters
+        do { point = try SelfPairing.point(options) } catch { return "\(error)" }
         let paired = PointLabel.benchmarkName(point), run = GoogleBenchmarkReport.benchmarkName(measured)
         return paired == run ? nil : "the paired point \(paired) is not the run's \(run)"
     }
