@@ -42,19 +42,21 @@ peers: release
 	.build/release/fragbench peers $(if $(BUDGET),--budget $(BUDGET),) $(if $(QUICK),$(PEERS_QUICK),) --output results
 
 ## bench: the default sweep (QUICK=1 for a smoke run; COUNTERS=auto|pmu|software|callgrind|none)
-COUNTERS ?= auto
+# (no global default: make compare picks its own, time and the exact gate, when none is given)
+BENCH_COUNTERS = $(or $(COUNTERS),auto)
 BENCH_PRESET = $(if $(QUICK),quick,default)
 # Each visit in a fresh process: one process carries an offset of a few percent on some points
 # for its whole life (docs/noise.md). Callgrind counts are deterministic: one process.
-BENCH_FLAGS = --preset $(BENCH_PRESET) --counters $(COUNTERS) $(if $(QUICK),--quick,) $(if $(filter callgrind,$(COUNTERS)),,--process-per-visit)
+BENCH_FLAGS = --preset $(BENCH_PRESET) --counters $(BENCH_COUNTERS) $(if $(QUICK),--quick,) $(if $(filter callgrind,$(BENCH_COUNTERS)),,--process-per-visit)
 bench: release
 	.build/release/fragbench run $(BENCH_FLAGS) --output results
 
-## compare: BASE=<rev> [HEAD=<rev>] [COUNTERS=callgrind|both] [THRESHOLD=2] [BUDGET=120] [PRESET=quick|default]
-## two builds' samples paired in time (ABBA workers), ratio with 95% CI per point; exit 2 on a regression
+## compare: BASE=<rev> [HEAD=<rev>] [COUNTERS=both|auto|callgrind] [THRESHOLD=2] [GATE_THRESHOLD=1] [BUDGET=120] [PRESET=quick|default]
+## two builds' samples paired in time (ABBA workers), ratio with 95% CI per point, then callgrind's
+## exact instruction counts (COUNTERS=auto: time alone); exit 2 on a regression
 compare: deps
-	@test -n "$(BASE)" || { echo "usage: make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=callgrind|both] [THRESHOLD=2] [BUDGET=120] [PRESET=quick]"; exit 1; }
-	$(if $(COUNTERS),COUNTERS=$(COUNTERS)) $(if $(THRESHOLD),THRESHOLD=$(THRESHOLD)) $(if $(BUDGET),BUDGET=$(BUDGET)) $(if $(ROUNDS),ROUNDS=$(ROUNDS)) $(if $(PRESET),PRESET=$(PRESET)) SWIFT=$(SWIFT) scripts/compare.sh "$(BASE)" "$(HEAD)"
+	@test -n "$(BASE)" || { echo "usage: make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=both|auto|callgrind] [THRESHOLD=2] [GATE_THRESHOLD=1] [BUDGET=120] [PRESET=quick]"; exit 1; }
+	$(if $(COUNTERS),COUNTERS=$(COUNTERS)) $(if $(THRESHOLD),THRESHOLD=$(THRESHOLD)) $(if $(GATE_THRESHOLD),GATE_THRESHOLD=$(GATE_THRESHOLD)) $(if $(BUDGET),BUDGET=$(BUDGET)) $(if $(ROUNDS),ROUNDS=$(ROUNDS)) $(if $(PRESET),PRESET=$(PRESET)) SWIFT=$(SWIFT) scripts/compare.sh "$(BASE)" "$(HEAD)"
 
 ## tune: sweep PAGE_FRAG_CACHE_MAX_SIZE [WORKLOAD=mixed,…] [OBJECTIVE=fastest-within|fastest|smallest] [SLACK=0.25] [QUICK=1]
 tune: release

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=auto|callgrind|both] [THRESHOLD=2] [BUDGET=120] [PRESET=quick|default] [ROUNDS=5]
+# make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=both|auto|callgrind] [THRESHOLD=2] [GATE_THRESHOLD=1] [BUDGET=120] [PRESET=quick|default] [ROUNDS=5]
 #
 # Builds BASE (and HEAD, default: the working tree) in release, each in its own git worktree
 # and scratch path, then compares them point by point:
@@ -10,9 +10,12 @@
 #   interval is narrower than THRESHOLD or the point's share of BUDGET seconds is spent.
 #   A BASE from before the worker existed falls back to ROUNDS whole runs per build, and says so.
 # - COUNTERS=callgrind: one callgrind run per build (instruction counts are deterministic),
-#   points in parallel on every core; the ratio is exact.
-# - COUNTERS=both: time, then callgrind; both tables in compare.md (time/ and instructions/
-#   hold each one's files), exit 2 when either finds a regression.
+#   points in parallel on every core; the ratio is exact, and a change counts beyond
+#   GATE_THRESHOLD percent (default 1): an exact count has no noise to stand above, so its
+#   threshold only says what size of change is worth a look, not what the machine can resolve.
+# - COUNTERS=both (the default when valgrind is installed): time, then callgrind; both tables
+#   in compare.md (time/ and instructions/ hold each one's files), exit 2 when either finds a
+#   regression. COUNTERS=auto (or pmu, software, none) is time alone, with those counters.
 # Exit status 0 without regressions, 2 with, 1 when something failed.
 # Output: results/compare/<base>-vs-<head>/compare.md (also appended to $GITHUB_STEP_SUMMARY)
 # and compare.csv.
@@ -20,14 +23,30 @@ set -euo pipefail
 
 base_rev=${1:?usage: scripts/compare.sh BASE [HEAD]}
 head_rev=${2:-}
-counters=${COUNTERS:-auto}
+counters=${COUNTERS:-}
 threshold=${THRESHOLD:-2}
+gate_threshold=${GATE_THRESHOLD:-1}
 preset=${PRESET:-quick}
 budget=${BUDGET:-120}
 rounds=${ROUNDS:-5}
 swift=${SWIFT:-swift}
 case "$rounds" in ''|*[!0-9]*) echo "compare: ROUNDS must be a number" >&2; exit 1;; esac
 case "$budget" in ''|*[!0-9.]*) echo "compare: BUDGET must be a number of seconds" >&2; exit 1;; esac
+case "$gate_threshold" in ''|*[!0-9.]*) echo "compare: GATE_THRESHOLD must be a number (percent)" >&2; exit 1;; esac
+if [ -z "$counters" ]; then
+  # Time says what a change costs on this machine; the exact gate flags what time cannot
+  # resolve on a noisy VM (one extra store behind a locked RMW is ~1% of alloc-free's time).
+  if command -v valgrind >/dev/null 2>&1; then
+    counters=both
+  else
+    counters=auto
+    echo "compare: valgrind is not installed (make deps installs it): time only, without the exact instruction gate" >&2
+  fi
+fi
+case "$counters" in
+  both|callgrind|auto|pmu|software|none) ;;
+  *) echo "compare: COUNTERS must be both, callgrind, auto, pmu, software or none (got '$counters')" >&2; exit 1;;
+esac
 
 root=$(git rev-parse --show-toplevel)
 cd "$root"
@@ -79,7 +98,9 @@ checkout() {
   echo "$dir"
 }
 
-echo "compare: BASE=$base_rev HEAD=${head_rev:-working tree} PRESET=$preset COUNTERS=$counters THRESHOLD=$threshold% BUDGET=${budget}s" >&2
+echo "compare: BASE=$base_rev HEAD=${head_rev:-working tree} PRESET=$preset COUNTERS=$counters THRESHOLD=$threshold% GATE_THRESHOLD=$gate_threshold% BUDGET=${budget}s" >&2
+# COMPARE_DRY_RUN=1: the settings above are all it does (the tests read them).
+[ -n "${COMPARE_DRY_RUN:-}" ] && exit 0
 base_sha=$(resolve "$base_rev")
 base_src=$(checkout base "$base_sha" "BASE $base_rev")
 base_bin=$(build base "$base_src")
@@ -107,9 +128,10 @@ preset_flags=(--preset "$preset")
 [ "$preset" = quick ] && preset_flags+=(--quick)
 status=0
 
-# rounds METRIC COUNTERS N: N whole runs per build, alternating which goes first, then compare.
+# rounds METRIC COUNTERS N THRESHOLD: N whole runs per build, alternating which goes first,
+# then compare with THRESHOLD percent.
 rounds() {
-  local metric=$1 ctr=$2 n=$3 extra=("${@:4}")
+  local metric=$1 ctr=$2 n=$3 limit=$4 extra=("${@:5}")
   local base_runs=() head_runs=()
   for r in $(seq 1 "$n"); do
     if [ $((r % 2)) -eq 1 ]; then order="base head"; else order="head base"; fi
@@ -126,7 +148,7 @@ rounds() {
     done
   done
   "$tool_bin" compare --base-runs "$(join "${base_runs[@]}")" --head-runs "$(join "${head_runs[@]}")" \
-    --threshold "$threshold" --metric "$metric" --base-label "$base_label" --head-label "$head_label" \
+    --threshold "$limit" --metric "$metric" --base-label "$base_label" --head-label "$head_label" \
     --output "$out_dir" || status=$?
 }
 
@@ -137,7 +159,7 @@ time_compare() {
   if [ "$status" = 3 ]; then
     echo "compare: BASE has no 'fragbench worker' (it predates paired sampling): falling back to $rounds whole-run rounds per build (coarser: bursts hit one side only)" >&2
     status=0
-    rounds time "$time_counters" "$rounds"
+    rounds time "$time_counters" "$rounds" "$threshold"
   fi
 }
 
@@ -148,10 +170,10 @@ callgrind_compare() {
   jobs=$(nproc 2>/dev/null || echo 2)
   echo "compare: callgrind instruction counts, one run per build, $jobs points at a time" >&2
   if "$base_bin" run --help 2>/dev/null | grep -q -- '--callgrind-only'; then
-    rounds instructions callgrind 1 --callgrind-only --jobs "$jobs"
+    rounds instructions callgrind 1 "$gate_threshold" --callgrind-only --jobs "$jobs"
   else
     echo "compare: BASE has no --callgrind-only: its run also times every point natively (slower)" >&2
-    rounds instructions callgrind 1
+    rounds instructions callgrind 1 "$gate_threshold"
   fi
 }
 
