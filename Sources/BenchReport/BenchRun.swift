@@ -76,6 +76,10 @@ public struct Provenance: Codable, Sendable, Equatable {
     /// free pays), and how it was measured; nil in runs that predate it.
     public var atomicRMWNs: Double? = nil
     public var atomicRMWMethod: String? = nil
+    /// What the workloads measure, as `fragbench worker` announces it (2: a timed batch holds
+    /// at most 32768 fragments). Two runs of different revisions time different work on some
+    /// points, so `compare` warns; nil in runs that predate it (revision not recorded).
+    public var workloadsRevision: Int? = nil
 
     public init(gitCommit: String?, gitDirty: Bool?, date: String, swiftVersion: String?,
                 buildConfiguration: String, buildFlags: String?, kernel: String?, cpuModel: String?,

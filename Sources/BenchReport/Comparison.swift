@@ -181,6 +181,8 @@ public struct Comparison: Sendable, Equatable {
             ("counter backend", a.counterBackend, b.counterBackend),
             ("quick mode", String(a.quick), String(b.quick)),
             ("perf_event_paranoid", a.perfEventParanoid.map(String.init), b.perfEventParanoid.map(String.init)),
+            ("workloads revision (what some points time)", a.workloadsRevision.map(String.init) ?? "not recorded",
+             b.workloadsRevision.map(String.init) ?? "not recorded"),
         ]
         return fields.compactMap { name, x, y in
             x == y ? nil : "\(name) differs: \(x ?? "unknown") vs \(y ?? "unknown")"

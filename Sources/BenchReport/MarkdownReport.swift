@@ -96,6 +96,7 @@ public enum MarkdownReport {
             ("TSC", p.tscHz.map { NumberFormat.fixed($0 / 1e6, 3) + " MHz" + (p.tscCalibration.map { " (\($0))" } ?? "") } ?? "unavailable"),
             ("counters", "\(p.counterBackend): \(p.counterReason)"),
             ("machine noise", p.machineNoise ?? ""),
+            ("workloads revision", p.workloadsRevision.map(String.init) ?? "not recorded (run predates it)"),
             ("command", "`\(p.command)`"),
         ]
         if p.quick { rows.append(("mode", "QUICK: short samples, for smoke tests, not conclusions")) }

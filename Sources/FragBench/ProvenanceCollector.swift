@@ -34,6 +34,7 @@ enum ProvenanceCollector {
         provenance.transparentHugePages = machine.transparentHugePages
         provenance.loadAverage = machine.loadAverageText
         provenance.caches = machine.caches
+        provenance.workloadsRevision = WorkerProtocol.workloadsRevision
         if let rmw = AtomicCalibration.measure(batches: quick ? 5 : 7) {
             provenance.atomicRMWNs = rmw.nanoseconds
             provenance.atomicRMWMethod = rmw.method

@@ -89,6 +89,20 @@ import Testing
         #expect(!c.warnings.contains { $0.contains("commit") }, "a different commit is the point of comparing")
     }
 
+    @Test func aWorkloadsRevisionThatDiffersOrWasNotRecordedIsWarned() {
+        var base = ReportingFixtures.sweep, head = ReportingFixtures.sweep
+        base.provenance.workloadsRevision = 2
+        head.provenance.workloadsRevision = 2
+        let same = Comparison.rounds(base: [base], head: [head], baseLabel: "a", headLabel: "b")
+        #expect(!same.warnings.contains { $0.contains("workloads revision") })
+        head.provenance.workloadsRevision = 3
+        let changed = Comparison.rounds(base: [base], head: [head], baseLabel: "a", headLabel: "b")
+        #expect(changed.warnings.contains { $0.contains("workloads revision (what some points time) differs: 2 vs 3") }, "\(changed.warnings)")
+        base.provenance.workloadsRevision = nil
+        let old = Comparison.rounds(base: [base], head: [head], baseLabel: "a", headLabel: "b")
+        #expect(old.warnings.contains { $0.contains("differs: not recorded vs 3") }, "\(old.warnings)")
+    }
+
     @Test func pointsOnOneSideAreListed() {
         var head = ReportingFixtures.sweep
         head.points.removeLast()
