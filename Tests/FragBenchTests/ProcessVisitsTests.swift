@@ -28,6 +28,19 @@ import Testing
                 ["run", "--workload", "alloc-only", "--fragsz", "64", "--visits", "1", "--output", "/tmp/x"])
     }
 
+    @Test func tenProcessesOfSixSamplesUnlessTheUserChose() {
+        let defaults = ProcessVisits.plan(visits: nil, samples: nil, quick: false)
+        #expect(defaults.visits == 10 && defaults.childSamples == 6)
+        #expect(defaults.visits * defaults.childSamples! == SamplerConfig.standard.visits * SamplerConfig.standard.samples,
+                "as many samples per point as one process's default visits")
+        let chosen = ProcessVisits.plan(visits: 4, samples: 20, quick: false)
+        #expect(chosen.visits == 4 && chosen.childSamples == nil, "the child gets the user's --samples as given")
+        let quick = ProcessVisits.plan(visits: nil, samples: nil, quick: true)
+        #expect(quick.visits == SamplerConfig.quick.visits && quick.childSamples == nil)
+        #expect(ProcessVisits.childArguments(["run", "--workload", "mixed"], output: "/tmp/y", samples: 6) ==
+                ["run", "--workload", "mixed", "--samples", "6", "--visits", "1", "--output", "/tmp/y"])
+    }
+
     @Test func visitsFromOffsetProcessesWidenTheIntervalAndPool() throws {
         // Three processes: two quick, one 4% slow throughout (a per-process offset).
         let quick1 = Self.visit((0..<12).map { 1.30 + Double($0 % 3) * 0.002 })
