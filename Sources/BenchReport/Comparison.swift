@@ -98,6 +98,7 @@ public struct Comparison: Sendable, Equatable {
                     note = "not compared: two-thread counts include spin waits that vary with valgrind's scheduling"
                 } else if let x = av.first, let y = bv.first {
                     estimate = RatioEstimate.exact(a: x, b: y)
+                    note = exactNote(base: x, head: y, threshold: threshold)
                     if Set(av).count > 1 || Set(bv).count > 1 { note = "counts differ between rounds" }
                 } else {
                     note = "no instruction counts (run with COUNTERS=callgrind)"
@@ -131,6 +132,17 @@ public struct Comparison: Sendable, Equatable {
             onlyInBase: order.filter { !headKeys.contains($0) },
             onlyInHead: (headRuns.first?.points.map(\.key) ?? []).filter { !baseKeys.contains($0) },
             warnings: dedupe(warnings))
+    }
+
+    /// An exact count has no interval, so "no difference resolved" would hide a real change
+    /// below the threshold: the row says how large it is, in percent and per operation.
+    static func exactNote(base: Double, head: Double, threshold: Double) -> String? {
+        guard base > 0, head != base else { return nil }
+        let change = (head / base - 1) * 100
+        let sign = change > 0 ? "+" : ""
+        let perOp = "\(sign)\(NumberFormat.fixed(head - base, 2)) per operation"
+        guard abs(head / base - 1) <= threshold else { return perOp }
+        return "an exact change of \(sign)\(NumberFormat.fixed(change, 2))% (\(perOp)), within the ±\(NumberFormat.fixed(threshold * 100, 1))% threshold"
     }
 
     static func value(_ p: BenchPoint, _ metric: Metric) -> Double? {
@@ -209,8 +221,9 @@ public struct Comparison: Sendable, Equatable {
         let unit = metric.unit
         // The value columns are the median over the rounds; the ratio is its own estimate
         // (method above), so the labels say which is which.
-        let values = rounds >= 2 ? "median of \(rounds) rounds" : "the run's estimate"
-        out += "| point | base \(unit) (\(values)) | head \(unit) (\(values)) | ratio [95% CI] | verdict |\n|---|---:|---:|---:|---|\n"
+        let values = rounds >= 2 ? "median of \(rounds) rounds" : metric == .instructions ? "the run's count" : "the run's estimate"
+        let ratioColumn = metric == .instructions ? "ratio (exact)" : "ratio [95% CI]"
+        out += "| point | base \(unit) (\(values)) | head \(unit) (\(values)) | \(ratioColumn) | verdict |\n|---|---:|---:|---:|---|\n"
         for r in rows {
             let verdict = r.verdict == .slower ? "**slower**" : r.verdict == .faster ? "faster" : r.verdict.rawValue
             out += "| \(r.label.replacingPipes) | \(NumberFormat.significant(r.base)) | \(NumberFormat.significant(r.head)) | "

@@ -63,6 +63,11 @@ import Testing
         let within = Comparison.rounds(base: [withInstructions(40)], head: [withInstructions(40.4)], baseLabel: "a",
                                        headLabel: "b", metric: .instructions)
         #expect(!within.hasRegression)  // +1%, exact but below the threshold
+        #expect(within.rows.allSatisfy { $0.note == "an exact change of +1.00% (+0.40 per operation), within the ±2.0% threshold" },
+                "\(within.rows.map(\.note))")
+        #expect(same.rows.allSatisfy { $0.note == nil }, "no change, nothing to say")
+        #expect(more.rows.allSatisfy { $0.note == "+1.00 per operation" })
+        #expect(more.markdown().contains("| ratio (exact) | verdict |") && more.markdown().contains("(the run's count)"))
     }
 
     @Test func crossThreadCallgrindCountsAreNotCompared() throws {
