@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a point's ns/op is, in words every report prints beside the figure: the estimator
 /// (schema 3 records it; older runs reported the median) and its interval, when recorded.
 extension BenchPoint {
@@ -6,6 +8,25 @@ extension BenchPoint {
 
     /// The estimator behind `nsPerOp`.
     public var estimatorName: String { estimator ?? Self.legacyEstimator }
+
+    /// The estimator without this point's own counts ("p10 of 47 undisturbed samples (74
+    /// disturbed) over 9 visits; …" → "p10 of the undisturbed samples over the visits; …"), so a
+    /// run's points that used the same estimator are named once in summaries; results.csv keeps
+    /// each point's whole description.
+    public var estimatorFamily: String { Self.family(of: estimatorName) }
+
+    static func family(of description: String) -> String {
+        let rules: [(pattern: String, replacement: String)] = [
+            (#"of all \d+ samples \(only \d+ undisturbed\)"#, "of all samples (where too few were undisturbed)"),
+            (#"of \d+ undisturbed samples \(\d+ disturbed\)"#, "of the undisturbed samples"),
+            (#" over \d+ visits"#, " over the visits"),
+        ]
+        var text = description
+        for rule in rules {
+            text = text.replacingOccurrences(of: rule.pattern, with: rule.replacement, options: .regularExpression)
+        }
+        return text
+    }
 
     /// The 95% interval of `nsPerOp`, when the run recorded one (schema 3).
     public var nsPerOpInterval: (low: Double, high: Double)? {
@@ -21,10 +42,11 @@ extension BenchPoint {
 }
 
 extension BenchRun {
-    /// The estimators the run's points used, in order of first use ("median" for older runs).
+    /// The estimators the run's points used (their families, without per-point counts), in
+    /// order of first use ("median" for older runs).
     public var estimators: [String] {
         var seen: [String] = []
-        for p in points where p.nsPerOp != nil && !seen.contains(p.estimatorName) { seen.append(p.estimatorName) }
+        for p in points where p.nsPerOp != nil && !seen.contains(p.estimatorFamily) { seen.append(p.estimatorFamily) }
         return seen
     }
 
@@ -33,7 +55,7 @@ extension BenchRun {
         let names = estimators
         guard names.count > 1 else { return names.first ?? BenchPoint.legacyEstimator }
         return names.map { name in
-            "\(name) (\(points.filter { $0.nsPerOp != nil && $0.estimatorName == name }.count) point(s))"
+            "\(name) (\(points.filter { $0.nsPerOp != nil && $0.estimatorFamily == name }.count) point(s))"
         }.joined(separator: "; ")
     }
 }
