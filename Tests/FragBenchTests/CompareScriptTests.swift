@@ -21,19 +21,11 @@ import Testing
             }
             try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent(tool).path, withDestinationPath: found)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Self.root.appendingPathComponent("scripts/compare.sh").path, "HEAD"]
-        process.currentDirectoryURL = Self.root
-        process.environment = ["PATH": bin.path, "HOME": NSHomeDirectory(), "COMPARE_DRY_RUN": "1"]
-            .merging(environment) { $1 }
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stderr: String(decoding: data, as: UTF8.self))
+        let outcome = try ChildProcess.run(
+            "/bin/bash", [Self.root.appendingPathComponent("scripts/compare.sh").path, "HEAD"], capture: .standardError,
+            environment: ["PATH": bin.path, "HOME": NSHomeDirectory(), "COMPARE_DRY_RUN": "1"].merging(environment) { $1 },
+            directory: Self.root)
+        return Outcome(status: outcome.status, stderr: outcome.text)
     }
 
     static let basicTools = ["git", "mkdir", "mktemp", "rm", "dirname"]

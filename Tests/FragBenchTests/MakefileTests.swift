@@ -5,16 +5,7 @@ import Testing
 @Suite struct MakefileTests {
     func dryRun(_ arguments: [String]) throws -> String {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardizedFileURL
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["make", "-n", "-C", root.path] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        return try ChildProcess.run("/usr/bin/env", ["make", "-n", "-C", root.path] + arguments, capture: .standardOutput).text
     }
 
     @Test func tuneHonoursQuick() throws {
