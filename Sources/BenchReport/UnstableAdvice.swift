@@ -48,7 +48,7 @@ public enum UnstableAdvice {
         }
         steps.append("stop other work on this machine")
         if let fewest = unstable.map(\.samples).min(), fewest < 100 {
-            steps.append("take more samples (--visits 8 or --samples 24 per visit; had \(fewest) in all)")
+            steps.append("take more samples (raise --visits or --samples above this run's; the fewest an unstable point had was \(fewest))")
         }
         if counterBackend != "callgrind" {
             steps.append("or compare instruction counts, which load does not change (--counters callgrind)")
