@@ -88,10 +88,10 @@ struct RunCommand: ParsableCommand {
     var counters = "auto"
     @Flag(help: "Short samples (for smoke runs, not conclusions).")
     var quick = false
-    @Option(parsing: .unconditional, help: "Samples per visit of a point (default 12, quick 5; with --process-per-visit 6).",
+    @Option(parsing: .unconditional, help: "Samples per visit of a point (default \(SamplerConfig.standard.samples), quick \(SamplerConfig.quick.samples); with --process-per-visit \(ProcessVisits.defaultSamples)).",
             transform: OptionValues.integer(1 ... OptionValues.largestSampleCount))
     var samples: Int?
-    @Option(parsing: .unconditional, help: "Visits per point: passes over the sweep, each point measured once per pass (default 5, quick 3; with --process-per-visit 10 processes).",
+    @Option(parsing: .unconditional, help: "Visits per point: passes over the sweep, each point measured once per pass (default \(SamplerConfig.standard.visits), quick \(SamplerConfig.quick.visits); with --process-per-visit \(ProcessVisits.defaultVisits) processes).",
             transform: OptionValues.integer(1 ... 100))
     var visits: Int?
     @Option(name: .customLong("min-sample-ms"), parsing: .unconditional, help: "Minimum duration of one sample in milliseconds.",
@@ -99,7 +99,7 @@ struct RunCommand: ParsableCommand {
     var minSampleMs: Double?
     @Option(parsing: .unconditional, help: "Point estimate from the undisturbed samples: p10 (default), pNN, min or median.")
     var estimator = "p10"
-    @Flag(name: .customLong("process-per-visit"), help: "Run each pass over the sweep (each visit of every point) in a fresh child process and pool the visits: the interval then includes the spread between processes. Default 10 visits of 6 samples (make bench uses it).")
+    @Flag(name: .customLong("process-per-visit"), help: "Run each pass over the sweep (each visit of every point) in a fresh child process and pool the visits: the interval then includes the spread between processes. Default \(ProcessVisits.defaultVisits) visits of \(ProcessVisits.defaultSamples) samples (make bench uses it).")
     var processPerVisit = false
     @Flag(name: .customLong("no-canary"), help: "Do not time the noise canary between samples (no disturbed-sample detection).")
     var noCanary = false
