@@ -1,3 +1,5 @@
+import FragCache
+
 /// What allocates the fragments (`--impl`): the Swift model, the same algorithm in C, or a
 /// general-purpose allocator as a peer.
 public enum Implementation: String, CaseIterable, Sendable, Codable, Hashable {
@@ -16,11 +18,20 @@ public enum Implementation: String, CaseIterable, Sendable, Codable, Hashable {
     public var isPageFrag: Bool { self == .swift || self == .c }
 }
 
-/// The cache layout (`--variant`, SPEC 6), a compile-time parameter of the Swift cache.
+/// The cache layout (`--variant`, SPEC 6), a compile-time parameter of the Swift cache, or
+/// a kernel version ported as it was (Sources/FragCache/Kernel, `KernelVersion`).
 public enum LayoutVariant: String, CaseIterable, Sendable, Codable, Hashable {
     case remaining
     case offsetUp = "offset-up"
     case offsetDown = "offset-down"
+    case v6_12 = "v6.12"
+    case v6_13 = "v6.13"
+    case rfcV11Pre08 = "rfc-v11-pre08"
+    case rfcV11 = "rfc-v11"
+    case part2V2 = "part2-v2"
+
+    /// The kernel version this variant ports, or nil for the lab's own layouts.
+    public var kernelVersion: KernelVersion? { KernelVersion(rawValue: rawValue) }
 }
 
 extension WorkloadParameters {
@@ -40,7 +51,8 @@ extension WorkloadParameters {
             }
             return nil
         }
-        if impl == .c && variant != .remaining {
+        if let version = variant.kernelVersion, let why = kernelPortNotApplicableReason(version) { return why }
+        if impl == .c && variant != .remaining && variant.kernelVersion == nil {
             return "the C cache implements the remaining layout only (the parity reference); use --impl swift for \(variant.rawValue)"
         }
         if impl == .c && (kind == .prepareCommit || kind == .pressure || kind == .replay || usePrepare) {
@@ -60,6 +72,24 @@ extension WorkloadParameters {
 }
 
 extension WorkloadParameters {
+    /// Why a kernel version port cannot run this point, or nil.
+    func kernelPortNotApplicableReason(_ version: KernelVersion) -> String? {
+        if impl == .c {
+            return "the C twins of the kernel versions are not built into this binary; use --impl swift for \(version.rawValue)"
+        }
+        if let why = KernelPort.unsupportedReason(config) { return why }
+        switch kind {
+        case .prepareCommit, .pressure, .replay:
+            return "\(kind.rawValue) runs the lab's layouts; the \(version.rawValue) port runs alloc-only, free-only, alloc-free, mixed and cross-thread"
+        case .crossThread where usePrepare && version != .part2V2:
+            return "\(version.rawValue) has no prepare/commit API in this lab (part2-v2 has; the seed's is the remaining layout's)"
+        default:
+            return nil
+        }
+    }
+}
+
+extension WorkloadParameters {
     /// The API experiments exist on the Swift cache, remaining layout, for the workloads that
     /// allocate and free fragments one way or another.
     public var apiNotApplicableReason: String? {
@@ -67,7 +97,7 @@ extension WorkloadParameters {
             return "--api \(api.rawValue) is an experiment on the Swift cache; \(impl.rawValue) has only its own API"
         }
         if variant != .remaining {
-            return "--api \(api.rawValue) runs on the remaining layout only"
+            return "--api \(api.rawValue) runs on the remaining layout only, not on \(variant.rawValue)"
         }
         switch kind {
         case .allocOnly, .allocFree, .mixed, .freeOnly: return nil

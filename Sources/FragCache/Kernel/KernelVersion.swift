@@ -1,0 +1,80 @@
+/// The kernel versions of the page_frag cache that the lab ports one by one (`--variant`), each
+/// with the struct it had and the fast and slow paths it had, so that "version A against
+/// version B" measures what the kernel changed rather than what our own tuned model does.
+///
+/// A port follows one upstream state and names it (file, function, version or Message-ID) in
+/// its file, with every deviation listed there. The ports are our own code written from
+/// reading those sources; no kernel code is copied.
+///
+/// What a port keeps from the kernel, because it moves instruction counts:
+/// - the struct's fields and what the fast path loads and stores;
+/// - where the kernel draws the line between an exported (out-of-line) function and a header
+///   `static inline` one: an exported function is `@inline(never)` here and takes the
+///   alignment mask as a run-time argument, as a module calling it would pass it;
+/// - `PAGE_SIZE` as a compile-time constant (4 KiB, `KernelPort.pageSize`), as the kernel has it.
+///
+/// One change of shape, made for the same reason: an exported function's unlikely blocks
+/// (refill, reuse) are a second `@inline(never)` function that the fast path tail-calls. gcc
+/// compiles the kernel's single function with shrink-wrapping, so its fast path saves no
+/// registers; LLVM does not shrink-wrap a function whose slow blocks rejoin the fast path's
+/// return, and the one-function port spent 8 pushes, 8 pops and a frame set-up on every
+/// allocation (v6.12: 40.1 instructions per alloc-only operation against 15.1 for the lab's
+/// inlined layout). Split, each port's fast path is the instructions the kernel's is.
+public enum KernelVersion: String, CaseIterable, Sendable {
+    /// Before the series: mm/page_alloc.c `__page_frag_alloc_align`, v6.12.
+    case v6_12 = "v6.12"
+    /// Part-1 as merged: mm/page_frag_cache.c `__page_frag_alloc_align`, v6.13 onward.
+    case v6_13 = "v6.13"
+    /// The seed (RFC v11, mid-2024) before patch 08/14: `encoded_va` + `remaining`, the empty
+    /// test still in the fast path.
+    case rfcV11Pre08 = "rfc-v11-pre08"
+    /// The seed after patch 08/14 ("some minor refactoring before adding new API"): the empty
+    /// test folded into the fit test, the reload moved out of the fast path.
+    case rfcV11 = "rfc-v11"
+    /// Part-2 v2 (2024-12-06, not merged): mainline's state, with allocation rebuilt as
+    /// prepare (exported) + commit (inline, calling the exported commit_noref).
+    case part2V2 = "part2-v2"
+
+    /// Where the port's logic comes from.
+    public var upstream: String {
+        switch self {
+        case .v6_12: return "mm/page_alloc.c __page_frag_alloc_align, page_frag_free (v6.12; moved verbatim to mm/page_frag_cache.c by Part-1 patch 02)"
+        case .v6_13: return "mm/page_frag_cache.c __page_frag_alloc_align, __page_frag_cache_refill, page_frag_free (v6.13 onward)"
+        case .rfcV11Pre08: return "mm/page_frag_cache.c __page_frag_alloc_va_align (page_frag RFC v11, before 08/14)"
+        case .rfcV11: return "mm/page_frag_cache.c __page_frag_alloc_va_align, __page_frag_cache_reload (page_frag 08/14, <20240808123714.462740-9-linyunsheng@huawei.com>)"
+        case .part2V2: return "mm/page_frag_cache.c __page_frag_cache_prepare, __page_frag_cache_commit_noref; include/linux/page_frag_cache.h __page_frag_alloc_align (Part-2 v2 01/10, <20241206122533.3589947-2-linyunsheng@huawei.com>)"
+        }
+    }
+
+    /// The cache's state as the version had it.
+    public var state: String {
+        switch self {
+        case .v6_12: return "va, offset (counts down from the page's end), size, pagecnt_bias, pfmemalloc"
+        case .v6_13, .part2V2: return "encoded_page (address | order | pfmemalloc), offset (counts up from 0), pagecnt_bias"
+        case .rfcV11Pre08, .rfcV11: return "encoded_va (address | order | pfmemalloc), remaining (bytes free at the page's end), pagecnt_bias"
+        }
+    }
+}
+
+/// Compile-time constants the ports share with the kernel they follow.
+public enum KernelPort {
+    /// `PAGE_SIZE`: a constant in the kernel, so the ports run 4 KiB pages only (the tools
+    /// refuse other page sizes for them, naming this reason).
+    public static let pageSize = 4096
+    @usableFromInline static var _pageSize: UInt32 { 4096 }
+    @usableFromInline static var _pageShift: UInt { 12 }
+    /// `PAGE_MASK`.
+    @usableFromInline static var _pageMask: UInt { ~UInt(0xfff) }
+    /// `PAGE_FRAG_CACHE_ORDER_MASK` (4 KiB pages, max size above the page size) and the
+    /// pfmemalloc bit above it: the layout of `EncodedPage`.
+    @usableFromInline static var _orderMask: UInt { 0xff }
+    @usableFromInline static var _pfmemallocBit: UInt { 0x100 }
+
+    /// Why a configuration cannot run on the ports, or nil.
+    public static func unsupportedReason(_ config: FragCacheConfig) -> String? {
+        guard config.pageSize == pageSize else {
+            return "the kernel version ports have PAGE_SIZE 4096 compiled in, as the kernel does; page size \(config.pageSize) runs on the layouts (remaining, offset-up, offset-down)"
+        }
+        return nil
+    }
+}

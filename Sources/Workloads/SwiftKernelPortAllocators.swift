@@ -1,0 +1,105 @@
+import FragCache
+
+/// The kernel version ports (Sources/FragCache/Kernel) as workload allocators: `--impl swift
+/// --variant v6.12` and the others. One concrete type per version, for the reason given in
+/// FragmentAllocator.swift (each timed loop is compiled for one port).
+/// The allocator owns the port's `PageAllocator` (a port does not keep it alive itself).
+protocol SwiftKernelPortAllocator: FragmentAllocator, ~Copyable where Freer == PageArena {
+    associatedtype Port: KernelPageFragPort
+    var pageAllocator: PageAllocator { get }
+    var cache: Port { get set }
+    init(pageAllocator: PageAllocator, cache: Port)
+}
+
+extension SwiftKernelPortAllocator where Self: ~Copyable {
+    static var implementation: Implementation { .swift }
+
+    static func make(_ parameters: WorkloadParameters) throws(WorkloadError) -> Self {
+        if let why = KernelPort.unsupportedReason(parameters.config) { throw .notApplicable(why) }
+        let allocator = try makeAllocator(parameters)
+        return Self(pageAllocator: allocator, cache: Port(allocator: allocator, config: parameters.config, gfp: .atomic))
+    }
+
+    @inline(__always)
+    mutating func alloc(_ fragsz: Int) -> UnsafeMutableRawPointer? { cache.alloc(fragsz) }
+
+    @inline(__always)
+    mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? { cache.alloc(fragsz, align: align) }
+
+    var freer: PageArena { cache.arena }
+
+    var failedAllocations: Int {
+        let stats = cache.stats
+        return stats.refillFailures + stats.oversizeFailures
+    }
+
+    func figures(allocations: Int, bytesHandedOut: Int) -> CacheFigures? {
+        CacheFigures.from(stats: cache.stats, remaining: cache.remaining, allocator: pageAllocator.stats,
+                          pageSize: pageAllocator.pageSize, allocations: allocations, bytesHandedOut: bytesHandedOut)
+    }
+
+    mutating func tearDown() -> String? {
+        _ = cache.drain()
+        return leakReport(pageAllocator)
+    }
+
+    mutating func resetPeak() { pageAllocator.resetPeak() }
+}
+
+struct SwiftV6_12: SwiftKernelPortAllocator, ~Copyable {
+    let pageAllocator: PageAllocator
+    var cache: PageFragV6_12
+    init(pageAllocator: PageAllocator, cache: PageFragV6_12) {
+        self.pageAllocator = pageAllocator
+        self.cache = cache
+    }
+}
+
+struct SwiftV6_13: SwiftKernelPortAllocator, ~Copyable {
+    let pageAllocator: PageAllocator
+    var cache: PageFragV6_13
+    init(pageAllocator: PageAllocator, cache: PageFragV6_13) {
+        self.pageAllocator = pageAllocator
+        self.cache = cache
+    }
+}
+
+struct SwiftRFCv11Pre08: SwiftKernelPortAllocator, ~Copyable {
+    let pageAllocator: PageAllocator
+    var cache: PageFragRFCv11Pre08
+    init(pageAllocator: PageAllocator, cache: PageFragRFCv11Pre08) {
+        self.pageAllocator = pageAllocator
+        self.cache = cache
+    }
+}
+
+struct SwiftRFCv11: SwiftKernelPortAllocator, ~Copyable {
+    let pageAllocator: PageAllocator
+    var cache: PageFragRFCv11
+    init(pageAllocator: PageAllocator, cache: PageFragRFCv11) {
+        self.pageAllocator = pageAllocator
+        self.cache = cache
+    }
+}
+
+/// Part-2 also has the prepare/commit path TCP's sendmsg was to use (cross-thread --prepare).
+struct SwiftPart2V2: SwiftKernelPortAllocator, ~Copyable {
+    let pageAllocator: PageAllocator
+    var cache: PageFragPart2V2
+    init(pageAllocator: PageAllocator, cache: PageFragPart2V2) {
+        self.pageAllocator = pageAllocator
+        self.cache = cache
+    }
+
+    static var hasPrepare: Bool { true }
+
+    /// `page_frag_refill_prepare` then `page_frag_commit` of what was asked.
+    @inline(__always)
+    mutating func allocPrepared(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
+        var frag = PageFragPart2V2.Frag()
+        guard let va = cache.__pageFragCachePrepare(UInt32(truncatingIfNeeded: fragsz), &frag, .atomic,
+                                                    UInt32(truncatingIfNeeded: 0 &- align)) else { return nil }
+        cache.commit(&frag, used: fragsz)
+        return va
+    }
+}
