@@ -59,6 +59,11 @@ enum PointLabel {
         default: parts.append("fragsz=\(p.fragsz)")
         }
         if p.align > 1 { parts.append("align=\(p.align)") }
+        if p.kind == .crossThread {
+            // Where the two threads ran, and the kernel test's full-ring logic when asked.
+            parts.append("push=\(p.pushCPU.map(String.init) ?? "any") pop=\(p.popCPU.map(String.init) ?? "any")")
+            if p.ringFull != .wait { parts.append("ring-full=\(p.ringFull.rawValue)") }
+        }
         return parts.joined(separator: " ")
     }
 
@@ -79,6 +84,7 @@ enum PointLabel {
             var d = ["count": String(p.count), "prepare": p.usePrepare ? "1" : "0"]
             if let cpu = p.pushCPU { d["push_cpu"] = String(cpu) }
             if let cpu = p.popCPU { d["pop_cpu"] = String(cpu) }
+            if p.ringFull != .wait { d["ring_full"] = p.ringFull.rawValue }
             return d
         case .prepareCommit: return ["depth": String(p.depth)]
         case .mixed: return ["depth": String(p.depth), "distribution": p.distribution.description]

@@ -68,6 +68,15 @@ struct RunCommand: ParsableCommand {
     var popCPU: Int?
     @Flag(name: .customLong("prepare"), help: "cross-thread: use prepare/commit instead of alloc (the kernel test's test_prepare).")
     var usePrepare = false
+    @Option(name: .customLong("ring-full"), parsing: .unconditional,
+            help: "cross-thread: when the ring is full, wait for room (every operation one allocation) or free the fragment and allocate again, as the kernel test module does: \(RingFullPolicy.allCases.map(\.rawValue).joined(separator: ", ")) (default wait).",
+            transform: { text in
+                guard let value = RingFullPolicy(rawValue: text) else {
+                    throw ValidationError("--ring-full '\(text)' is not one of \(RingFullPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return value
+            })
+    var ringFull = RingFullPolicy.wait
     @Option(parsing: .unconditional, help: "mixed: imix, uniform:LO-HI or histogram:FILE.")
     var distribution = "imix"
     @Option(name: .customLong("pressure-fraction"), parsing: .unconditional,
@@ -243,6 +252,7 @@ struct RunCommand: ParsableCommand {
             pressureFraction: pressureFraction, pressureMaxFreeOrder: pressureOrder, tracePath: trace,
             arenaBytes: arenaBytes, seed: seed)
         template.bulk = bulk
+        template.ringFull = ringFull
         if let preset {
             do {
                 let plan = try filtered(SweepPresets.plan(preset, template: template))

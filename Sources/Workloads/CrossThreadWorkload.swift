@@ -18,9 +18,18 @@ import Synchronization
 /// pushed, popped and freed. The consumer thread is started at init and kept across batches,
 /// so thread start-up is not timed.
 ///
-/// Differences from the kernel test, on purpose: when the ring is full the producer waits
-/// (spinning, then yielding) instead of freeing the fragment it holds and allocating again, so
-/// that every operation is exactly one allocation; and an allocation that fails is retried.
+/// Differences from the kernel test:
+/// - By default (`ringFull == .wait`) the producer waits for room when the ring is full
+///   (spinning, then yielding) instead of freeing the fragment it holds and allocating again,
+///   so that every operation is exactly one allocation; `.free` follows the module (see
+///   `RingFullPolicy`), and its consumer spins without yielding as the module's does.
+/// - An allocation that fails is retried (the module skips the push and loops).
+/// - The ring is a head/tail SPSC ring, not the kernel's `ptr_ring` (which marks slots NULL
+///   and zeroes them in batches): the same capacity and the same one-producer/one-consumer
+///   handoff, but the indices' cache lines move between the CPUs where ptr_ring's slots do.
+/// - The consumer is woken for a batch before the timed region starts (`prepareBatch`): the
+///   kernel test times its threads' wake-up too, over 2 million operations or more, where it
+///   is lost in the sum; over one short sample here it would be a large, noisy share.
 ///
 /// `usePrepare` replaces the allocation with prepare(fragsz, align) + commit(fragsz), the
 /// kernel test's `test_prepare` path. `pushCPU` pins the producer (the calling thread, in
@@ -34,6 +43,8 @@ final class CrossThreadRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner 
     /// Fragments pushed so far: the producer's copy of the ring's tail.
     private var pushed = 0
     private var allocations = 0
+    /// The count `prepareBatch` woke the consumer for, until `runBatch` runs it.
+    private var batchStarted: Int?
     /// Wall time of the last `runBatch`, CLOCK_MONOTONIC nanoseconds (the kernel test's figure).
     public private(set) var lastBatchNanoseconds: UInt64 = 0
     /// Why pinning the producer to `pushCPU` failed, if it did.
@@ -47,7 +58,7 @@ final class CrossThreadRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner 
             throw .notApplicable("cross-thread --prepare needs the page_frag prepare/commit API")
         }
         cache = try A.make(parameters)
-        channel = FreeingChannel(freer: cache.freer, popCPU: parameters.popCPU)
+        channel = FreeingChannel(freer: cache.freer, popCPU: parameters.popCPU, yields: parameters.ringFull == .wait)
         switch channel.startConsumer() {
         case .success(let thread): consumer = thread
         case .failure(let error): throw error
@@ -60,6 +71,14 @@ final class CrossThreadRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner 
     public var maxBatchSize: Int? { nil }
 
     public func prepareBatch(_ ops: Int) {
+        pinProducer()
+        // Untimed: wake the consumer and wait until it runs (see the type's notes).
+        channel.startBatch(ops)
+        channel.awaitConsumerAwake()
+        batchStarted = ops
+    }
+
+    private func pinProducer() {
         guard let cpu = parameters.pushCPU, producerPin == nil else { return }
         let previous = ThreadAffinity.currentMask()
         let error = ThreadAffinity.pinCurrentThread(to: cpu)
@@ -74,12 +93,14 @@ final class CrossThreadRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner 
         precondition(consumer != nil, "cross-thread: runBatch after tearDown")
         var start = timespec()
         clock_gettime(CLOCK_MONOTONIC, &start)
-        channel.startBatch(ops)
+        // A caller that skipped prepareBatch (or asked for another count) wakes it here.
+        if batchStarted != ops { channel.startBatch(ops) }
+        batchStarted = nil
         // Plain locals, so the closures capture two integers (no reference counting).
         let fragsz = parameters.fragsz
         let align = parameters.align
         pushed = A.produce(&cache, channel: channel, ops: ops, pushed: pushed, fragsz: fragsz, align: align,
-                           prepared: parameters.usePrepare)
+                           prepared: parameters.usePrepare, freeWhenFull: parameters.ringFull == .free)
         Self.awaitConsumer(channel, pushed: pushed)
         var end = timespec()
         clock_gettime(CLOCK_MONOTONIC, &end)
@@ -124,23 +145,36 @@ final class CrossThreadRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner 
 typealias CrossThreadWorkload = CrossThreadRunner<SwiftRemaining>
 
 
-/// The producer's loop: allocate, wait for room, push. Returns the new tail. Reached through
-/// `A.produce` (a requirement), so it is compiled for the concrete allocator.
+/// The producer's loop: allocate, wait for room (or, `freeWhenFull`, free the fragment and
+/// allocate again, as the kernel test module does), push. Returns the new tail. Reached
+/// through `A.produce` (a requirement), so it is compiled for the concrete allocator.
 @inline(__always)
 func produceLoop<A: FragmentAllocator & ~Copyable>(_ cache: inout A, channel: SPSCChannel, ops: Int, pushed: Int,
+                                                   freeWhenFull: Bool,
                                                    _ allocate: (inout A) -> UnsafeMutableRawPointer?) -> Int {
     let slots = channel.slots
+    let freer = cache.freer
     var t = pushed
+    let end = pushed &+ ops
     var seenHead = channel.head.load(ordering: .acquiring)
-    for _ in 0 ..< ops {
+    while t != end {
         var fragment = allocate(&cache)
         if _slowPath(fragment == nil) { fragment = retryAllocation(&cache, channel: channel, pushed: t, allocate) }
         if t &- seenHead == SPSCChannel.capacity {
-            var spins = 0
-            repeat {
-                ThreadAffinity.backOff(&spins)
-                seenHead = channel.head.load(ordering: .acquiring)
-            } while t &- seenHead == SPSCChannel.capacity
+            seenHead = channel.head.load(ordering: .acquiring)
+            if t &- seenHead == SPSCChannel.capacity {
+                if freeWhenFull {
+                    // __ptr_ring_produce failed: page_frag_free(va), cond_resched(), again.
+                    // Safe: the fragment was allocated just above and never published.
+                    freer.free(fragment.unsafelyUnwrapped)
+                    continue
+                }
+                var spins = 0
+                repeat {
+                    ThreadAffinity.backOff(&spins)
+                    seenHead = channel.head.load(ordering: .acquiring)
+                } while t &- seenHead == SPSCChannel.capacity
+            }
         }
         // Safe: t - head < capacity, so the consumer is done with this slot (its release
         // store of head, seen by our acquire load, came after it read the slot).

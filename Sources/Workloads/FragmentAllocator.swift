@@ -51,8 +51,9 @@ protocol FragmentAllocator: ~Copyable {
                       depth: Int, start: Int, ops: Int, align: Int, sizes: inout TableSizes) -> Int
 
     /// cross-thread's producer loop (see `CrossThreadRunner`); returns the new tail.
+    /// `freeWhenFull`: the kernel test's handling of a full ring (`RingFullPolicy.free`).
     static func produce(_ allocator: inout Self, channel: SPSCChannel, ops: Int, pushed: Int,
-                        fragsz: Int, align: Int, prepared: Bool) -> Int
+                        fragsz: Int, align: Int, prepared: Bool, freeWhenFull: Bool) -> Int
 
     /// free-only's timed loop, and the free phase of a ring's alloc/free split: frees the
     /// fragments in `slots[0..<ops]` (nil entries skipped) from the owning thread.
@@ -71,14 +72,18 @@ protocol FragmentAllocator: ~Copyable {
 extension FragmentAllocator where Self: ~Copyable {
     /// cross-thread's producer loop, specialised per conformer (see `CrossThreadRunner`).
     static func produce(_ allocator: inout Self, channel: SPSCChannel, ops: Int, pushed: Int,
-                        fragsz: Int, align: Int, prepared: Bool) -> Int {
+                        fragsz: Int, align: Int, prepared: Bool, freeWhenFull: Bool) -> Int {
         if prepared {
             precondition(Self.hasPrepare, "cross-thread --prepare on \(Self.implementation.rawValue), which has no prepare/commit")
-            return produceLoop(&allocator, channel: channel, ops: ops, pushed: pushed) { $0.allocPrepared(fragsz, align: align) }
+            return produceLoop(&allocator, channel: channel, ops: ops, pushed: pushed, freeWhenFull: freeWhenFull) {
+                $0.allocPrepared(fragsz, align: align)
+            }
         } else if align == 1 {
-            return produceLoop(&allocator, channel: channel, ops: ops, pushed: pushed) { $0.alloc(fragsz) }
+            return produceLoop(&allocator, channel: channel, ops: ops, pushed: pushed, freeWhenFull: freeWhenFull) { $0.alloc(fragsz) }
         } else {
-            return produceLoop(&allocator, channel: channel, ops: ops, pushed: pushed) { $0.alloc(fragsz, align: align) }
+            return produceLoop(&allocator, channel: channel, ops: ops, pushed: pushed, freeWhenFull: freeWhenFull) {
+                $0.alloc(fragsz, align: align)
+            }
         }
     }
 

@@ -102,6 +102,9 @@ extension WorkloadParameters {
         switch kind {
         case .allocOnly, .allocFree, .mixed, .freeOnly: return nil
         case .crossThread:
+            if api == .bulk && ringFull == .free {
+                return "--api bulk pushes whole runs and waits for room; --ring-full free is the one-at-a-time producer of the kernel test"
+            }
             return usePrepare ? "--api \(api.rawValue) allocates with alloc, not prepare/commit (--prepare)" : nil
         case .prepareCommit, .pressure, .replay:
             return "--api \(api.rawValue) applies to alloc-only, free-only, alloc-free, mixed and cross-thread; \(kind.rawValue) uses the kernel API"

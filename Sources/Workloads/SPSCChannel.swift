@@ -33,6 +33,9 @@ class SPSCChannel: @unchecked Sendable {
     /// Written by the consumer only.
     let head = Atomic<Int>(0)
     private let padding2 = CacheLinePadding()
+    /// The goal the consumer last woke up for (written by the consumer, read by the producer
+    /// in `awaitConsumerAwake`, untimed).
+    let awakeFor = Atomic<Int>(0)
 
     // Control, all guarded by `lock`.
     private let lock: UnsafeMutablePointer<pthread_mutex_t>
@@ -98,6 +101,16 @@ class SPSCChannel: @unchecked Sendable {
         pthread_mutex_unlock(lock)
     }
 
+    /// Waits until the consumer has woken for the goal `startBatch` set last, so that its
+    /// wake-up is not timed.
+    func awaitConsumerAwake() {
+        pthread_mutex_lock(lock)
+        let target = goal
+        pthread_mutex_unlock(lock)
+        var spins = 0
+        while awakeFor.load(ordering: .acquiring) < target { ThreadAffinity.backOff(&spins) }
+    }
+
     /// Stops the consumer (after it has popped everything it was asked to) and joins it.
     func stop(_ thread: pthread_t) {
         pthread_mutex_lock(lock)
@@ -127,6 +140,7 @@ class SPSCChannel: @unchecked Sendable {
             let target = goal
             pthread_mutex_unlock(lock)
             if target == popped { return }  // stopping, nothing left to pop
+            awakeFor.store(target, ordering: .releasing)
             popAndFree(until: target, popped: &popped, seenTail: &seenTail)
         }
     }
@@ -143,13 +157,18 @@ final class FreeingChannel<Freer: FragmentFreer>: SPSCChannel, @unchecked Sendab
     /// Valid while the workload (which owns the allocator) is alive; the workload joins the
     /// consumer before it lets the allocator go.
     let freer: Freer
+    /// Whether the consumer yields after spinning on an empty ring (false: it spins, as the
+    /// kernel test's consumer does, `RingFullPolicy.free`).
+    let yields: Bool
 
-    init(freer: Freer, popCPU: Int?) {
+    init(freer: Freer, popCPU: Int?, yields: Bool = true) {
         self.freer = freer
+        self.yields = yields
         super.init(popCPU: popCPU)
     }
 
-    /// Pops and frees until `popped == target`, spinning (then yielding) while the ring is empty.
+    /// Pops and frees until `popped == target`, spinning (then yielding, if `yields`) while the
+    /// ring is empty.
     override func popAndFree(until target: Int, popped: inout Int, seenTail: inout Int) {
         if Freer.freesInRuns {
             popAndFreeRuns(until: target, popped: &popped, seenTail: &seenTail)
@@ -157,13 +176,14 @@ final class FreeingChannel<Freer: FragmentFreer>: SPSCChannel, @unchecked Sendab
         }
         let slots = self.slots
         let freer = self.freer
+        let yields = self.yields
         var h = popped
         var spins = 0
         while h < target {
             if h == seenTail {
                 seenTail = tail.load(ordering: .acquiring)
                 if h == seenTail {
-                    ThreadAffinity.backOff(&spins)
+                    if yields { ThreadAffinity.backOff(&spins) }
                     continue
                 }
                 spins = 0

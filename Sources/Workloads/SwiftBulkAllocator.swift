@@ -101,7 +101,7 @@ struct SwiftBulkAllocator: FragmentAllocator, ~Copyable {
 
     /// cross-thread's producer: `bulk` fragments per allocBulk, pushed one by one.
     static func produce(_ allocator: inout Self, channel: SPSCChannel, ops: Int, pushed: Int,
-                        fragsz: Int, align: Int, prepared: Bool) -> Int {
+                        fragsz: Int, align: Int, prepared: Bool, freeWhenFull: Bool) -> Int {
         precondition(!prepared, "cross-thread --prepare with --api bulk")
         let bulk = allocator.bulk
         let batch = allocator.batch

@@ -27,6 +27,8 @@ public struct WorkloadParameters: Sendable, Hashable {
     public var popCPU: Int?
     /// cross-thread: use prepare/probe/commit instead of alloc, as the kernel test's `test_prepare`.
     public var usePrepare: Bool
+    /// cross-thread: what the producer does when the ring is full.
+    public var ringFull: RingFullPolicy = .wait
     public var distribution: SizeDistribution
     /// pressure: share of the arena fragmented, and the largest free order left there.
     public var pressureFraction: Double
