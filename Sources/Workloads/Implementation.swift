@@ -21,6 +21,22 @@ public enum LayoutVariant: String, CaseIterable, Sendable, Codable, Hashable {
     case remaining
     case offsetUp = "offset-up"
     case offsetDown = "offset-down"
+    case v6_12 = "v6.12"
+    case v6_13 = "v6.13"
+    case rfcV11Pre08 = "rfc-v11-pre08"
+    case rfcV11 = "rfc-v11"
+    case part2V2 = "part2-v2"
+}
+
+extension LayoutVariant {
+    /// Whether this names a kernel version's allocation path (ported in C: Sources/CKernelPorts;
+    /// in Swift: Sources/FragCache/Kernel) rather than one of the model's layouts.
+    public var isKernelVersion: Bool {
+        switch self {
+        case .remaining, .offsetUp, .offsetDown: return false
+        case .v6_12, .v6_13, .rfcV11Pre08, .rfcV11, .part2V2: return true
+        }
+    }
 }
 
 extension WorkloadParameters {
@@ -40,8 +56,11 @@ extension WorkloadParameters {
             }
             return nil
         }
-        if impl == .c && variant != .remaining {
-            return "the C cache implements the remaining layout only (the parity reference); use --impl swift for \(variant.rawValue)"
+        if impl == .c && variant != .remaining && !variant.isKernelVersion {
+            return "the C cache implements the remaining layout and the kernel versions (v6.12, v6.13, rfc-v11-pre08, rfc-v11, part2-v2); use --impl swift for \(variant.rawValue)"
+        }
+        if impl == .c && variant.isKernelVersion && (kind == .prepareCommit || kind == .pressure || kind == .replay || usePrepare) {
+            return "\(kind.rawValue)\(usePrepare ? " --prepare" : "") does not run on the C twins of the kernel versions (they implement the allocation path and page_frag_free)"
         }
         if impl == .c && (kind == .prepareCommit || kind == .pressure || kind == .replay || usePrepare) {
             return "\(kind.rawValue)\(usePrepare ? " --prepare" : "") runs on the Swift model only (the C cache implements alloc/free, the parity fast path)"
