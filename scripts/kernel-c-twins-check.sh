@@ -7,10 +7,12 @@
 # --counters callgrind`: the same C, without Swift or the harness around it.
 #
 #   scripts/kernel-c-twins-check.sh            # gcc; CC=clang for the compiler SwiftPM uses
+#   CC=clang EXTRA_CFLAGS=-fno-omit-frame-pointer scripts/kernel-c-twins-check.sh   # as SwiftPM builds it
 #   FRAGSZ=64 ALIGNS="1 64" REPS=20 scripts/kernel-c-twins-check.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CC=${CC:-gcc}
+EXTRA_CFLAGS=${EXTRA_CFLAGS:-}
 FRAGSZ=${FRAGSZ:-12}
 ALIGNS=${ALIGNS:-"1 64"}
 REPS=${REPS:-20}
@@ -54,10 +56,10 @@ int main(int argc, char **argv) {
     return 2;
 }
 C
-$CC -O2 -ISources/CKernelPorts/include -ISources/CKernelPorts -ISources/CFragCacheC/include \
+$CC -O2 $EXTRA_CFLAGS -ISources/CKernelPorts/include -ISources/CKernelPorts -ISources/CFragCacheC/include \
     "$work/main.c" Sources/CKernelPorts/*.c Sources/CFragCacheC/cfragcache.c -lpthread -o "$work/check"
 
-echo "$($CC --version | head -1), -O2; fragsz $FRAGSZ, max 32 KiB, 4 KiB pages, $REPS x $OPS allocations"
+echo "$($CC --version | head -1), -O2 $EXTRA_CFLAGS; fragsz $FRAGSZ, max 32 KiB, 4 KiB pages, $REPS x $OPS allocations"
 printf '%-15s %6s %10s\n' version align Ir/alloc
 for ver in v6_12 v6_13 rfc_v11_pre08 rfc_v11 part2_v2; do
   for align in $ALIGNS; do

@@ -22,17 +22,8 @@ protocol CKernelAllocator: FragmentAllocator, ~Copyable where Freer == KernelCFr
     var arena: UnsafeMutablePointer<cfrag_arena> { get }
     init(cache: UnsafeMutablePointer<kp_cache>, arena: UnsafeMutablePointer<cfrag_arena>)
 
-    /// The version's `page_frag_cache_drain`.
-    static func drain(_ cache: UnsafeMutablePointer<kp_cache>)
-    /// Bytes left in the cache's current page.
-    static func unused(_ cache: UnsafeMutablePointer<kp_cache>) -> Int
-    /// The version's `kp_<version>_run_alloc_only`.
-    static func runAllocOnly(_ cache: UnsafeMutablePointer<kp_cache>, _ slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
-                             _ ops: Int, _ fragsz: UInt32, _ align: UInt32)
-    /// The version's `kp_<version>_run_ring`.
-    static func runRing(_ cache: UnsafeMutablePointer<kp_cache>, _ slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
-                        _ depth: Int, _ start: Int, _ ops: Int, _ fragsz: UInt32, _ align: UInt32,
-                        _ table: UnsafePointer<UInt32>?, _ mask: Int, _ drawn: UnsafeMutablePointer<Int>) -> Int
+    /// Which version (the C entry points that dispatch on it: loops, drain, figures).
+    static var version: kp_version { get }
 }
 
 extension CKernelAllocator where Self: ~Copyable {
@@ -49,7 +40,7 @@ extension CKernelAllocator where Self: ~Copyable {
 
     /// What every conformer's deinit does.
     static func release(_ cache: UnsafeMutablePointer<kp_cache>, _ arena: UnsafeMutablePointer<cfrag_arena>) {
-        drain(cache)
+        kp_drain(version, cache)
         cache.deallocate()
         cfrag_arena_destroy(arena)
     }
@@ -67,12 +58,12 @@ extension CKernelAllocator where Self: ~Copyable {
         return CacheFigures(allocations: allocations, bytesHandedOut: bytesHandedOut, refills: s.refills,
                             fallbacks: s.fallbacks, reuses: s.reuses, pfmemallocDrops: s.pfmemalloc_drops,
                             highOrderFailures: s.high_order_failures, refillFailures: s.refill_failures,
-                            bytesConsumed: s.bytes_opened - Self.unused(cache),
+                            bytesConsumed: s.bytes_opened - kp_unused(Self.version, cache),
                             peakPinnedBytes: a.peak_pages_in_use << Int(a.page_shift))
     }
 
     mutating func tearDown() -> String? {
-        Self.drain(cache)
+        kp_drain(Self.version, cache)
         let inUse = arena.pointee.pages_in_use
         return inUse == 0 ? nil : "\(inUse) pages still in use in the C page allocator after draining"
     }
@@ -82,7 +73,7 @@ extension CKernelAllocator where Self: ~Copyable {
     /// The loop in C (kp_loops.c), calling the version's exported allocation function.
     static func allocBatch(_ allocator: inout Self, slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
                            ops: Int, fragsz: Int, align: Int) {
-        runAllocOnly(allocator.cache, slots, ops, UInt32(truncatingIfNeeded: fragsz), UInt32(truncatingIfNeeded: align))
+        kp_run_alloc_only(version, allocator.cache, slots, ops, UInt32(truncatingIfNeeded: fragsz), UInt32(truncatingIfNeeded: align))
     }
 
     static func cycle(_ allocator: inout Self, slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
@@ -101,8 +92,8 @@ extension CKernelAllocator where Self: ~Copyable {
                                               depth: Int, start: Int, ops: Int, align: Int, sizes: inout S) -> Int {
         let c = sizes.cSizes
         var drawn = c.drawn
-        let next = runRing(allocator.cache, slots, depth, start, ops, UInt32(truncatingIfNeeded: c.fixed),
-                           UInt32(truncatingIfNeeded: align), c.table.map { UnsafePointer($0) }, c.mask, &drawn)
+        let next = kp_run_ring(version, allocator.cache, slots, depth, start, ops, UInt32(truncatingIfNeeded: c.fixed),
+                               UInt32(truncatingIfNeeded: align), c.table.map { UnsafePointer($0) }, c.mask, &drawn)
         sizes.advance(drawnTo: drawn)
         return next
     }
@@ -128,17 +119,7 @@ struct CKernelV6_12: CKernelAllocator, ~Copyable {
     mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
         kp_v6_12_alloc_align(cache, UInt32(truncatingIfNeeded: fragsz), UInt32(truncatingIfNeeded: align))
     }
-    static func drain(_ cache: UnsafeMutablePointer<kp_cache>) { kp_v6_12_drain(cache) }
-    static func unused(_ cache: UnsafeMutablePointer<kp_cache>) -> Int { kp_v6_12_unused(cache) }
-    static func runAllocOnly(_ cache: UnsafeMutablePointer<kp_cache>, _ slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
-                             _ ops: Int, _ fragsz: UInt32, _ align: UInt32) {
-        kp_v6_12_run_alloc_only(cache, slots, ops, fragsz, align)
-    }
-    static func runRing(_ cache: UnsafeMutablePointer<kp_cache>, _ slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
-                        _ depth: Int, _ start: Int, _ ops: Int, _ fragsz: UInt32, _ align: UInt32,
-                        _ table: UnsafePointer<UInt32>?, _ mask: Int, _ drawn: UnsafeMutablePointer<Int>) -> Int {
-        kp_v6_12_run_ring(cache, slots, depth, start, ops, fragsz, align, table, mask, drawn)
-    }
+    static var version: kp_version { KP_V6_12 }
 }
 
 /// v6.13 (mm/page_frag_cache.c after Part-1, counting up).
@@ -159,17 +140,7 @@ struct CKernelV6_13: CKernelAllocator, ~Copyable {
     mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
         kp_v6_13_alloc_align(cache, UInt32(truncatingIfNeeded: fragsz), UInt32(truncatingIfNeeded: align))
     }
-    static func drain(_ cache: UnsafeMutablePointer<kp_cache>) { kp_v6_13_drain(cache) }
-    static func unused(_ cache: UnsafeMutablePointer<kp_cache>) -> Int { kp_v6_13_unused(cache) }
-    static func runAllocOnly(_ cache: UnsafeMutablePointer<kp_cache>, _ slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
-                             _ ops: Int, _ fragsz: UInt32, _ align: UInt32) {
-        kp_v6_13_run_alloc_only(cache, slots, ops, fragsz, align)
-    }
-    static func runRing(_ cache: UnsafeMutablePointer<kp_cache>, _ slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
-                        _ depth: Int, _ start: Int, _ ops: Int, _ fragsz: UInt32, _ align: UInt32,
-                        _ table: UnsafePointer<UInt32>?, _ mask: Int, _ drawn: UnsafeMutablePointer<Int>) -> Int {
-        kp_v6_13_run_ring(cache, slots, depth, start, ops, fragsz, align, table, mask, drawn)
-    }
+    static var version: kp_version { KP_V6_13 }
 }
 
 /// rfc-v11-pre08 (RFC v11 before 08/14: `remaining`, empty test in the fast path).
@@ -190,17 +161,7 @@ struct CKernelRFCv11Pre08: CKernelAllocator, ~Copyable {
     mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
         kp_rfc_v11_pre08_alloc_align(cache, UInt32(truncatingIfNeeded: fragsz), UInt32(truncatingIfNeeded: align))
     }
-    static func drain(_ cache: UnsafeMutablePointer<kp_cache>) { kp_rfc_v11_pre08_drain(cache) }
-    static func unused(_ cache: UnsafeMutablePointer<kp_cache>) -> Int { kp_rfc_v11_pre08_unused(cache) }
-    static func runAllocOnly(_ cache: UnsafeMutablePointer<kp_cache>, _ slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
-                             _ ops: Int, _ fragsz: UInt32, _ align: UInt32) {
-        kp_rfc_v11_pre08_run_alloc_only(cache, slots, ops, fragsz, align)
-    }
-    static func runRing(_ cache: UnsafeMutablePointer<kp_cache>, _ slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
-                        _ depth: Int, _ start: Int, _ ops: Int, _ fragsz: UInt32, _ align: UInt32,
-                        _ table: UnsafePointer<UInt32>?, _ mask: Int, _ drawn: UnsafeMutablePointer<Int>) -> Int {
-        kp_rfc_v11_pre08_run_ring(cache, slots, depth, start, ops, fragsz, align, table, mask, drawn)
-    }
+    static var version: kp_version { KP_RFC_V11_PRE08 }
 }
 
 /// rfc-v11 (RFC v11 after 08/14: reload helpers, no empty test in the fast path).
@@ -221,17 +182,7 @@ struct CKernelRFCv11: CKernelAllocator, ~Copyable {
     mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
         kp_rfc_v11_alloc_align(cache, UInt32(truncatingIfNeeded: fragsz), UInt32(truncatingIfNeeded: align))
     }
-    static func drain(_ cache: UnsafeMutablePointer<kp_cache>) { kp_rfc_v11_drain(cache) }
-    static func unused(_ cache: UnsafeMutablePointer<kp_cache>) -> Int { kp_rfc_v11_unused(cache) }
-    static func runAllocOnly(_ cache: UnsafeMutablePointer<kp_cache>, _ slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
-                             _ ops: Int, _ fragsz: UInt32, _ align: UInt32) {
-        kp_rfc_v11_run_alloc_only(cache, slots, ops, fragsz, align)
-    }
-    static func runRing(_ cache: UnsafeMutablePointer<kp_cache>, _ slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
-                        _ depth: Int, _ start: Int, _ ops: Int, _ fragsz: UInt32, _ align: UInt32,
-                        _ table: UnsafePointer<UInt32>?, _ mask: Int, _ drawn: UnsafeMutablePointer<Int>) -> Int {
-        kp_rfc_v11_run_ring(cache, slots, depth, start, ops, fragsz, align, table, mask, drawn)
-    }
+    static var version: kp_version { KP_RFC_V11 }
 }
 
 /// part2-v2 (Part-2 v2 01/10: prepare + commit_noref, two calls per allocation).
@@ -252,15 +203,5 @@ struct CKernelPart2v2: CKernelAllocator, ~Copyable {
     mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
         kp_part2_v2_alloc_align(cache, UInt32(truncatingIfNeeded: fragsz), UInt32(truncatingIfNeeded: align))
     }
-    static func drain(_ cache: UnsafeMutablePointer<kp_cache>) { kp_part2_v2_drain(cache) }
-    static func unused(_ cache: UnsafeMutablePointer<kp_cache>) -> Int { kp_part2_v2_unused(cache) }
-    static func runAllocOnly(_ cache: UnsafeMutablePointer<kp_cache>, _ slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
-                             _ ops: Int, _ fragsz: UInt32, _ align: UInt32) {
-        kp_part2_v2_run_alloc_only(cache, slots, ops, fragsz, align)
-    }
-    static func runRing(_ cache: UnsafeMutablePointer<kp_cache>, _ slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
-                        _ depth: Int, _ start: Int, _ ops: Int, _ fragsz: UInt32, _ align: UInt32,
-                        _ table: UnsafePointer<UInt32>?, _ mask: Int, _ drawn: UnsafeMutablePointer<Int>) -> Int {
-        kp_part2_v2_run_ring(cache, slots, depth, start, ops, fragsz, align, table, mask, drawn)
-    }
+    static var version: kp_version { KP_PART2_V2 }
 }

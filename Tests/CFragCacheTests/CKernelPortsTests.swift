@@ -127,7 +127,7 @@ import Testing
         #expect(h.place(again).offset == (version.countsDown ? 3096 : 0))
         #expect(h.counts.reuses == 1 && h.counts.refills == 1)
         // The reused page's count is the full bias again: one fragment out, one cache bias.
-        #expect(h.arena.pointee.pages[Int(page)].refcount == 4097)
+        #expect(kp_page_ref_count(h.arena.pointee.pages + Int(page)) == 4097)
         h.free(again)
         h.drain()
         #expect(h.pagesInUse == 0)

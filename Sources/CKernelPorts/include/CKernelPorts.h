@@ -175,6 +175,10 @@ static inline bool kp_page_ref_sub_and_test(kp_page *page, long nr) {
 static inline void kp_set_page_count(kp_page *page, long v) {
     atomic_store_explicit(&page->refcount, v, memory_order_relaxed);
 }
+/// page_ref_count
+static inline long kp_page_ref_count(const kp_page *page) {
+    return atomic_load_explicit(&((kp_page *)(uintptr_t)page)->refcount, memory_order_relaxed);
+}
 /// put_page_testzero
 static inline bool kp_put_page_testzero(kp_page *page) {
     return atomic_fetch_sub_explicit(&page->refcount, 1, memory_order_acq_rel) == 1;
@@ -340,6 +344,19 @@ KP_VERSION_ENTRY_POINTS(rfc_v11, kp_rfc_v11_page_frag_alloc_va, kp_rfc_v11_page_
                         kp_rfc_v11_page_frag_cache_drain)
 KP_VERSION_ENTRY_POINTS(part2_v2, kp_part2_v2_page_frag_alloc, kp_part2_v2_page_frag_alloc_align,
                         kp_part2_v2_page_frag_cache_drain)
+
+/// Lab: the five versions by number, for the entry points below that dispatch on it (once per
+/// call, outside the loops).
+typedef enum kp_version { KP_V6_12, KP_V6_13, KP_RFC_V11_PRE08, KP_RFC_V11, KP_PART2_V2 } kp_version;
+/// The version's kp_<version>_run_alloc_only.
+void kp_run_alloc_only(kp_version v, kp_cache *c, void **slots, long ops, unsigned int fragsz, unsigned int align);
+/// The version's kp_<version>_run_ring.
+long kp_run_ring(kp_version v, kp_cache *c, void **slots, long depth, long start, long ops, unsigned int fragsz,
+                 unsigned int align, const uint32_t *sizes, long mask, long *drawn);
+/// The version's page_frag_cache_drain.
+void kp_drain(kp_version v, kp_cache *c);
+/// Bytes left in the version's current page.
+long kp_unused(kp_version v, kp_cache *c);
 
 /// Lab: part2's prepare / commit / commit_noref on a kp_cache, for tests.
 static inline void *kp_part2_v2_prepare(kp_cache *c, unsigned int fragsz, struct kp_page_frag *pfrag,
