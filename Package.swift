@@ -17,16 +17,19 @@ let package = Package(
         .executable(name: "fragbench", targets: ["FragBench"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         .target(name: "FragCache", swiftSettings: fastPathSettings),
         .target(name: "FragReplay", dependencies: ["FragCache"]),
-        .target(name: "Workloads", dependencies: ["FragCache", "FragReplay", "CFragCacheC", "CFragShim"], swiftSettings: fastPathSettings),
+        .target(name: "Workloads", dependencies: ["FragCache", "FragReplay", "CFragCacheC", "CKernelPorts", "CFragShim"], swiftSettings: fastPathSettings),
         // The same cache in C (SPEC 3-4, remaining layout), the parity reference for --impl c.
         .target(name: "CFragCacheC", cSettings: [.unsafeFlags(["-O2"])]),
-        .testTarget(name: "CFragCacheTests", dependencies: ["CFragCacheC", "Workloads"]),
+        // C twins of five kernel versions of the page_frag allocation path (--impl c --variant
+        // v6.12 … part2-v2), over CFragCacheC's page allocator; one translation unit per version.
+        .target(name: "CKernelPorts", dependencies: ["CFragCacheC"], cSettings: [.unsafeFlags(["-O2"])]),
+        .testTarget(name: "CFragCacheTests", dependencies: ["CFragCacheC", "CKernelPorts", "Workloads"]),
         .executableTarget(
             name: "FragBench",
             dependencies: [

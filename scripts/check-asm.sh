@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make check-asm: builds release and disassembles the timed loops of the alloc-only, alloc-free,
 # mixed, cross-thread and free-only workloads, as compiled for the Swift cache (every layout, and
-# the API experiments: local-free, bulk, with the bulk consumer) and the C cache, and fails if any of them calls a Swift runtime entry point (swift_retain,
+# the API experiments: local-free, bulk, with the bulk consumer), the C cache and the C twins of the kernel versions, and fails if any of them calls a Swift runtime entry point (swift_retain,
 # swift_release, swift_beginAccess, swift_getGenericMetadata, …). Calls to the out-of-line
 # slow paths are allowed and listed.
 #
@@ -18,8 +18,8 @@ objects=("$SCRATCH"/release/Workloads.build/*.o)
 
 # The functions that hold timed loops: the loop requirements' witnesses for the concrete
 # allocators and their specialisations (the fast paths are inlined into them).
-select='(allocBatch|cycle|cCycle|cycleLoop|produce|produceLoop|localCycle|bulkCycle|pushRun|freeBatch|allocSizedBatch|popAndFreeRuns|freeRun)[(<]'
-types='(SwiftRemaining|SwiftOffsetUp|SwiftOffsetDown|CFragAllocator|SwiftLocalFreeAllocator|SwiftBulkAllocator|BulkArenaFreer)'
+select='(allocBatch|cycle|cCycle|kernelCycle|cycleLoop|produce|produceLoop|localCycle|bulkCycle|pushRun|freeBatch|allocSizedBatch|popAndFreeRuns|freeRun)[(<]'
+types='(SwiftRemaining|SwiftOffsetUp|SwiftOffsetDown|CFragAllocator|CKernelV6_12|CKernelV6_13|CKernelRFCv11Pre08|CKernelRFCv11|CKernelPart2v2|SwiftLocalFreeAllocator|SwiftBulkAllocator|BulkArenaFreer)'
 
 status=0
 for object in "${objects[@]}"; do
@@ -63,4 +63,4 @@ fi
 if [ "$runtime" -gt 0 ] || [ "$status" -ne 0 ]; then
   echo "check-asm: FAILED: $runtime Swift runtime call(s) in $functions timed-loop functions"; exit 1
 fi
-echo "check-asm: OK: $functions timed-loop functions (Swift: remaining, offset-up, offset-down, APIs local-free and bulk; C), no Swift runtime calls"
+echo "check-asm: OK: $functions timed-loop functions (Swift: remaining, offset-up, offset-down, APIs local-free and bulk; C; the C kernel twins), no Swift runtime calls"

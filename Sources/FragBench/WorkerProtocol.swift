@@ -20,7 +20,7 @@ enum WorkerProtocol {
     /// What the workloads measure, numbered: 2 since alloc-only and free-only hold at most
     /// 32768 fragments per timed batch (builds that do not say are 1). Two builds with different
     /// numbers time different things on those workloads, which `pair` says.
-    static let workloadsRevision = 2
+    static let workloadsRevision = 3
     static var greeting: String { "fragbench-worker \(version) workloads=\(workloadsRevision)" }
 
     /// The protocol version and workloads revision of a greeting line, or nil when it is none.

@@ -53,7 +53,7 @@ extension WorkloadParameters {
         }
         if let version = variant.kernelVersion, let why = kernelPortNotApplicableReason(version) { return why }
         if impl == .c && variant != .remaining && variant.kernelVersion == nil {
-            return "the C cache implements the remaining layout only (the parity reference); use --impl swift for \(variant.rawValue)"
+            return "the C cache implements the remaining layout and the kernel versions (v6.12, v6.13, rfc-v11-pre08, rfc-v11, part2-v2); use --impl swift for \(variant.rawValue)"
         }
         if impl == .c && (kind == .prepareCommit || kind == .pressure || kind == .replay || usePrepare) {
             return "\(kind.rawValue)\(usePrepare ? " --prepare" : "") runs on the Swift model only (the C cache implements alloc/free, the parity fast path)"
@@ -74,13 +74,12 @@ extension WorkloadParameters {
 extension WorkloadParameters {
     /// Why a kernel version port cannot run this point, or nil.
     func kernelPortNotApplicableReason(_ version: KernelVersion) -> String? {
-        if impl == .c {
-            return "the C twins of the kernel versions are not built into this binary; use --impl swift for \(version.rawValue)"
-        }
         if let why = KernelPort.unsupportedReason(config) { return why }
         switch kind {
         case .prepareCommit, .pressure, .replay:
             return "\(kind.rawValue) runs the lab's layouts; the \(version.rawValue) port runs alloc-only, free-only, alloc-free, mixed and cross-thread"
+        case .crossThread where usePrepare && impl == .c:
+            return "cross-thread --prepare does not run on the C twins of the kernel versions (they implement the allocation path and page_frag_free)"
         case .crossThread where usePrepare && version != .part2V2:
             return "\(version.rawValue) has no prepare/commit API in this lab (part2-v2 has; the seed's is the remaining layout's)"
         default:

@@ -27,7 +27,16 @@ public func makeWorkload(_ parameters: WorkloadParameters) throws(WorkloadError)
         case .rfcV11: return try makeGeneral(parameters, SwiftRFCv11.self)
         case .part2V2: return try makeGeneral(parameters, SwiftPart2V2.self)
         }
-    case .c: return try makeGeneral(parameters, CFragAllocator.self)
+    case .c:
+        switch parameters.variant {
+        case .remaining, .offsetUp, .offsetDown: return try makeGeneral(parameters, CFragAllocator.self)
+        // The C twins of the kernel versions (Sources/CKernelPorts).
+        case .v6_12: return try makeGeneral(parameters, CKernelV6_12.self)
+        case .v6_13: return try makeGeneral(parameters, CKernelV6_13.self)
+        case .rfcV11Pre08: return try makeGeneral(parameters, CKernelRFCv11Pre08.self)
+        case .rfcV11: return try makeGeneral(parameters, CKernelRFCv11.self)
+        case .part2V2: return try makeGeneral(parameters, CKernelPart2v2.self)
+        }
     case .malloc: return try makeGeneral(parameters, GlibcAllocator.self)
     case .jemalloc: return try makeGeneral(parameters, JemallocAllocator.self)
     case .mimalloc: return try makeGeneral(parameters, MimallocAllocator.self)
