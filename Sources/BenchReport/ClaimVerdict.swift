@@ -83,6 +83,22 @@ public struct ClaimVerdict: Sendable, Equatable {
         return ClaimVerdict(kind: .contradicted, reason: "size excluded: \(claimed), \(seen)")
     }
 
+    /// Exact counts per operation of each side (instructions, simulated mispredictions): their
+    /// ratio within ±`tolerance`. A count of zero on one side is a change of unbounded size in a
+    /// known direction; zero on both sides gives no ratio.
+    public static func judgeExact(claimedChange c: Double, base: Double, head: Double, tolerance: Double) -> ClaimVerdict {
+        if base > 0 && head > 0 { return judge(claimedChange: c, measured: .exact(head / base, tolerance: tolerance)) }
+        if base <= 0 && head <= 0 {
+            return judge(claimedChange: c, measured: nil, unmeasured: "counted none on either side (no ratio)")
+        }
+        let measured = "measured \(count(base)) → \(count(head)) per op (exact count)"
+        if abs(c) < noChange { return ClaimVerdict(kind: .contradicted, reason: "change resolved: claimed no change, \(measured)") }
+        let kind = (head > base) != (c > 0) ? "opposite direction" : "size excluded"
+        return ClaimVerdict(kind: .contradicted, reason: "\(kind): claimed \(percent(c)), \(measured)")
+    }
+
+    static func count(_ value: Double) -> String { String(format: value >= 100 ? "%.0f" : "%.3g", value) }
+
     /// "−21% [−23%, −19%]", or for an exact count "−21% (exact, tolerance ±2%)".
     public static func measuredText(_ m: Measured) -> String {
         if let t = m.tolerance { return "\(percent(m.ratio - 1)) (exact count, tolerance ±\(percent(t, signed: false)))" }

@@ -160,6 +160,15 @@ import Testing
         #expect(ClaimVerdict.judge(claimedChange: -0.01, measured: .exact(1.0, tolerance: 0.02)).kind == .notResolvable)
     }
 
+    @Test func exactCountsWithAZeroSide() {
+        #expect(ClaimVerdict.judgeExact(claimedChange: -0.5, base: 0, head: 0, tolerance: 0.02).kind == .notResolvable)
+        let appeared = ClaimVerdict.judgeExact(claimedChange: -0.5, base: 0, head: 0.2, tolerance: 0.02)
+        #expect(appeared.kind == .contradicted && appeared.reason.hasPrefix("opposite direction"))
+        #expect(ClaimVerdict.judgeExact(claimedChange: -0.5, base: 0.2, head: 0, tolerance: 0.02).reason.hasPrefix("size excluded"))
+        #expect(ClaimVerdict.judgeExact(claimedChange: 0, base: 0.2, head: 0, tolerance: 0.02).reason.hasPrefix("change resolved"))
+        #expect(ClaimVerdict.judgeExact(claimedChange: 0.4, base: 10, head: 14, tolerance: 0.02).kind == .reproduced)
+    }
+
     @Test func nothingMeasuredIsNotResolvableWithTheReason() {
         let v = ClaimVerdict.judge(claimedChange: -0.1, measured: nil, unmeasured: "valgrind is not on PATH")
         #expect(v.kind == .notResolvable && v.reason == "could not be measured: valgrind is not on PATH")
