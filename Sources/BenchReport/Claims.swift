@@ -84,6 +84,14 @@ public enum ClaimsFile {
     /// Parses the whole text; throws `Problems` listing every bad line (nothing is returned
     /// from a file with one bad line).
     public static func parse(_ text: String, file: String) throws -> [Claim] {
+        let result = parseLines(text, file: file)
+        guard result.problems.isEmpty else { throw Problems(problems: result.problems) }
+        return result.claims
+    }
+
+    /// The good lines' claims and the bad lines' problems, for a caller that checks more of
+    /// each claim and reports every bad line at once.
+    public static func parseLines(_ text: String, file: String) -> (claims: [Claim], problems: [Problem]) {
         var problems: [Problem] = []
         var claims: [Claim] = []
         var header: [String]?
@@ -104,7 +112,7 @@ public enum ClaimsFile {
                     if Set(fields).count != fields.count { why.append("a column named twice") }
                     problems.append(Problem(file: file, line: number,
                                             message: "the header must name the columns \(columns.joined(separator: ", ")) (tab-separated): \(why.joined(separator: "; "))"))
-                    return try finish(claims, problems)
+                    return ([], problems)
                 }
                 header = fields
                 continue
@@ -123,17 +131,12 @@ public enum ClaimsFile {
                 }
                 seen[claim.id] = number
                 claims.append(claim)
-            } catch let error as ClaimError {
-                problems.append(Problem(file: file, line: number, message: error.message))
+            } catch {
+                problems.append(Problem(file: file, line: number, message: (error as? ClaimError)?.message ?? "\(error)"))
             }
         }
         if header == nil { problems.append(Problem(file: file, line: max(1, lines.count), message: "no header line (and no claims)")) }
-        return try finish(claims, problems)
-    }
-
-    private static func finish(_ claims: [Claim], _ problems: [Problem]) throws -> [Claim] {
-        guard problems.isEmpty else { throw Problems(problems: problems) }
-        return claims
+        return (claims, problems)
     }
 
     struct ClaimError: Error {

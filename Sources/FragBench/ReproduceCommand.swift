@@ -92,34 +92,31 @@ struct ReproduceCommand: ParsableCommand {
         case .success(let t): text = t
         case .failure(let error): throw ValidationError("--claims \(claims): \(error)")
         }
-        var all: [Claim]
-        do {
-            all = try ClaimsFile.parse(text, file: claims)
-        } catch let problems as ClaimsFile.Problems {
-            throw Refusal(lines: problems.problems.map(\.description))
-        }
+        let parsed = ClaimsFile.parseLines(text, file: claims)
+        var all = parsed.claims
+        var problems = parsed.problems.map { (line: $0.line, text: $0.description) }
         if let filter {
             let regex: Regex<AnyRegexOutput>
             do { regex = try Regex(filter) } catch {
                 throw ValidationError("--filter '\(filter)' is not a regular expression: \(error)")
             }
             let kept = all.filter { $0.id.contains(regex) }
-            guard !kept.isEmpty else {
+            guard !kept.isEmpty || !problems.isEmpty else {
                 throw ValidationError("--filter '\(filter)' matches none of the \(all.count) claim id(s) (--list shows them)")
             }
             all = kept
         }
-        guard !all.isEmpty else { throw ValidationError("\(claims) has no claims") }
-        var problems: [String] = []
         var planned: [Planned] = []
         for claim in all {
             do {
                 planned.append(try experiment(claim))
             } catch let failure as ValidationFailure {
-                problems.append("\(claim.location): \(failure.description)")
+                problems.append((line: Int(claim.location.split(separator: ":").last ?? "") ?? 0,
+                                 text: "\(claim.location): \(failure.description)"))
             }
         }
-        if !problems.isEmpty { throw Refusal(lines: problems) }
+        if !problems.isEmpty { throw Refusal(lines: problems.sorted { $0.line < $1.line }.map(\.text)) }
+        guard !planned.isEmpty else { throw ValidationError("\(claims) has no claims") }
         return planned
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import BenchReport
 
@@ -179,5 +180,19 @@ import Testing
         #expect(ClaimVerdict.percent(0.426) == "+43%")
         #expect(ClaimVerdict.percent(0.00001) == "±0.0%")
         #expect(ClaimVerdict.percent(0.03, signed: false) == "3.0%")
+    }
+}
+
+@Suite struct FreshDirectoryTests {
+    @Test func aTakenNameIsNeverReused() throws {
+        let root = NSTemporaryDirectory() + "fragbench-fresh-\(UUID().uuidString)"
+        let store = ResultStore(root: root)
+        let first = try store.freshDirectory(section: "reproduce", name: "20260101T000000Z-abc")
+        try "kept".write(toFile: first + "/reproduce.md", atomically: true, encoding: .utf8)
+        let second = try store.freshDirectory(section: "reproduce", name: "20260101T000000Z-abc")
+        #expect(first.hasSuffix("/reproduce/20260101T000000Z-abc"))
+        #expect(second.hasSuffix("/reproduce/20260101T000000Z-abc-2"))
+        #expect(try String(contentsOfFile: first + "/reproduce.md", encoding: .utf8) == "kept")
+        try? FileManager.default.removeItem(atPath: root)
     }
 }
