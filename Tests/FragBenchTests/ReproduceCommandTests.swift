@@ -90,6 +90,12 @@ import Workloads
         #expect(claims.contains { $0.change == 0 })
     }
 
+    @Test func everyCSVColumnIsDocumented() throws {
+        let path = Self.root.appendingPathComponent("../../results/README.md").standardizedFileURL.path
+        let readme = try String(contentsOfFile: path, encoding: .utf8)
+        for column in ReproduceReport.csvColumns { #expect(readme.contains("`\(column)`"), "\(column) is not in results/README.md") }
+    }
+
     @Test func crossThreadIsCountedOnAllocOnlyWithTheSameSizes() throws {
         let options = ["--workload", "cross-thread", "--fragsz", "12", "--align", "64", "--count", "51200",
                        "--push-cpu", "0", "--pop-cpu", "1", "--variant", "offset-up"]
