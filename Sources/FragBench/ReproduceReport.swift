@@ -137,18 +137,11 @@ enum ReproduceReport {
     static func markdown(_ rows: [Row], context: Context) -> String {
         let p = context.provenance
         var out = "# FragBench reproduce: the page_frag series' published claims, rerun\n\n"
-        let commit = (p.gitCommit.map { String($0.prefix(12)) } ?? "unknown commit") + (p.gitDirty == true ? " (dirty)" : "")
-        out += "| | |\n|---|---|\n"
-        out += "| commit | \(commit) |\n| date | \(p.date) |\n| build | \(p.buildConfiguration) |\n"
-        out += "| cpu | \(p.cpuModel ?? "unknown")\(p.cpuCount.map { ", \($0) CPUs online" } ?? "") |\n"
-        if let host = p.hostName { out += "| host | \(host) |\n" }
-        if let load = p.loadAverage { out += "| load average | \(load) (at the start) |\n" }
-        out += "| valgrind | \(context.valgrind ?? "not used (see the rows)") |\n"
-        out += "| claims | `\(context.claimsFile)`, \(rows.count) claim(s) |\n"
-        out += "| mode | \(p.quick ? "QUICK: short budgets, for smoke tests, not conclusions" : "standard") |\n"
-        out += "| budget | \(NumberFormat.significant(context.budget)) s at most per paired time comparison |\n"
-        out += "| command | `\(p.command)` |\n\n"
-
+        out += ProvenanceTable.markdown(p, extra: [
+            ("valgrind", context.valgrind ?? "not used (see the rows)"),
+            ("claims", "`\(context.claimsFile)`, \(rows.count) claim(s)"),
+            ("budget", "\(NumberFormat.significant(context.budget)) s at most per paired time comparison"),
+        ])
         out += "How to read it. **time**: the ratio head/base (below 1: the after side is faster) of samples paired in time, as `peers` and `tune` pair: two workers of this binary pinned to one CPU take turns A A B B / B B A A of single 1 ms samples, in sessions with fresh worker processes; the estimator is the geometric mean over sessions of each session's median pair ratio, with a Student-t 95% interval over sessions. "
         out += "**instructions** and **branch mispredicts**: callgrind's exact counts per operation (a fixed op count, instrumentation on around the timed batches only; mispredicts are callgrind's simulated predictor, `--branch-sim=yes`, conditional + indirect: Bcm + Bim), so their ratio has no interval and is compared with a claim within ±\(ClaimVerdict.percent(context.tolerance, signed: false)). "
         out += "**Verdict**, on the claim's own metric: *reproduced* when the change has the claimed direction and the claimed size 1+c lies in the interval; *contradicted* when the interval lies on the other side of 1 (opposite direction) or excludes the claimed size (size excluded); *not resolvable here* when the interval holds both 1 and 1+c, or nothing could be measured. A claim of no change is reproduced when the interval holds 1. "
