@@ -1,7 +1,7 @@
 # FragBench: a performance lab for the Linux kernel's page_frag cache.
 SWIFT ?= swift
 
-.PHONY: all deps build release test bench clean compare tune peers check-asm sanitize fuzz
+.PHONY: all deps build release test bench clean compare tune peers reproduce check-asm sanitize fuzz
 
 all: build
 
@@ -40,6 +40,10 @@ check-asm: deps
 PEERS_QUICK = --quick --fragsz 64 --workload alloc-only,alloc-free
 peers: release
 	.build/release/fragbench peers $(if $(BUDGET),--budget $(BUDGET),) $(if $(QUICK),$(PEERS_QUICK),) --output results
+
+## reproduce: rerun each published claim of docs/claims.tsv and write a verdict [BUDGET=25 s per claim] [QUICK=1] [CLAIMS=docs/claims.tsv] [FILTER=regex]
+reproduce: release
+	.build/release/fragbench reproduce $(if $(BUDGET),--budget $(BUDGET),) $(if $(QUICK),--quick,) $(if $(CLAIMS),--claims $(CLAIMS),) $(if $(FILTER),--filter '$(FILTER)',) --output results
 
 ## bench: the default sweep (QUICK=1 for a smoke run; COUNTERS=auto|pmu|software|callgrind|none)
 # (no global default: make compare picks its own, time and the exact gate, when none is given)

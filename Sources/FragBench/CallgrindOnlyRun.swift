@@ -25,24 +25,45 @@ enum CallgrindOnlyRun {
     }
 
     static func measure(points: [WorkloadParameters], arguments: [String], scratch: String, jobs: Int) -> [Int: [CounterValue]] {
+        let tasks = points.indices.filter { points[$0].notApplicableReason == nil }.map {
+            Task(label: PointLabel.text(points[$0]), index: $0, arguments: arguments, tag: String($0))
+        }
+        var byPoint: [Int: [CounterValue]] = [:]
+        for (position, values) in measure(tasks, scratch: scratch, jobs: jobs) { byPoint[tasks[position].index] = values }
+        return byPoint
+    }
+
+    /// One callgrind child to run: the point `index` of the sweep `arguments` name, its scratch
+    /// files named by `tag` (unique among the tasks of one call).
+    struct Task {
+        var label: String
+        var index: Int
+        var arguments: [String]
+        var tag: String
+        var branchSim = false
+    }
+
+    /// Runs the tasks under valgrind, `jobs` at a time, each line of progress on stderr.
+    /// Returns each task's per-op values by its position in `tasks`.
+    static func measure(_ tasks: [Task], scratch: String, jobs: Int) -> [Int: [CounterValue]] {
         // The stripped copy is made once, before the children race for it.
         if let executable = Callgrind.currentExecutablePath() { _ = CallgrindPoint.strippedCopy(of: executable, in: scratch) }
-        let indices = points.indices.filter { points[$0].notApplicableReason == nil }
         let results = Results()
-        let total = indices.count
+        let total = tasks.count
         let slots = DispatchSemaphore(value: max(1, jobs))
         let group = DispatchGroup()
         let queue = DispatchQueue(label: "callgrind-only", attributes: .concurrent)
-        for index in indices {
+        for (position, task) in tasks.enumerated() {
             if InterruptFlag.isRaised { break }
             slots.wait()
             group.enter()
             queue.async {
-                let values = CallgrindPoint.measure(index: index, arguments: arguments, scratch: scratch)
-                let done = results.store(index, values)
+                let values = CallgrindPoint.measure(index: task.index, arguments: task.arguments, scratch: scratch,
+                                                    tag: task.tag, branchSim: task.branchSim)
+                let done = results.store(position, values)
                 let ins = values.first { $0.name == "instructions" }
                 let summary = ins?.value.map { "\(NumberFormat.text($0)) ins/op (callgrind)" } ?? "instructions unavailable: \(ins?.status ?? "?")"
-                StandardStreams.err("[\(done)/\(total)] \(PointLabel.text(points[index])): \(summary)\n")
+                StandardStreams.err("[\(done)/\(total)] \(task.label): \(summary)\n")
                 slots.signal()
                 group.leave()
             }

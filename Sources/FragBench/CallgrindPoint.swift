@@ -39,9 +39,14 @@ enum CallgrindPoint {
     }
 
     /// Runs in the parent: re-executes the point under valgrind and returns per-op counts,
-    /// or unavailable values with the reason.
-    static func measure(index: Int, arguments: [String], scratch: String) -> [CounterValue] {
-        let names = ["instructions", "L1D misses", "L1I misses", "LL misses", "estimated cycles"]
+    /// or unavailable values with the reason. `index` is the point's index in the sweep
+    /// `arguments` name; its scratch files are named by `tag` (default: the index), so that
+    /// callers measuring several one-point sweeps at once keep them apart. `branchSim` adds
+    /// callgrind's branch predictor simulation and the "branch mispredicts" figure.
+    static func measure(index: Int, arguments: [String], scratch: String, tag: String? = nil,
+                        branchSim: Bool = false) -> [CounterValue] {
+        var names = ["instructions", "L1D misses", "L1I misses", "LL misses", "estimated cycles"]
+        if branchSim { names.append(CallgrindTotals.branchMispredictName) }
         func unavailable(_ why: String) -> [CounterValue] {
             names.map { .unavailable($0, source: .callgrind, reason: why) }
         }
@@ -52,17 +57,19 @@ enum CallgrindPoint {
         case .success(let path): binary = path
         case .failure(let error): return unavailable(error.description)
         }
-        let out = "\(scratch)/callgrind.\(index).out"
-        let resultPath = "\(scratch)/callgrind.\(index).result"
+        let tag = tag ?? String(index)
+        let out = "\(scratch)/callgrind.\(tag).out"
+        let resultPath = "\(scratch)/callgrind.\(tag).result"
         let childArguments = arguments + ["--callgrind-child", String(index), "--callgrind-result", resultPath]
-        let argv = Callgrind.commandLine(binary: binary, arguments: childArguments, outputFile: out, valgrind: valgrind)
+        let argv = Callgrind.commandLine(binary: binary, arguments: childArguments, outputFile: out, valgrind: valgrind,
+                                         branchSim: branchSim)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: valgrind)
         process.arguments = Array(argv.dropFirst())
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in Callgrind.environment { environment[key] = value }
         process.environment = environment
-        let log = "\(scratch)/callgrind.\(index).log"
+        let log = "\(scratch)/callgrind.\(tag).log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.standardOutput = FileHandle(forWritingAtPath: log)
         process.standardError = FileHandle(forWritingAtPath: log)

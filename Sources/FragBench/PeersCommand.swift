@@ -280,15 +280,7 @@ struct PeersCommand: ParsableCommand {
                          libraries: String?) -> String {
         var out = "# FragBench peers: the Swift model against C, glibc malloc, jemalloc, mimalloc and the layouts\n\n"
         if let p = provenance {
-            let commit = (p.gitCommit.map { String($0.prefix(12)) } ?? "unknown commit") + (p.gitDirty == true ? " (dirty)" : "")
-            out += "| | |\n|---|---|\n"
-            out += "| commit | \(commit) |\n| date | \(p.date) |\n| build | \(p.buildConfiguration) |\n"
-            out += "| cpu | \(p.cpuModel ?? "unknown")\(p.cpuCount.map { ", \($0) CPUs online" } ?? "") |\n"
-            if let host = p.hostName { out += "| host | \(host) |\n" }
-            if let load = p.loadAverage { out += "| load average | \(load) (at the start) |\n" }
-            out += "| allocator libraries | \(libraries ?? "unknown (dpkg-query found none)") |\n"
-            out += "| mode | \(p.quick ? "QUICK: short budgets, for smoke tests, not conclusions" : "standard") |\n"
-            out += "| command | `\(p.command)` |\n\n"
+            out += ProvenanceTable.markdown(p, extra: [("allocator libraries", libraries ?? "unknown (dpkg-query found none)")])
         }
         let pct = NumberFormat.fixed(threshold, threshold == threshold.rounded() ? 0 : 1)
         out += "Each subject is paired with the Swift model sample by sample, as `make compare` pairs two builds: two workers of this binary pinned to one CPU take turns A A B B, B B A A of single 1 ms samples (the first of each turn re-warms that side's caches and is not used), in sessions with fresh worker processes. "
@@ -324,5 +316,22 @@ struct PeersCommand: ParsableCommand {
              NumberFormat.fixed(r.estimate?.upper, 5), NumberFormat.integer(r.estimate?.rounds),
              r.estimate == nil ? "" : verdictText(r.verdict), r.pairing ?? "", r.note ?? ""]
         })
+    }
+}
+
+/// The "where it was measured" table at the top of peers.md and reproduce.md: commit, date,
+/// build, CPU, host, load, the command's own rows, mode and command line.
+enum ProvenanceTable {
+    static func markdown(_ p: Provenance, extra: [(String, String)]) -> String {
+        let commit = (p.gitCommit.map { String($0.prefix(12)) } ?? "unknown commit") + (p.gitDirty == true ? " (dirty)" : "")
+        var out = "| | |\n|---|---|\n"
+        out += "| commit | \(commit) |\n| date | \(p.date) |\n| build | \(p.buildConfiguration) |\n"
+        out += "| cpu | \(p.cpuModel ?? "unknown")\(p.cpuCount.map { ", \($0) CPUs online" } ?? "") |\n"
+        if let host = p.hostName { out += "| host | \(host) |\n" }
+        if let load = p.loadAverage { out += "| load average | \(load) (at the start) |\n" }
+        for (name, value) in extra { out += "| \(name) | \(value) |\n" }
+        out += "| mode | \(p.quick ? "QUICK: short budgets, for smoke tests, not conclusions" : "standard") |\n"
+        out += "| command | `\(p.command)` |\n\n"
+        return out
     }
 }

@@ -44,6 +44,14 @@ struct SelfPairing {
 
     /// The one applicable point a side's options name, or why they do not name one.
     static func point(_ arguments: [String]) throws -> WorkloadParameters {
+        let point = try namedPoint(arguments)
+        if let why = point.notApplicableReason { throw ValidationFailure("\(PointLabel.text(point)): \(why)") }
+        return point
+    }
+
+    /// The one point a side's options name, applicable or not (`reproduce` reports a version
+    /// that cannot run a point as a row), or why they do not name exactly one.
+    static func namedPoint(_ arguments: [String]) throws -> WorkloadParameters {
         let points: [WorkloadParameters]
         do {
             points = try RunCommand.parse(arguments).plan().points
@@ -53,7 +61,6 @@ struct SelfPairing {
         guard points.count == 1, let point = points.first else {
             throw ValidationFailure("run options \(arguments.joined(separator: " ")) name \(points.count) points, not one")
         }
-        if let why = point.notApplicableReason { throw ValidationFailure("\(PointLabel.text(point)): \(why)") }
         return point
     }
 

@@ -42,9 +42,13 @@ public enum Callgrind {
     /// The argv to re-run `binary args...` under callgrind, writing counts to
     /// `outputFile`. argv[0] is "valgrind" (resolved through PATH by the
     /// caller's spawn, or pass `valgrind` from `valgrindPath()`).
+    /// `branchSim` adds `--branch-sim=yes`: callgrind then also simulates a branch predictor
+    /// and writes the events Bc, Bcm (conditional branches, mispredicted) and Bi, Bim
+    /// (indirect). Off by default, so the counts of runs that do not ask for it, and what they
+    /// print, are as before.
     public static func commandLine(binary: String, arguments: [String], outputFile: String,
-                                   valgrind: String = "valgrind") -> [String] {
-        [valgrind, "--tool=callgrind", "--cache-sim=yes", "--instr-atstart=no"]
+                                   valgrind: String = "valgrind", branchSim: Bool = false) -> [String] {
+        [valgrind, "--tool=callgrind", "--cache-sim=yes"] + (branchSim ? ["--branch-sim=yes"] : []) + ["--instr-atstart=no"]
             + cacheGeometry
             + ["--callgrind-out-file=\(outputFile)", binary]
             + arguments

@@ -84,6 +84,15 @@ public struct CallgrindTotals: Sendable, Equatable {
     /// Last-level misses, instruction + data (ILmr + DLmr + DLmw).
     public var llMisses: UInt64? { sum(["ILmr", "DLmr", "DLmw"]) }
 
+    /// Simulated branch mispredictions, conditional + indirect (Bcm + Bim): only in the output
+    /// of a run with `--branch-sim=yes`, nil otherwise. callgrind's predictor is a simple
+    /// model (a 16k-entry table of 2-bit counters for conditional branches, a 640-entry
+    /// target buffer for indirect ones), not any real CPU's: compare runs with each other.
+    public var branchMispredicts: UInt64? { sum(["Bcm", "Bim"]) }
+
+    /// Whether the run simulated branches (`--branch-sim=yes`): its events include Bcm or Bim.
+    public var hasBranchSimulation: Bool { events["Bcm"] != nil || events["Bim"] != nil }
+
     /// The cycle estimate KCachegrind calls "CEst":
     ///
     ///     cycles ~= Ir + 10 * (I1mr + D1mr + D1mw) + 100 * (ILmr + DLmr + DLmw)
@@ -97,23 +106,30 @@ public struct CallgrindTotals: Sendable, Equatable {
         return ir &+ 10 &* (i1 &+ d1) &+ 100 &* ll
     }
 
+    /// The name of the branch misprediction figure in `perOp`.
+    public static let branchMispredictName = "branch mispredicts"
+
     /// Per-op figures with callgrind as their source; events the run lacked
-    /// are reported unavailable, never 0.
+    /// are reported unavailable, never 0. "branch mispredicts" (Bcm + Bim) is listed only
+    /// for a run with branch simulation, so other runs' figures are as they were.
     public func perOp(operations: Int) -> [CounterValue] {
-        let figures: [(String, UInt64?)] = [
+        var figures: [(String, UInt64?)] = [
             ("instructions", instructions),
             ("L1D misses", d1Misses),
             ("L1I misses", i1Misses),
             ("LL misses", llMisses),
             ("estimated cycles", estimatedCycles),
         ]
+        if hasBranchSimulation { figures.append((Self.branchMispredictName, branchMispredicts)) }
         return figures.map { name, total in
             guard operations > 0 else {
                 return .unavailable(name, source: .callgrind, reason: "no operations were measured")
             }
             guard let total else {
                 return .unavailable(name, source: .callgrind,
-                                    reason: "event not in callgrind output (was --cache-sim=yes given?)")
+                                    reason: name == Self.branchMispredictName
+                                        ? "Bcm or Bim not in callgrind output (was --branch-sim=yes given?)"
+                                        : "event not in callgrind output (was --cache-sim=yes given?)")
             }
             return CounterValue(name: name, source: .callgrind, value: Double(total) / Double(operations))
         }

@@ -29,4 +29,12 @@ import Testing
         let peers = try dryRun(["peers", "BUDGET=4"]).split(separator: "\n").first { $0.contains("fragbench peers") } ?? ""
         #expect(peers.contains("--budget 4") && !peers.contains("--rounds"), "\(peers)")
     }
+
+    @Test func reproduceBuildsReleaseAndPassesOnlyTheSettingsGiven() throws {
+        let plain = try dryRun(["reproduce"]).split(separator: "\n").first { $0.contains("fragbench reproduce") } ?? ""
+        #expect(plain.hasSuffix(".build/release/fragbench reproduce     --output results"), "\(plain)")
+        let given = try dryRun(["reproduce", "BUDGET=5", "QUICK=1", "FILTER=^part1-"]).split(separator: "\n")
+            .first { $0.contains("fragbench reproduce") } ?? ""
+        #expect(given.contains("--budget 5 --quick") && given.contains("--filter '^part1-'"), "\(given)")
+    }
 }

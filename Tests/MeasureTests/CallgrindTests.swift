@@ -96,6 +96,50 @@ totals: 6005 1001 1001 2 1 1 2 1 1
         #expect(shell.hasSuffix("'/bin/x y' 'it'\\''s'"))
     }
 
+    /// callgrind 3.19 with --branch-sim=yes adds Bc Bcm Bi Bim (conditional branches and their
+    /// mispredictions, indirect branches and theirs) after the cache events.
+    static let branchSample = """
+    events: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw Bc Bcm Bi Bim
+    summary: 0
+    fn=(0) main
+    0 12000 3000 1000 2 1 1 2 1 1 2500 40 300 10
+    totals: 12000 3000 1000 2 1 1 2 1 1 2500 40 300 10
+    """
+
+    @Test func branchSimulationEventsGiveMispredictsPerOp() throws {
+        let totals = try CallgrindTotals.parse(Self.branchSample).get()
+        #expect(totals.hasBranchSimulation)
+        #expect(totals["Bc"] == 2500 && totals["Bi"] == 300)
+        // Conditional + indirect mispredictions.
+        #expect(totals.branchMispredicts == 50)
+        let values = totals.perOp(operations: 100)
+        let mispredicts = try #require(values.first { $0.name == CallgrindTotals.branchMispredictName })
+        #expect(mispredicts.value == 0.5 && mispredicts.source == .callgrind)
+        #expect(values.first { $0.name == "instructions" }?.value == 120)
+    }
+
+    @Test func withoutBranchSimulationNothingChanges() throws {
+        let totals = try CallgrindTotals.parse(callgrindSample).get()
+        #expect(!totals.hasBranchSimulation && totals.branchMispredicts == nil)
+        #expect(totals.perOp(operations: 1000).map(\.name)
+                == ["instructions", "L1D misses", "L1I misses", "LL misses", "estimated cycles"])
+    }
+
+    @Test func onlyOneMispredictEventIsUnavailableNotAHalfSum() throws {
+        let totals = try CallgrindTotals.parse("events: Ir Bc Bcm\ntotals: 100 20 3\n").get()
+        #expect(totals.hasBranchSimulation && totals.branchMispredicts == nil)
+        let value = try #require(totals.perOp(operations: 10).first { $0.name == CallgrindTotals.branchMispredictName })
+        #expect(value.value == nil && value.status?.contains("--branch-sim=yes") == true)
+    }
+
+    @Test func branchSimIsOffByDefaultAndAddedOnRequest() {
+        let plain = Callgrind.commandLine(binary: "b", arguments: [], outputFile: "o")
+        #expect(!plain.contains("--branch-sim=yes"))
+        let simulated = Callgrind.commandLine(binary: "b", arguments: [], outputFile: "o", branchSim: true)
+        #expect(simulated.prefix(4) == ["valgrind", "--tool=callgrind", "--cache-sim=yes", "--branch-sim=yes"])
+        #expect(simulated.filter { $0 != "--branch-sim=yes" } == plain)
+    }
+
     @Test func notOnValgrindInTests() {
         #expect(Callgrind.isCompiledIn)
         #expect(!Callgrind.isRunningOnValgrind)
