@@ -29,7 +29,9 @@ struct KernelPortEnvironment {
     /// `__page_frag_cache_refill`'s page request, the same in every version: the max-order
     /// page without reclaim, warnings, retries or reserves (when `PAGE_SIZE < MAX_SIZE`), else
     /// an order-0 page with the caller's flags. Returns the page and its order.
-    @inlinable @inline(__always)
+    /// Out of line, as the kernel's `alloc_pages_node` is to page_frag: the ports' exported
+    /// functions keep only the call in their slow blocks.
+    @usableFromInline @inline(never)
     mutating func requestPage(_ gfp: GFP) -> (page: Page, order: Int)? {
         if maxOrder > 0 {
             var highOrderGFP = gfp.subtracting(.directReclaim)

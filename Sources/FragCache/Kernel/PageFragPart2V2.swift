@@ -100,32 +100,14 @@ public struct PageFragPart2V2: KernelPageFragPort {
         return offset &- original
     }
 
-    /// `__page_frag_cache_prepare` (exported). The fast path; the rest is
-    /// `_prepareAfterReload` (see `KernelPort` on why it is a separate function).
+    /// `__page_frag_cache_prepare` (exported), in the kernel's shape: the unlikely blocks
+    /// rejoin the fast path's tail (see `KernelVersion`).
     @inline(never)
     public mutating func __pageFragCachePrepare(_ fragsz: UInt32, _ frag: inout Frag, _ gfp: GFP,
                                                 _ alignMask: UInt32) -> UnsafeMutableRawPointer? {
-        let encoded = encodedPage
-        guard _fastPath(encoded != 0) else { return _prepareAfterReload(fragsz, &frag, gfp, alignMask) }
-        let page = env.page(at: encoded & KernelPort._pageMask)
-        let size = KernelPort._pageSize &<< UInt32(truncatingIfNeeded: encoded & KernelPort._orderMask)
-        let offset = (self.offset &+ ~alignMask) & alignMask
-        guard _fastPath(offset &+ fragsz <= size) else { return _prepareAfterReload(fragsz, &frag, gfp, alignMask) }
-        frag.page = page
-        frag.offset = offset
-        frag.size = size &- offset
-        // Safe: a held page's address (never 0) plus an offset inside the page.
-        return UnsafeMutableRawPointer(bitPattern: (encoded & KernelPort._pageMask) &+ UInt(offset)).unsafelyUnwrapped
-    }
-
-    /// The unlikely blocks of `__page_frag_cache_prepare`: refill an empty cache, reuse or
-    /// refill a full one, then describe the room found.
-    @inline(never)
-    mutating func _prepareAfterReload(_ fragsz: UInt32, _ frag: inout Frag, _ gfp: GFP,
-                                      _ alignMask: UInt32) -> UnsafeMutableRawPointer? {
         var encoded = encodedPage
         var page: Page
-        if encoded == 0 {
+        if _slowPath(encoded == 0) {
             guard let fresh = _refill(gfp) else { return nil }
             page = fresh
             encoded = encodedPage
@@ -134,7 +116,7 @@ public struct PageFragPart2V2: KernelPageFragPort {
         }
         var size = KernelPort._pageSize &<< UInt32(truncatingIfNeeded: encoded & KernelPort._orderMask)
         var offset = (self.offset &+ ~alignMask) & alignMask
-        if offset &+ fragsz > size {
+        if _slowPath(offset &+ fragsz > size) {
             guard let reloaded = _reloadPart2(encoded, page, fragsz, gfp) else { return nil }
             (encoded, page) = reloaded
             size = KernelPort._pageSize &<< UInt32(truncatingIfNeeded: encoded & KernelPort._orderMask)
@@ -143,6 +125,7 @@ public struct PageFragPart2V2: KernelPageFragPort {
         frag.page = page
         frag.offset = offset
         frag.size = size &- offset
+        // Safe: a held page's address (never 0) plus an offset inside the page.
         return UnsafeMutableRawPointer(bitPattern: (encoded & KernelPort._pageMask) &+ UInt(offset)).unsafelyUnwrapped
     }
 

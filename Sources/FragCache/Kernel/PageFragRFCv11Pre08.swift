@@ -38,39 +38,25 @@ public struct PageFragRFCv11Pre08: KernelPageFragPort {
         return __pageFragAllocVAAlign(UInt32(truncatingIfNeeded: fragsz), env.gfp, UInt32(truncatingIfNeeded: 0 &- align))
     }
 
-    /// `__page_frag_alloc_va_align` (exported). The fast path; the rest is
-    /// `_allocAfterReload` (see `KernelPort` on why it is a separate function).
+    /// `__page_frag_alloc_va_align` (exported), in the kernel's shape: the unlikely blocks
+    /// rejoin the fast path's tail (see `KernelVersion`).
     @inline(never)
     public mutating func __pageFragAllocVAAlign(_ fragsz: UInt32, _ gfp: GFP, _ alignMask: UInt32) -> UnsafeMutableRawPointer? {
-        let encoded = encodedVA
-        guard _fastPath(encoded != 0) else { return _allocAfterReload(fragsz, gfp, alignMask) }
-        let size = pageSize(encoded)
-        let remaining = _remaining & alignMask
-        guard _fastPath(remaining >= fragsz) else { return _allocAfterReload(fragsz, gfp, alignMask) }
-        _pagecntBias &-= 1
-        _remaining = remaining &- fragsz
-        // Safe: a held page's address (never 0) plus an offset inside the page.
-        return UnsafeMutableRawPointer(bitPattern: (encoded & KernelPort._pageMask) &+ UInt(size &- remaining)).unsafelyUnwrapped
-    }
-
-    /// The unlikely blocks: refill an empty cache, reuse or refill a full one, then carve the
-    /// fragment at the start of the page.
-    @inline(never)
-    mutating func _allocAfterReload(_ fragsz: UInt32, _ gfp: GFP, _ alignMask: UInt32) -> UnsafeMutableRawPointer? {
         var encoded = encodedVA
-        if encoded == 0 {
+        if _slowPath(encoded == 0) {
             guard _refill(gfp) else { return nil }
             encoded = encodedVA
         }
         var size = pageSize(encoded)
         var remaining = _remaining & alignMask
-        if remaining < fragsz {
+        if _slowPath(remaining < fragsz) {
             guard let reloaded = _reloadPre08(encoded, fragsz, gfp) else { return nil }
             (encoded, size) = reloaded
             remaining = size
         }
         _pagecntBias &-= 1
         _remaining = remaining &- fragsz
+        // Safe: a held page's address (never 0) plus an offset inside the page.
         return UnsafeMutableRawPointer(bitPattern: (encoded & KernelPort._pageMask) &+ UInt(size &- remaining)).unsafelyUnwrapped
     }
 

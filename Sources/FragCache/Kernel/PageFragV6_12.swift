@@ -46,36 +46,24 @@ public struct PageFragV6_12: KernelPageFragPort {
         return __pageFragAllocAlign(UInt32(truncatingIfNeeded: fragsz), env.gfp, UInt32(truncatingIfNeeded: 0 &- align))
     }
 
-    /// `__page_frag_alloc_align` (exported, so a real call from its callers). The fast path;
-    /// the rest is `_allocAfterRefill` (see `KernelPort` on why it is a separate function).
+    /// `__page_frag_alloc_align` (exported, so a real call from its callers), in the kernel's
+    /// shape: the unlikely blocks (refill, reuse) sit in the same function and rejoin the fast
+    /// path's tail, as the kernel's `goto refill` does (see `KernelVersion` on why the shape is kept).
     @inline(never)
     public mutating func __pageFragAllocAlign(_ fragsz: UInt32, _ gfp: GFP, _ alignMask: UInt32) -> UnsafeMutableRawPointer? {
-        guard _fastPath(va != 0) else { return _allocAfterRefill(fragsz, gfp, alignMask) }
-        // `int offset = nc->offset - fragsz`: negative when it does not fit.
-        var offset = Int32(bitPattern: self.offset &- fragsz)
-        guard _fastPath(offset >= 0) else { return _allocAfterRefill(fragsz, gfp, alignMask) }
-        _pagecntBias &-= 1
-        offset &= Int32(bitPattern: alignMask)
-        self.offset = UInt32(bitPattern: offset)
-        // Safe: va is a held page's address (never 0) and offset lies inside the page.
-        return UnsafeMutableRawPointer(bitPattern: va &+ UInt(UInt32(bitPattern: offset))).unsafelyUnwrapped
-    }
-
-    /// The unlikely blocks of `__page_frag_alloc_align`: refill an empty cache, reuse or
-    /// refill a full one, then the fast path's tail.
-    @inline(never)
-    mutating func _allocAfterRefill(_ fragsz: UInt32, _ gfp: GFP, _ alignMask: UInt32) -> UnsafeMutableRawPointer? {
-        if va == 0 {
+        if _slowPath(va == 0) {
             guard _refill(gfp) else { return nil }
         }
+        // `int offset = nc->offset - fragsz`: negative when it does not fit.
         var offset = Int32(bitPattern: self.offset &- fragsz)
-        if offset < 0 {
+        if _slowPath(offset < 0) {
             guard let reloaded = _reloadV6_12(fragsz, gfp) else { return nil }
             offset = reloaded
         }
         _pagecntBias &-= 1
         offset &= Int32(bitPattern: alignMask)
         self.offset = UInt32(bitPattern: offset)
+        // Safe: va is a held page's address (never 0) and offset lies inside the page.
         return UnsafeMutableRawPointer(bitPattern: va &+ UInt(UInt32(bitPattern: offset))).unsafelyUnwrapped
     }
 

@@ -39,40 +39,26 @@ public struct PageFragV6_13: KernelPageFragPort {
         return __pageFragAllocAlign(UInt32(truncatingIfNeeded: fragsz), env.gfp, UInt32(truncatingIfNeeded: 0 &- align))
     }
 
-    /// `__page_frag_alloc_align` (exported). The fast path; the rest is `_allocAfterReload`
-    /// (see `KernelPort` on why it is a separate function).
+    /// `__page_frag_alloc_align` (exported), in the kernel's shape: the unlikely blocks rejoin
+    /// the fast path's tail (see `KernelVersion`).
     @inline(never)
     public mutating func __pageFragAllocAlign(_ fragsz: UInt32, _ gfp: GFP, _ alignMask: UInt32) -> UnsafeMutableRawPointer? {
-        let encoded = encodedPage
-        guard _fastPath(encoded != 0) else { return _allocAfterReload(fragsz, gfp, alignMask) }
-        let size = KernelPort._pageSize &<< UInt32(truncatingIfNeeded: encoded & KernelPort._orderMask)
-        // __ALIGN_KERNEL_MASK(nc->offset, ~align_mask)
-        let offset = (self.offset &+ ~alignMask) & alignMask
-        guard _fastPath(offset &+ fragsz <= size) else { return _allocAfterReload(fragsz, gfp, alignMask) }
-        _pagecntBias &-= 1
-        self.offset = offset &+ fragsz
-        // Safe: a held page's address (never 0) plus an offset inside the page.
-        return UnsafeMutableRawPointer(bitPattern: (encoded & KernelPort._pageMask) &+ UInt(offset)).unsafelyUnwrapped
-    }
-
-    /// The unlikely blocks of `__page_frag_alloc_align`: refill an empty cache, reuse or
-    /// refill a full one, then the fast path's tail.
-    @inline(never)
-    mutating func _allocAfterReload(_ fragsz: UInt32, _ gfp: GFP, _ alignMask: UInt32) -> UnsafeMutableRawPointer? {
         var encoded = encodedPage
-        if encoded == 0 {
+        if _slowPath(encoded == 0) {
             guard _refill(gfp) else { return nil }
             encoded = encodedPage
         }
         let size = KernelPort._pageSize &<< UInt32(truncatingIfNeeded: encoded & KernelPort._orderMask)
+        // __ALIGN_KERNEL_MASK(nc->offset, ~align_mask)
         var offset = (self.offset &+ ~alignMask) & alignMask
-        if offset &+ fragsz > size {
+        if _slowPath(offset &+ fragsz > size) {
             guard let reloaded = _reloadV6_13(encoded, fragsz, gfp) else { return nil }
             encoded = reloaded
             offset = 0
         }
         _pagecntBias &-= 1
         self.offset = offset &+ fragsz
+        // Safe: a held page's address (never 0) plus an offset inside the page.
         return UnsafeMutableRawPointer(bitPattern: (encoded & KernelPort._pageMask) &+ UInt(offset)).unsafelyUnwrapped
     }
 
