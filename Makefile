@@ -41,7 +41,7 @@ PEERS_QUICK = --quick --fragsz 64 --workload alloc-only,alloc-free
 peers: release
 	.build/release/fragbench peers $(if $(BUDGET),--budget $(BUDGET),) $(if $(QUICK),$(PEERS_QUICK),) --output results
 
-## reproduce: rerun each published claim of docs/claims.tsv and write a verdict [BUDGET=25 s per claim] [QUICK=1] [CLAIMS=docs/claims.tsv] [FILTER=regex]
+## reproduce: rerun each published claim of docs/claims.tsv and write a verdict [BUDGET=45 s per comparison] [QUICK=1] [CLAIMS=docs/claims.tsv] [FILTER=regex]
 reproduce: release
 	.build/release/fragbench reproduce $(if $(BUDGET),--budget $(BUDGET),) $(if $(QUICK),--quick,) $(if $(CLAIMS),--claims $(CLAIMS),) $(if $(FILTER),--filter '$(FILTER)',) --output results
 

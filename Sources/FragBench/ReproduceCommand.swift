@@ -55,7 +55,7 @@ struct ReproduceCommand: ParsableCommand {
     @Flag(name: .customLong("allow-debug"), help: "Measure a debug build anyway.")
     var allowDebug = false
 
-    static let defaultBudget = 25.0
+    static let defaultBudget = 45.0
     static let quickBudget = 3.0
 
     /// A claim with its experiment: each side's full run options and the point they name, and

@@ -19,7 +19,7 @@ enum WorkerProtocol {
     static let version = 1
     /// What the workloads measure, numbered: 2 since alloc-only and free-only hold at most
     /// 32768 fragments per timed batch (builds that do not say are 1); 3 since cross-thread
-    /// wakes its consumer before the timed region. Two builds with different
+    /// wakes its consumer before the timed region and passes fragments by ptr_ring's protocol. Two builds with different
     /// numbers time different things on those workloads, which `pair` says.
     static let workloadsRevision = 3
     static var greeting: String { "fragbench-worker \(version) workloads=\(workloadsRevision)" }

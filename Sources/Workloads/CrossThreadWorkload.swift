@@ -24,9 +24,8 @@ import Synchronization
 ///   so that every operation is exactly one allocation; `.free` follows the module (see
 ///   `RingFullPolicy`), and its consumer spins without yielding as the module's does.
 /// - An allocation that fails is retried (the module skips the push and loops).
-/// - The ring is a head/tail SPSC ring, not the kernel's `ptr_ring` (which marks slots NULL
-///   and zeroes them in batches): the same capacity and the same one-producer/one-consumer
-///   handoff, but the indices' cache lines move between the CPUs where ptr_ring's slots do.
+/// - The ring follows ptr_ring's protocol (see `SPSCChannel`) without its spinlocks: the
+///   module calls the lockless `__ptr_ring_produce` and `__ptr_ring_consume`.
 /// - The consumer is woken for a batch before the timed region starts (`prepareBatch`): the
 ///   kernel test times its threads' wake-up too, over 2 million operations or more, where it
 ///   is lost in the sum; over one short sample here it would be a large, noisy share.
@@ -111,7 +110,7 @@ final class CrossThreadRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner 
     /// Waits until the consumer has freed everything pushed.
     private static func awaitConsumer(_ channel: SPSCChannel, pushed: Int) {
         var spins = 0
-        while channel.head.load(ordering: .acquiring) != pushed { ThreadAffinity.backOff(&spins) }
+        while channel.consumed.load(ordering: .acquiring) != pushed { ThreadAffinity.backOff(&spins) }
     }
 
     public func finishBatch() {}
@@ -146,8 +145,8 @@ typealias CrossThreadWorkload = CrossThreadRunner<SwiftRemaining>
 
 
 /// The producer's loop: allocate, wait for room (or, `freeWhenFull`, free the fragment and
-/// allocate again, as the kernel test module does), push. Returns the new tail. Reached
-/// through `A.produce` (a requirement), so it is compiled for the concrete allocator.
+/// allocate again, as the kernel test module does), push. Returns the new count pushed.
+/// Reached through `A.produce` (a requirement), so it is compiled for the concrete allocator.
 @inline(__always)
 func produceLoop<A: FragmentAllocator & ~Copyable>(_ cache: inout A, channel: SPSCChannel, ops: Int, pushed: Int,
                                                    freeWhenFull: Bool,
@@ -156,56 +155,42 @@ func produceLoop<A: FragmentAllocator & ~Copyable>(_ cache: inout A, channel: SP
     let freer = cache.freer
     var t = pushed
     let end = pushed &+ ops
-    var seenHead = channel.head.load(ordering: .acquiring)
     while t != end {
         var fragment = allocate(&cache)
         if _slowPath(fragment == nil) { fragment = retryAllocation(&cache, channel: channel, pushed: t, allocate) }
-        if t &- seenHead == SPSCChannel.capacity {
-            seenHead = channel.head.load(ordering: .acquiring)
-            if t &- seenHead == SPSCChannel.capacity {
-                if freeWhenFull {
-                    // __ptr_ring_produce failed: page_frag_free(va), cond_resched(), again.
-                    // Safe: the fragment was allocated just above and never published.
-                    freer.free(fragment.unsafelyUnwrapped)
-                    continue
-                }
-                var spins = 0
-                repeat {
-                    ThreadAffinity.backOff(&spins)
-                    seenHead = channel.head.load(ordering: .acquiring)
-                } while t &- seenHead == SPSCChannel.capacity
+        let slot = slots + (t & SPSCChannel.indexMask)
+        // __ptr_ring_produce: the ring is full when the slot ahead is still taken.
+        if slot.pointee.load(ordering: .relaxed) != 0 {
+            if freeWhenFull {
+                // page_frag_free(va), cond_resched(), allocate again.
+                // Safe: the fragment was allocated just above and never published.
+                freer.free(fragment.unsafelyUnwrapped)
+                continue
             }
+            var spins = 0
+            repeat { ThreadAffinity.backOff(&spins) } while slot.pointee.load(ordering: .relaxed) != 0
         }
-        // Safe: t - head < capacity, so the consumer is done with this slot (its release
-        // store of head, seen by our acquire load, came after it read the slot).
-        slots[t & SPSCChannel.indexMask] = fragment
+        // Release: the consumer's acquire load of the slot sees the fragment (and what the
+        // allocator wrote for it) complete.
+        slot.pointee.store(UInt(bitPattern: fragment), ordering: .releasing)
         t &+= 1
-        channel.tail.store(t, ordering: .releasing)
     }
     return t
 }
 
-/// The bulk producer's push: `count` fragments from `batch` into the ring, published with one
-/// release store of tail (and before any wait for room, so the consumer can make some).
+/// The bulk producer's push: `count` fragments from `batch` into the ring, waiting for each
+/// slot to be free (a bulk run is pushed whole whatever `--ring-full` says).
 @inline(__always)
 func pushRun(_ channel: SPSCChannel, batch: UnsafeMutablePointer<UnsafeMutableRawPointer?>, count: Int, pushed: Int) -> Int {
     let slots = channel.slots
     var t = pushed
-    var seenHead = channel.head.load(ordering: .acquiring)
     for k in 0 ..< count {
-        if t &- seenHead == SPSCChannel.capacity {
-            channel.tail.store(t, ordering: .releasing)
-            var spins = 0
-            repeat {
-                ThreadAffinity.backOff(&spins)
-                seenHead = channel.head.load(ordering: .acquiring)
-            } while t &- seenHead == SPSCChannel.capacity
-        }
-        // Safe: t - head < capacity (see produceLoop).
-        slots[t & SPSCChannel.indexMask] = batch[k]
+        let slot = slots + (t & SPSCChannel.indexMask)
+        var spins = 0
+        while slot.pointee.load(ordering: .relaxed) != 0 { ThreadAffinity.backOff(&spins) }
+        slot.pointee.store(UInt(bitPattern: batch[k]), ordering: .releasing)
         t &+= 1
     }
-    channel.tail.store(t, ordering: .releasing)
     return t
 }
 
@@ -220,7 +205,9 @@ func retryAllocation<A: FragmentAllocator & ~Copyable>(_ cache: inout A, channel
         sched_yield()
         if let fragment = allocate(&cache) { return fragment }
         attempts += 1
-        if attempts > 10_000 && channel.head.load(ordering: .acquiring) == pushed {
+        // The consumer hands slots back (and publishes its count) 16 at a time, having freed
+        // them already: within one batch of pushed, everything has been freed.
+        if attempts > 10_000 && pushed &- channel.consumed.load(ordering: .acquiring) < SPSCChannel.handBackBatch {
             preconditionFailure("cross-thread: no page for a fragment although every pushed fragment was freed; the arena is too small")
         }
     }

@@ -7,31 +7,40 @@ import FragCache
 import Synchronization
 
 /// The cross-thread workload's ring and consumer: a 512-entry single-producer /
-/// single-consumer ring of fragment addresses (the kernel test's `ptr_ring`), and a persistent
-/// consumer thread that pops and frees them.
+/// single-consumer ring of fragment addresses with the kernel's `ptr_ring` protocol (the
+/// kernel test's ring, include/linux/ptr_ring.h `__ptr_ring_produce`, `__ptr_ring_consume`),
+/// and a persistent consumer thread that pops and frees them.
 ///
-/// Indices are free-running counts: `tail` = fragments pushed, `head` = fragments popped and
-/// freed. The producer writes a slot, then publishes it by storing `tail` (release); the
-/// consumer reads `tail` (acquire) before reading slots, frees, then stores `head` (release),
-/// which hands the slot back. Each side caches the other's index and re-reads it only when the
-/// ring looks full or empty.
+/// As in ptr_ring, the slots themselves are the synchronisation: an empty slot holds 0. The
+/// producer keeps its own index, finds the ring full when the slot there is not 0, and
+/// publishes a fragment by storing its address (release). The consumer keeps its own index,
+/// takes a non-zero slot (acquire), and hands slots back in batches of 16 (two cache lines of
+/// pointers, ptr_ring's `batch`), zeroing them in reverse order so that the line the producer
+/// may be reading is written last. No index is shared, so a fragment moves only its slot's
+/// line between the CPUs (and that line once per 8 fragments); a head/tail ring moved the two
+/// index lines on every fragment.
+///
+/// Indices are free-running counts (`pushed`, `popped`); a slot is `count & indexMask`.
+/// `consumed` is the consumer's count as of its last handed-back batch (and the whole batch at
+/// its end), for the producer's end-of-batch wait.
 ///
 /// Between batches the consumer sleeps on a condition variable (so it costs nothing while the
 /// sampler is untimed); `startBatch` raises its goal and wakes it.
 class SPSCChannel: @unchecked Sendable {
     static let capacity = 512
     static let indexMask = capacity - 1
+    /// ptr_ring's consumer batch: `SMP_CACHE_BYTES * 2 / sizeof(void *)`.
+    static let handBackBatch = 16
 
-    /// Safe: `capacity` entries, written only by the producer at index `tail & mask` while
-    /// `tail - head < capacity`, read only by the consumer at `head & mask` while `head < tail`.
-    let slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    /// `capacity` slots, each 0 (empty) or a fragment's address. Safe: allocated and
+    /// initialised in init, deinitialised in deinit; the producer stores only into a slot it
+    /// read as 0, the consumer zeroes only slots it has taken.
+    let slots: UnsafeMutablePointer<Atomic<UInt>>
     let popCPU: Int?
 
-    /// Written by the producer only.
-    let tail = Atomic<Int>(0)
     private let padding1 = CacheLinePadding()
-    /// Written by the consumer only.
-    let head = Atomic<Int>(0)
+    /// Fragments the consumer has freed and handed back (see the type's notes).
+    let consumed = Atomic<Int>(0)
     private let padding2 = CacheLinePadding()
     /// The goal the consumer last woke up for (written by the consumer, read by the producer
     /// in `awaitConsumerAwake`, untimed).
@@ -50,7 +59,7 @@ class SPSCChannel: @unchecked Sendable {
     init(popCPU: Int?) {
         self.popCPU = popCPU
         slots = .allocate(capacity: Self.capacity)
-        slots.initialize(repeating: nil, count: Self.capacity)
+        for i in 0 ..< Self.capacity { (slots + i).initialize(to: Atomic<UInt>(0)) }
         lock = .allocate(capacity: 1)
         pthread_mutex_init(lock, nil)
         wake = .allocate(capacity: 1)
@@ -62,6 +71,7 @@ class SPSCChannel: @unchecked Sendable {
         wake.deallocate()
         pthread_mutex_destroy(lock)
         lock.deallocate()
+        slots.deinitialize(count: Self.capacity)
         slots.deallocate()
     }
 
@@ -133,7 +143,7 @@ class SPSCChannel: @unchecked Sendable {
         if error != 0 { return }  // startConsumer reports it and stops us
 
         var popped = 0
-        var seenTail = 0
+        var handedBack = 0
         while true {
             pthread_mutex_lock(lock)
             while !stopping && goal == popped { pthread_cond_wait(wake, lock) }
@@ -141,14 +151,29 @@ class SPSCChannel: @unchecked Sendable {
             pthread_mutex_unlock(lock)
             if target == popped { return }  // stopping, nothing left to pop
             awakeFor.store(target, ordering: .releasing)
-            popAndFree(until: target, popped: &popped, seenTail: &seenTail)
+            popAndFree(until: target, popped: &popped, handedBack: &handedBack)
+            consumed.store(popped, ordering: .releasing)
         }
     }
 
     /// Pops and frees until `popped == target`: `FreeingChannel` supplies the loop, specialised
     /// for its allocator's free side (one dynamic call per batch, none per fragment).
-    func popAndFree(until target: Int, popped: inout Int, seenTail: inout Int) {
+    func popAndFree(until target: Int, popped: inout Int, handedBack: inout Int) {
         preconditionFailure("SPSCChannel.popAndFree: use FreeingChannel")
+    }
+
+    /// ptr_ring's `__ptr_ring_discard_one`: once 16 slots have been taken since the last
+    /// hand-back, zero them, last first, and publish the count.
+    @inline(__always)
+    final func handBack(popped: Int, handedBack: inout Int) {
+        guard popped &- handedBack >= Self.handBackBatch else { return }
+        var i = popped
+        while i != handedBack {
+            i &-= 1
+            slots[i & Self.indexMask].store(0, ordering: .releasing)
+        }
+        handedBack = popped
+        consumed.store(popped, ordering: .releasing)
     }
 }
 
@@ -169,9 +194,9 @@ final class FreeingChannel<Freer: FragmentFreer>: SPSCChannel, @unchecked Sendab
 
     /// Pops and frees until `popped == target`, spinning (then yielding, if `yields`) while the
     /// ring is empty.
-    override func popAndFree(until target: Int, popped: inout Int, seenTail: inout Int) {
+    override func popAndFree(until target: Int, popped: inout Int, handedBack: inout Int) {
         if Freer.freesInRuns {
-            popAndFreeRuns(until: target, popped: &popped, seenTail: &seenTail)
+            popAndFreeRuns(until: target, popped: &popped, handedBack: &handedBack)
             return
         }
         let slots = self.slots
@@ -180,50 +205,51 @@ final class FreeingChannel<Freer: FragmentFreer>: SPSCChannel, @unchecked Sendab
         var h = popped
         var spins = 0
         while h < target {
-            if h == seenTail {
-                seenTail = tail.load(ordering: .acquiring)
-                if h == seenTail {
-                    if yields { ThreadAffinity.backOff(&spins) }
-                    continue
-                }
-                spins = 0
+            // Acquire: the fragment's address was published by the producer's release store.
+            let address = slots[h & SPSCChannel.indexMask].load(ordering: .acquiring)
+            if address == 0 {
+                if yields { ThreadAffinity.backOff(&spins) }
+                continue
             }
-            // Safe: h < seenTail, so the producer wrote this slot before its release store of
-            // tail, which our acquire load saw; the producer will not reuse it until head > h.
-            let fragment = slots[h & SPSCChannel.indexMask].unsafelyUnwrapped
-            freer.free(fragment)
+            spins = 0
+            // Safe: a non-zero slot holds the address of a fragment the producer allocated.
+            freer.free(UnsafeMutableRawPointer(bitPattern: address).unsafelyUnwrapped)
             h &+= 1
-            head.store(h, ordering: .releasing)
+            handBack(popped: h, handedBack: &handedBack)
         }
         popped = h
     }
 }
 
 extension FreeingChannel {
-    /// The bulk consumer (`--api bulk`): frees what the producer has published, up to
-    /// `runLength` fragments per bulk free (never across the ring's end), then hands the slots
-    /// back with one store of head.
-    func popAndFreeRuns(until target: Int, popped: inout Int, seenTail: inout Int) {
+    /// The bulk consumer (`--api bulk`): takes the run of filled slots ahead (up to
+    /// `runLength`, never across the ring's end), frees it with one bulk free, then hands
+    /// slots back as the single consumer does.
+    func popAndFreeRuns(until target: Int, popped: inout Int, handedBack: inout Int) {
         let slots = self.slots
         let freer = self.freer
-        let limit = freer.runLength
+        let limit = min(freer.runLength, SPSCChannel.handBackBatch)
+        var run = [UnsafeMutableRawPointer?](repeating: nil, count: limit)
         var h = popped
         var spins = 0
         while h < target {
-            if h == seenTail {
-                seenTail = tail.load(ordering: .acquiring)
-                if h == seenTail {
-                    ThreadAffinity.backOff(&spins)
-                    continue
-                }
-                spins = 0
-            }
             let index = h & SPSCChannel.indexMask
-            let n = min(seenTail &- h, SPSCChannel.capacity &- index, limit, target &- h)
-            // Safe: h + n <= seenTail, so the producer published these slots (see above).
-            freer.freeRun(slots + index, count: n)
+            let most = min(SPSCChannel.capacity &- index, limit, target &- h)
+            var n = 0
+            while n < most {
+                let address = slots[index &+ n].load(ordering: .acquiring)
+                if address == 0 { break }
+                run[n] = UnsafeMutableRawPointer(bitPattern: address)
+                n &+= 1
+            }
+            if n == 0 {
+                ThreadAffinity.backOff(&spins)
+                continue
+            }
+            spins = 0
+            run.withUnsafeMutableBufferPointer { freer.freeRun($0.baseAddress.unsafelyUnwrapped, count: n) }
             h &+= n
-            head.store(h, ordering: .releasing)
+            handBack(popped: h, handedBack: &handedBack)
         }
         popped = h
     }
