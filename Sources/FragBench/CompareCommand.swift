@@ -12,7 +12,7 @@ struct CompareCommand: ParsableCommand {
         discussion: """
             <base> and <head> are run directories (results/runs/<name>) or results directories (their latest run).
             A point is a regression only when the slowdown is resolved (its interval excludes 1) and larger than --threshold.
-            Exit status: 0 without regressions, 2 with.
+            Exit status: 0 without regressions, 2 with, 1 when a base point has no counterpart in the head (or no point is in common).
             """
     )
 
@@ -86,5 +86,24 @@ struct CompareCommand: ParsableCommand {
             threshold: threshold / 100)
         try ComparisonOutput.publish(comparison, output: output, command: "compare")
         if comparison.hasRegression { throw ExitCode(2) }
+        if let why = Self.incompleteReason(comparison) {
+            StandardStreams.err("compare: \(why)\n")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Why the comparison did not cover what the base measured (nil: it did): no point in
+    /// common, or base points the head lacks. A head's new points are reported, not refused.
+    static func incompleteReason(_ comparison: Comparison) -> String? {
+        func sample(_ keys: [String]) -> String {
+            keys.prefix(3).joined(separator: "; ") + (keys.count > 3 ? "; and \(keys.count - 3) more" : "")
+        }
+        if comparison.rows.isEmpty {
+            return "no point in common, so nothing was compared (base: \(sample(comparison.onlyInBase)); head: \(sample(comparison.onlyInHead))): the runs differ in a point's workload, implementation, variant, sizes or parameters"
+        }
+        if !comparison.onlyInBase.isEmpty {
+            return "\(comparison.onlyInBase.count) point(s) of the base have no counterpart in the head and were not compared (\(sample(comparison.onlyInBase)))"
+        }
+        return nil
     }
 }

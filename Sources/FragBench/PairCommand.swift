@@ -141,7 +141,7 @@ struct PairCommand: ParsableCommand {
         if InterruptFlag.isRaised { comparison.warnings.append("interrupted: only the points above were compared") }
         let changed = WorkerProtocol.changedWorkloads(revisions.base, revisions.head)
         if !changed.isEmpty {
-            comparison.warnings.append("\(changed.joined(separator: " and ")) measure differently in the two builds (workloads revision \(revisions.base) vs \(revisions.head): since revision 2 a timed batch holds at most 32768 fragments): their rows compare different workloads, not the cache")
+            comparison.warnings.append("\(changed.joined(separator: " and ")) measure differently in the two builds (workloads revision \(revisions.base) vs \(revisions.head): since revision 2 a timed batch holds at most 32768 fragments; since 3 cross-thread passes fragments by ptr_ring's protocol and wakes its consumer untimed): their rows compare different workloads, not the cache")
         }
         if headInflatePermille > 0 {
             comparison.warnings.append("resolution experiment: the head does \(headInflatePermille)‰ more work per sample than it reports (true ratio \(formatFixed(1 + Double(headInflatePermille) / 1000, digits: 3)) on every point but cross-thread)")
@@ -150,6 +150,11 @@ struct PairCommand: ParsableCommand {
         if let output { try AtomicFile.write(PairsCSV.document(pairRows), to: output + "/pairs.csv") }
         if InterruptFlag.isRaised { throw ExitCode(130) }
         if comparison.hasRegression { throw ExitCode(2) }
+        if !onlyOneSide.isEmpty {
+            // Fewer points compared than asked for: not a pass (make compare relies on this).
+            StandardStreams.err("pair: \(onlyOneSide.count) of \(basePoints.count) point(s) not compared: \(onlyOneSide.prefix(3).joined(separator: "; "))\n")
+            throw ExitCode(1)
+        }
     }
 }
 

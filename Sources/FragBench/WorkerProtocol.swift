@@ -38,7 +38,10 @@ enum WorkerProtocol {
 
     /// Which workloads changed definition between two revisions (empty when they agree).
     static func changedWorkloads(_ a: Int, _ b: Int) -> [String] {
-        min(a, b) < 2 && max(a, b) >= 2 ? ["alloc-only", "free-only"] : []
+        var changed: [String] = []
+        if min(a, b) < 2 && max(a, b) >= 2 { changed += ["alloc-only", "free-only"] }
+        if min(a, b) < 3 && max(a, b) >= 3 { changed.append("cross-thread") }
+        return changed
     }
 
     struct PointRequest: Codable, Equatable {

@@ -65,6 +65,31 @@ import Testing
         #expect(rounds.stdout.contains("3 interleaved rounds"))
     }
 
+    /// A comparison that compares nothing, or leaves base points out, is not a pass.
+    @Test func comparingRunsThatShareNoPointFails() throws {
+        let output = try smallRun()
+        let other = temporaryDirectory()
+        let result = try runner.run(["run", "--output", other, "--workload", "alloc-only", "--fragsz", "64",
+                                     "--max-size", "4K", "--variant", "offset-up"] + RunCommandTests.fast)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let none = try runner.run(["compare", output, other])
+        #expect(none.status == 1, "stdout: \(none.stdout)")
+        #expect(none.stderr.contains("no point in common"), "stderr: \(none.stderr)")
+        // The head lacks three of the base's four points.
+        let partial = try runner.run(["compare", output, try smallSubset()])
+        #expect(partial.status == 1, "stdout: \(partial.stdout)")
+        #expect(partial.stderr.contains("3 point(s) of the base have no counterpart"), "stderr: \(partial.stderr)")
+    }
+
+    /// One of smallRun's four points (alloc-only 64 B at 4K), as its own run.
+    func smallSubset() throws -> String {
+        let output = temporaryDirectory()
+        let result = try runner.run(["run", "--output", output, "--workload", "alloc-only", "--fragsz", "64",
+                                     "--max-size", "4K"] + RunCommandTests.fast)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        return output
+    }
+
     @Test func tuneReanalysesAStoredSweep() throws {
         let directory = temporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

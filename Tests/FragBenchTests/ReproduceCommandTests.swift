@@ -42,7 +42,7 @@ import Workloads
         let good = "ok\ts\td\tc\tw\t--workload alloc-only\t--variant offset-down\t--variant remaining\ttime\t1\t2\t-"
         let text = [
             ClaimsFile.columns.joined(separator: "\t"),
-            "v\ts\td\tc\tw\t--workload alloc-only\t--variant v6.12\t--variant v6.13\ttime\t1\t2\t-",
+            "v\ts\td\tc\tw\t--workload alloc-only\t--variant v9.99\t--variant v6.13\ttime\t1\t2\t-",
             good,
             "m\ts\td\tc\tw\t--workload alloc-only\t--variant offset-down\t--variant remaining\tcycles\t1\t2\t-",
             "two\ts\td\tc\tw\t--workload alloc-only --fragsz 64,128\t--variant offset-down\t--variant remaining\ttime\t1\t2\t-",
@@ -52,7 +52,7 @@ import Workloads
         let result = try runner.run(["reproduce", "--claims", file, "--quick", "--allow-debug", "--output", output])
         #expect(result.status == 64)
         // Every bad line at once, in line order: an unknown variant, an unknown metric, options naming two points.
-        #expect(result.stderr.contains("\(file):2: base side: run options --workload alloc-only --variant v6.12 --arena 64M: --variant 'v6.12' is not one of"), "\(result.stderr)")
+        #expect(result.stderr.contains("\(file):2: base side: run options --workload alloc-only --variant v9.99 --arena 64M: --variant 'v9.99' is not one of"), "\(result.stderr)")
         #expect(result.stderr.contains("\(file):4: metric 'cycles' is not one of"), "\(result.stderr)")
         #expect(result.stderr.contains("\(file):5: base side: run options --workload alloc-only --fragsz 64,128"), "\(result.stderr)")
         #expect(result.stderr.contains("name 2 points, not one"))

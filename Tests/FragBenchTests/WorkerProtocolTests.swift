@@ -44,5 +44,7 @@ import Testing
         #expect(WorkerProtocol.changedWorkloads(2, 1) == ["alloc-only", "free-only"])
         #expect(WorkerProtocol.changedWorkloads(2, 2).isEmpty)
         #expect(WorkerProtocol.changedWorkloads(1, 1).isEmpty)
+        #expect(WorkerProtocol.changedWorkloads(2, 3) == ["cross-thread"])
+        #expect(WorkerProtocol.changedWorkloads(3, 1) == ["alloc-only", "free-only", "cross-thread"])
     }
 }

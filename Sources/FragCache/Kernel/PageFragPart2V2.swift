@@ -130,7 +130,8 @@ public struct PageFragPart2V2: KernelPageFragPort {
     }
 
     /// `__page_frag_cache_refill` plus the `refill:` block; returns the new page.
-    @inlinable @inline(__always)
+    /// Out of line, where clang leaves the kernel's static helper (see `KernelVersion`).
+    @usableFromInline @inline(never)
     mutating func _refill(_ gfp: GFP) -> Page? {
         guard let (page, order) = env.requestPage(gfp) else {
             encodedPage = 0

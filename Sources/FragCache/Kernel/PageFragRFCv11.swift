@@ -106,7 +106,8 @@ public struct PageFragRFCv11: KernelPageFragPort {
 
     /// `__page_frag_cache_reload`: reuse the page if possible, else refill; then the whole
     /// page is free.
-    @inlinable @inline(__always)
+    /// Out of line, where clang leaves the kernel's static helper (see `KernelVersion`).
+    @usableFromInline @inline(never)
     mutating func _reload(_ gfp: GFP) -> Bool {
         if _fastPath(encodedVA != 0) && _reuse(encodedVA, _pagecntBias) {
             // out:

@@ -67,7 +67,8 @@ public struct PageFragRFCv11Pre08: KernelPageFragPort {
     }
 
     /// `__page_frag_cache_refill` plus the `refill:` block.
-    @inlinable @inline(__always)
+    /// Out of line, where clang leaves the kernel's static helper (see `KernelVersion`).
+    @usableFromInline @inline(never)
     mutating func _refill(_ gfp: GFP) -> Bool {
         guard let (page, order) = env.requestPage(gfp) else {
             encodedVA = 0

@@ -69,7 +69,8 @@ public struct PageFragV6_12: KernelPageFragPort {
 
     /// The `refill:` label: a new page, the whole of it free. False when none could be had
     /// (`va` is then NULL).
-    @inlinable @inline(__always)
+    /// Out of line, where clang leaves the kernel's static helper (see `KernelVersion`).
+    @usableFromInline @inline(never)
     mutating func _refill(_ gfp: GFP) -> Bool {
         guard let (page, order) = env.requestPage(gfp) else {
             va = 0

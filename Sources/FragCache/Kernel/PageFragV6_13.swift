@@ -63,7 +63,8 @@ public struct PageFragV6_13: KernelPageFragPort {
     }
 
     /// `__page_frag_cache_refill` plus the `refill:` block: a new page with all of it free.
-    @inlinable @inline(__always)
+    /// Out of line, where clang leaves the kernel's static helper (see `KernelVersion`).
+    @usableFromInline @inline(never)
     mutating func _refill(_ gfp: GFP) -> Bool {
         guard let (page, order) = env.requestPage(gfp) else {
             encodedPage = 0
