@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make check-asm: builds release and disassembles the timed loops of the alloc-only, alloc-free,
 # mixed, cross-thread and free-only workloads, as compiled for the Swift cache (every layout, and
-# the API experiments: local-free, bulk, with the bulk consumer), the C cache and the C twins of the kernel versions, and fails if any of them calls a Swift runtime entry point (swift_retain,
+# the API experiments: local-free, bulk, with the bulk consumer; the kernel version ports and their
+# exported functions), the C cache and the C twins of the kernel versions, and fails if any of them calls a Swift runtime entry point (swift_retain,
 # swift_release, swift_beginAccess, swift_getGenericMetadata, …). Calls to the out-of-line
 # slow paths are allowed and listed.
 #
@@ -13,13 +14,14 @@ SCRATCH=${SCRATCH:-.build}
 if [ -z "${NO_BUILD:-}" ]; then
   $SWIFT build -c release --scratch-path "$SCRATCH" >/dev/null
 fi
-objects=("$SCRATCH"/release/Workloads.build/*.o)
+objects=("$SCRATCH"/release/Workloads.build/*.o "$SCRATCH"/release/FragCache.build/PageFrag*.o)
 [ -e "${objects[0]}" ] || { echo "check-asm: no objects in $SCRATCH/release/Workloads.build" >&2; exit 1; }
 
 # The functions that hold timed loops: the loop requirements' witnesses for the concrete
 # allocators and their specialisations (the fast paths are inlined into them).
-select='(allocBatch|cycle|cCycle|kernelCycle|cycleLoop|produce|produceLoop|localCycle|bulkCycle|pushRun|freeBatch|allocSizedBatch|popAndFreeRuns|freeRun)[(<]'
-types='(SwiftRemaining|SwiftOffsetUp|SwiftOffsetDown|CFragAllocator|CKernelV6_12|CKernelV6_13|CKernelRFCv11Pre08|CKernelRFCv11|CKernelPart2v2|SwiftLocalFreeAllocator|SwiftBulkAllocator|BulkArenaFreer)'
+# The kernel version ports' exported functions (`__pageFrag…`, called from those loops) too.
+select='(allocBatch|cycle|cCycle|kernelCycle|cycleLoop|produce|produceLoop|localCycle|bulkCycle|pushRun|freeBatch|allocSizedBatch|popAndFreeRuns|freeRun|__pageFrag[A-Za-z]*)[(<]'
+types='(SwiftRemaining|SwiftOffsetUp|SwiftOffsetDown|CFragAllocator|CKernelV6_12|CKernelV6_13|CKernelRFCv11Pre08|CKernelRFCv11|CKernelPart2v2|SwiftLocalFreeAllocator|SwiftBulkAllocator|BulkArenaFreer|SwiftV6_12|SwiftV6_13|SwiftRFCv11Pre08|SwiftRFCv11|SwiftPart2V2|PageFragV6_12|PageFragV6_13|PageFragRFCv11|PageFragPart2V2)'
 
 status=0
 for object in "${objects[@]}"; do
@@ -63,4 +65,4 @@ fi
 if [ "$runtime" -gt 0 ] || [ "$status" -ne 0 ]; then
   echo "check-asm: FAILED: $runtime Swift runtime call(s) in $functions timed-loop functions"; exit 1
 fi
-echo "check-asm: OK: $functions timed-loop functions (Swift: remaining, offset-up, offset-down, APIs local-free and bulk; C; the C kernel twins), no Swift runtime calls"
+echo "check-asm: OK: $functions timed-loop functions (Swift: remaining, offset-up, offset-down, APIs local-free and bulk, the kernel version ports; C; the C kernel twins), no Swift runtime calls"

@@ -6,6 +6,9 @@
 ///   left) and returns the address; the page is decoded on every call.
 /// - mm/page_frag_cache.c `__page_frag_cache_commit_noref` (exported): moves the offset to
 ///   the end of the bytes used and returns their true size (alignment padding included).
+/// - mm/page_frag_cache.c `__page_frag_alloc_refill_probe_align` (exported, the series'
+///   02/10 in v2): prepare's room check without the reload: nil when the cache is empty or
+///   the request does not fit.
 /// - include/linux/page_frag_cache.h `__page_frag_cache_commit` (inline): takes the reference,
 ///   then calls commit_noref; `__page_frag_alloc_align` (inline): prepare, then commit. So an
 ///   allocation is two calls where v6.13 had one.
@@ -65,6 +68,28 @@ public struct PageFragPart2V2: KernelPageFragPort {
     @inlinable @inline(__always)
     public mutating func prepare(_ fragsz: Int, _ frag: inout Frag) -> UnsafeMutableRawPointer? {
         __pageFragCachePrepare(UInt32(truncatingIfNeeded: fragsz), &frag, env.gfp, ~0)
+    }
+
+    /// `page_frag_alloc_refill_probe`: room for `fragsz` bytes in the page held, or nil; never
+    /// reloads, takes no reference.
+    @inlinable @inline(__always)
+    public mutating func probe(_ fragsz: Int, _ frag: inout Frag) -> UnsafeMutableRawPointer? {
+        __pageFragAllocRefillProbeAlign(UInt32(truncatingIfNeeded: fragsz), &frag, ~0)
+    }
+
+    /// `__page_frag_alloc_refill_probe_align` (exported).
+    @inline(never)
+    public mutating func __pageFragAllocRefillProbeAlign(_ fragsz: UInt32, _ frag: inout Frag,
+                                                         _ alignMask: UInt32) -> UnsafeMutableRawPointer? {
+        let encoded = encodedPage
+        let size = KernelPort._pageSize &<< UInt32(truncatingIfNeeded: encoded & KernelPort._orderMask)
+        let offset = (self.offset &+ ~alignMask) & alignMask
+        if _slowPath(encoded == 0 || offset &+ fragsz > size) { return nil }
+        frag.page = env.page(at: encoded & KernelPort._pageMask)
+        frag.size = size &- offset
+        frag.offset = offset
+        // Safe: a held page's address (never 0) plus an offset inside the page.
+        return UnsafeMutableRawPointer(bitPattern: (encoded & KernelPort._pageMask) &+ UInt(offset)).unsafelyUnwrapped
     }
 
     /// `__page_frag_cache_commit` (header inline): one reference for the new fragment.

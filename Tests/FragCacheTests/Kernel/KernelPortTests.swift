@@ -129,6 +129,25 @@ import Testing
         #expect(allocator.stats.pagesInUse == 0)
     }
 
+    /// Part-2's probe: room in the page held or nil, never a reload, no reference.
+    @Test func part2Probe() throws {
+        let allocator = makeAllocator(for: config)
+        var cache = PageFragPart2V2(allocator: allocator, config: config, gfp: .atomic)
+        var frag = PageFragPart2V2.Frag()
+        #expect(cache.probe(1, &frag) == nil)  // empty: no reload
+        #expect(allocator.stats.pagesInUse == 0)
+        let p = try req(cache.alloc(100))
+        let bias = cache.pagecntBias
+        let q = try req(cache.probe(200, &frag))
+        #expect(frag.offset == 100 && frag.size == 32668 && q == p.advanced(by: 100))
+        #expect(cache.pagecntBias == bias && cache.nextOffset == 100)
+        #expect(cache.probe(32669, &frag) == nil)  // does not fit: nothing moves
+        #expect(cache.nextOffset == 100)
+        cache.free(p)
+        #expect(cache.drain() == 0)
+        #expect(allocator.stats.pagesInUse == 0)
+    }
+
     @Test func portsRefuseOtherPageSizes() throws {
         let sixteen = try FragCacheConfig(pageSize: 16384, maxSize: 32768)
         #expect(KernelPort.unsupportedReason(sixteen)?.contains("PAGE_SIZE 4096") == true)
