@@ -24,6 +24,10 @@ protocol CKernelAllocator: FragmentAllocator, ~Copyable where Freer == KernelCFr
 
     /// Which version (the C entry points that dispatch on it: loops, drain, figures).
     static var version: kp_version { get }
+    /// The version's `page_frag_alloc` and `page_frag_alloc_align` (header inlines over its
+    /// exported function): constants, so each call compiles to a direct call.
+    static var allocate: @convention(c) (UnsafeMutablePointer<kp_cache>?, UInt32) -> UnsafeMutableRawPointer? { get }
+    static var allocateAligned: @convention(c) (UnsafeMutablePointer<kp_cache>?, UInt32, UInt32) -> UnsafeMutableRawPointer? { get }
 }
 
 extension CKernelAllocator where Self: ~Copyable {
@@ -43,6 +47,16 @@ extension CKernelAllocator where Self: ~Copyable {
         kp_drain(version, cache)
         cache.deallocate()
         cfrag_arena_destroy(arena)
+    }
+
+    @inline(__always)
+    mutating func alloc(_ fragsz: Int) -> UnsafeMutableRawPointer? {
+        Self.allocate(cache, UInt32(truncatingIfNeeded: fragsz))
+    }
+
+    @inline(__always)
+    mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
+        Self.allocateAligned(cache, UInt32(truncatingIfNeeded: fragsz), UInt32(truncatingIfNeeded: align))
     }
 
     var freer: KernelCFreer { KernelCFreer(arena: arena) }
@@ -111,14 +125,8 @@ struct CKernelV6_12: CKernelAllocator, ~Copyable {
     }
     deinit { Self.release(cache, arena) }
 
-    @inline(__always)
-    mutating func alloc(_ fragsz: Int) -> UnsafeMutableRawPointer? {
-        kp_v6_12_alloc(cache, UInt32(truncatingIfNeeded: fragsz))
-    }
-    @inline(__always)
-    mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
-        kp_v6_12_alloc_align(cache, UInt32(truncatingIfNeeded: fragsz), UInt32(truncatingIfNeeded: align))
-    }
+    static var allocate: @convention(c) (UnsafeMutablePointer<kp_cache>?, UInt32) -> UnsafeMutableRawPointer? { kp_v6_12_alloc }
+    static var allocateAligned: @convention(c) (UnsafeMutablePointer<kp_cache>?, UInt32, UInt32) -> UnsafeMutableRawPointer? { kp_v6_12_alloc_align }
     static var version: kp_version { KP_V6_12 }
 }
 
@@ -132,14 +140,8 @@ struct CKernelV6_13: CKernelAllocator, ~Copyable {
     }
     deinit { Self.release(cache, arena) }
 
-    @inline(__always)
-    mutating func alloc(_ fragsz: Int) -> UnsafeMutableRawPointer? {
-        kp_v6_13_alloc(cache, UInt32(truncatingIfNeeded: fragsz))
-    }
-    @inline(__always)
-    mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
-        kp_v6_13_alloc_align(cache, UInt32(truncatingIfNeeded: fragsz), UInt32(truncatingIfNeeded: align))
-    }
+    static var allocate: @convention(c) (UnsafeMutablePointer<kp_cache>?, UInt32) -> UnsafeMutableRawPointer? { kp_v6_13_alloc }
+    static var allocateAligned: @convention(c) (UnsafeMutablePointer<kp_cache>?, UInt32, UInt32) -> UnsafeMutableRawPointer? { kp_v6_13_alloc_align }
     static var version: kp_version { KP_V6_13 }
 }
 
@@ -153,14 +155,8 @@ struct CKernelRFCv11Pre08: CKernelAllocator, ~Copyable {
     }
     deinit { Self.release(cache, arena) }
 
-    @inline(__always)
-    mutating func alloc(_ fragsz: Int) -> UnsafeMutableRawPointer? {
-        kp_rfc_v11_pre08_alloc(cache, UInt32(truncatingIfNeeded: fragsz))
-    }
-    @inline(__always)
-    mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
-        kp_rfc_v11_pre08_alloc_align(cache, UInt32(truncatingIfNeeded: fragsz), UInt32(truncatingIfNeeded: align))
-    }
+    static var allocate: @convention(c) (UnsafeMutablePointer<kp_cache>?, UInt32) -> UnsafeMutableRawPointer? { kp_rfc_v11_pre08_alloc }
+    static var allocateAligned: @convention(c) (UnsafeMutablePointer<kp_cache>?, UInt32, UInt32) -> UnsafeMutableRawPointer? { kp_rfc_v11_pre08_alloc_align }
     static var version: kp_version { KP_RFC_V11_PRE08 }
 }
 
@@ -174,14 +170,8 @@ struct CKernelRFCv11: CKernelAllocator, ~Copyable {
     }
     deinit { Self.release(cache, arena) }
 
-    @inline(__always)
-    mutating func alloc(_ fragsz: Int) -> UnsafeMutableRawPointer? {
-        kp_rfc_v11_alloc(cache, UInt32(truncatingIfNeeded: fragsz))
-    }
-    @inline(__always)
-    mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
-        kp_rfc_v11_alloc_align(cache, UInt32(truncatingIfNeeded: fragsz), UInt32(truncatingIfNeeded: align))
-    }
+    static var allocate: @convention(c) (UnsafeMutablePointer<kp_cache>?, UInt32) -> UnsafeMutableRawPointer? { kp_rfc_v11_alloc }
+    static var allocateAligned: @convention(c) (UnsafeMutablePointer<kp_cache>?, UInt32, UInt32) -> UnsafeMutableRawPointer? { kp_rfc_v11_alloc_align }
     static var version: kp_version { KP_RFC_V11 }
 }
 
@@ -195,13 +185,7 @@ struct CKernelPart2v2: CKernelAllocator, ~Copyable {
     }
     deinit { Self.release(cache, arena) }
 
-    @inline(__always)
-    mutating func alloc(_ fragsz: Int) -> UnsafeMutableRawPointer? {
-        kp_part2_v2_alloc(cache, UInt32(truncatingIfNeeded: fragsz))
-    }
-    @inline(__always)
-    mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
-        kp_part2_v2_alloc_align(cache, UInt32(truncatingIfNeeded: fragsz), UInt32(truncatingIfNeeded: align))
-    }
+    static var allocate: @convention(c) (UnsafeMutablePointer<kp_cache>?, UInt32) -> UnsafeMutableRawPointer? { kp_part2_v2_alloc }
+    static var allocateAligned: @convention(c) (UnsafeMutablePointer<kp_cache>?, UInt32, UInt32) -> UnsafeMutableRawPointer? { kp_part2_v2_alloc_align }
     static var version: kp_version { KP_PART2_V2 }
 }
