@@ -135,9 +135,11 @@ public struct Comparison: Sendable, Equatable {
     }
 
     /// An exact count has no interval, so "no difference resolved" would hide a real change
-    /// below the threshold: the row says how large it is, in percent and per operation.
+    /// below the threshold: the row says how large it is, in percent and per operation, or
+    /// that the counts are identical.
     static func exactNote(base: Double, head: Double, threshold: Double) -> String? {
-        guard base > 0, head != base else { return nil }
+        guard base > 0 else { return nil }
+        if head == base { return "identical" }
         let change = (head / base - 1) * 100
         let sign = change > 0 ? "+" : ""
         let perOp = "\(sign)\(NumberFormat.fixed(head - base, 2)) per operation"
@@ -221,7 +223,11 @@ public struct Comparison: Sendable, Equatable {
         let unit = metric.unit
         // The value columns are the median over the rounds; the ratio is its own estimate
         // (method above), so the labels say which is which.
-        let values = rounds >= 2 ? "median of \(rounds) rounds" : metric == .instructions ? "the run's count" : "the run's estimate"
+        // A paired comparison (`method` set) shows each side's p10 over the pairs it used, which
+        // is not what the ratio is computed from: the header says so, so that the two columns'
+        // quotient is not read as the ratio.
+        let values = rounds >= 2 ? "median of \(rounds) rounds" : metric == .instructions ? "the run's count"
+            : method != nil ? "p10 of its paired samples; not the ratio's estimator" : "the run's estimate"
         let ratioColumn = metric == .instructions ? "ratio (exact)" : "ratio [95% CI]"
         out += "| point | base \(unit) (\(values)) | head \(unit) (\(values)) | \(ratioColumn) | verdict |\n|---|---:|---:|---:|---|\n"
         for r in rows {

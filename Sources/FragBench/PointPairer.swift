@@ -144,10 +144,19 @@ struct PointPairer {
 
     /// A change the interval resolves (it excludes 1) but that is within the threshold: said in
     /// the row's note, so "no difference resolved" is not read as "no difference".
+    /// When the estimate itself lies beyond the threshold but the interval reaches back inside
+    /// it, the note says so rather than "within the threshold", which the estimate contradicts.
     static func smallChangeNote(_ e: RatioEstimate?, verdict: Verdict, threshold: Double) -> String? {
         guard let e, verdict == .noDifference, e.lower > 1 || e.upper < 1 else { return nil }
-        let change = (e.ratio - 1) * 100
-        return "a change of \(change >= 0 ? "+" : "")\(formatFixed(change, digits: 1))% is resolved, within the ±\(formatFixed(threshold * 100, digits: 1))% threshold"
+        func percent(_ r: Double) -> String {
+            let change = (r - 1) * 100
+            return "\(change >= 0 ? "+" : "")\(formatFixed(change, digits: 1))%"
+        }
+        let limit = "±\(formatFixed(threshold * 100, digits: 1))%"
+        if abs(e.ratio - 1) > threshold {
+            return "resolved \(percent(e.ratio)) [\(percent(e.lower)), \(percent(e.upper))], not beyond the \(limit) threshold with confidence"
+        }
+        return "a change of \(percent(e.ratio)) [\(percent(e.lower)), \(percent(e.upper))] is resolved, within the \(limit) threshold"
     }
 
     /// Wall times of the sessions so far (for `SessionSizing`).

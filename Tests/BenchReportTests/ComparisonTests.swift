@@ -65,7 +65,7 @@ import Testing
         #expect(!within.hasRegression)  // +1%, exact but below the threshold
         #expect(within.rows.allSatisfy { $0.note == "an exact change of +1.00% (+0.40 per operation), within the ±2.0% threshold" },
                 "\(within.rows.map(\.note))")
-        #expect(same.rows.allSatisfy { $0.note == nil }, "no change, nothing to say")
+        #expect(same.rows.allSatisfy { $0.note == "identical" }, "equal exact counts say so")
         #expect(more.rows.allSatisfy { $0.note == "+1.00 per operation" })
         #expect(more.markdown().contains("| ratio (exact) | verdict |") && more.markdown().contains("(the run's count)"))
     }

@@ -90,9 +90,12 @@ import BenchReport
             RatioEstimate(ratio: r, lower: lo, upper: hi, rounds: 100, method: "paired samples")
         }
         #expect(PointPairer.smallChangeNote(e(1.018, 1.010, 1.027), verdict: .noDifference, threshold: 0.02)
-            == "a change of +1.8% is resolved, within the ±2.0% threshold")
+            == "a change of +1.8% [+1.0%, +2.7%] is resolved, within the ±2.0% threshold")
         #expect(PointPairer.smallChangeNote(e(0.985, 0.975, 0.995), verdict: .noDifference, threshold: 0.02)
-            == "a change of -1.5% is resolved, within the ±2.0% threshold")
+            == "a change of -1.5% [-2.5%, -0.5%] is resolved, within the ±2.0% threshold")
+        // The estimate beyond the threshold, the interval reaching back inside it: not "within".
+        #expect(PointPairer.smallChangeNote(e(1.061, 1.018, 1.105), verdict: .noDifference, threshold: 0.02)
+            == "resolved +6.1% [+1.8%, +10.5%], not beyond the ±2.0% threshold with confidence")
         #expect(PointPairer.smallChangeNote(e(1.004, 0.996, 1.013), verdict: .noDifference, threshold: 0.02) == nil)
         #expect(PointPairer.smallChangeNote(e(1.05, 1.03, 1.07), verdict: .slower, threshold: 0.02) == nil)
         #expect(PointPairer.smallChangeNote(nil, verdict: .noDifference, threshold: 0.02) == nil)
