@@ -152,6 +152,7 @@ extension ProcessVisits {
             process.executableURL = URL(fileURLWithPath: ThisBinary.path)
             process.arguments = childArguments(arguments, output: output, samples: childSamples)
             process.standardOutput = FileHandle.nullDevice
+            process.environment = ScratchChild.environment
             do { try process.run() } catch { throw ValidationFailure("cannot start a visit process: \(error)") }
             process.waitUntilExit()
             let status = process.terminationStatus

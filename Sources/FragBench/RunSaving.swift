@@ -43,6 +43,22 @@ enum RunSaving {
             throw ExitCode(1)
         }
         for note in publication.notes { StandardStreams.err("note: \(note)\n") }
-        StandardStreams.err("results: \(publication.directory)/report.md\n")
+        // A child of run --process-per-visit or tune writes into its parent's scratch
+        // directory, removed when the parent ends: that path is not a result to print.
+        if ProcessInfo.processInfo.environment[ScratchChild.variable] == nil {
+            StandardStreams.err("results: \(publication.directory)/report.md\n")
+        }
+    }
+}
+
+/// Marks a child process whose output directory is its parent's scratch space.
+enum ScratchChild {
+    static let variable = "FRAGBENCH_SCRATCH_CHILD"
+
+    /// This process's environment plus the mark, for a child's `Process.environment`.
+    static var environment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env[variable] = "1"
+        return env
     }
 }

@@ -237,6 +237,7 @@ struct TuneCommand: ParsableCommand {
                 process.executableURL = URL(fileURLWithPath: executable)
                 process.arguments = arguments
                 process.standardOutput = FileHandle.nullDevice
+                process.environment = ScratchChild.environment
                 try process.run()
                 process.waitUntilExit()
                 if process.terminationStatus == 130 { throw ExitCode(130) }

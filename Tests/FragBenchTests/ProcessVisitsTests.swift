@@ -95,6 +95,9 @@ import Testing
                                      "--workload", "alloc-only", "--fragsz", "64", "--arena", "16M", "--output", output])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("visit 1/2, in a fresh process") && result.stderr.contains("visit 2/2, in a fresh process"))
+        // One results line, the parent's: the children's scratch directories are gone afterwards.
+        let printed = result.stderr.split(separator: "\n").filter { $0.hasPrefix("results: ") }
+        #expect(printed.count == 1 && printed.allSatisfy { $0.contains(output) }, "stderr: \(result.stderr)")
         let run = try StoredRun.load(output).run
         #expect(run.points.count == 1)
         #expect(run.warnings.contains { $0.contains("ran in its own process") })
