@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=both|auto|callgrind] [THRESHOLD=2] [GATE_THRESHOLD=1] [BUDGET=120] [PRESET=quick|default] [ROUNDS=5]
+# make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=both|auto|callgrind] [THRESHOLD=2] [GATE_THRESHOLD=1] [BUDGET=120] [PRESET=quick|default] [ROUNDS=5] [FILTER=regex]
 #
 # Builds BASE (and HEAD, default: the working tree) in release, each in its own git worktree
 # and scratch path, then compares them point by point:
@@ -98,7 +98,7 @@ checkout() {
   echo "$dir"
 }
 
-echo "compare: BASE=$base_rev HEAD=${head_rev:-working tree} PRESET=$preset COUNTERS=$counters THRESHOLD=$threshold% GATE_THRESHOLD=$gate_threshold% BUDGET=${budget}s" >&2
+echo "compare: BASE=$base_rev HEAD=${head_rev:-working tree} PRESET=$preset FILTER=${FILTER:-} COUNTERS=$counters THRESHOLD=$threshold% GATE_THRESHOLD=$gate_threshold% BUDGET=${budget}s" >&2
 # COMPARE_DRY_RUN=1: the settings above are all it does (the tests read them).
 [ -n "${COMPARE_DRY_RUN:-}" ] && exit 0
 base_sha=$(resolve "$base_rev")
@@ -126,6 +126,9 @@ mkdir -p "$dest"
 join() { local IFS=,; echo "$*"; }
 preset_flags=(--preset "$preset")
 [ "$preset" = quick ] && preset_flags+=(--quick)
+# FILTER: only the points whose name (fragbench list) matches, for time and the gate alike.
+[ -n "${FILTER:-}" ] && preset_flags+=(--filter "$FILTER")
+sweep_flags=("${preset_flags[@]}")
 status=0
 
 # rounds METRIC COUNTERS N THRESHOLD: N whole runs per build, alternating which goes first,
@@ -139,7 +142,7 @@ rounds() {
       bin=${side}_bin
       out="$work/rounds-$metric/$side-$r"
       echo "compare: round $r/$n: $side" >&2
-      if ! "${!bin}" run "${preset_flags[@]}" --counters "$ctr" "${extra[@]}" --output "$out" >"$work/$side-$r.log" 2>&1; then
+      if ! "${!bin}" run "${sweep_flags[@]}" --counters "$ctr" "${extra[@]}" --output "$out" >"$work/$side-$r.log" 2>&1; then
         tail -20 "$work/$side-$r.log" >&2
         echo "compare: the $side run of round $r failed (log above)" >&2
         exit 1
@@ -169,6 +172,14 @@ callgrind_compare() {
   local jobs
   jobs=$(nproc 2>/dev/null || echo 2)
   echo "compare: callgrind instruction counts, one run per build, $jobs points at a time" >&2
+  # The gate preset covers every layout, kernel version, alignment, page size and API (exact
+  # counts are cheap); a BASE that predates it gates on the time preset's points.
+  if "$base_bin" run --help 2>/dev/null | grep -q -- 'quick, gate'; then
+    sweep_flags=(--preset gate --quick)
+    [ -n "${FILTER:-}" ] && sweep_flags+=(--filter "$FILTER")
+  else
+    echo "compare: BASE has no gate preset: the gate counts the $preset preset's points only" >&2
+  fi
   if "$base_bin" run --help 2>/dev/null | grep -q -- '--callgrind-only'; then
     rounds instructions callgrind 1 "$gate_threshold" --callgrind-only --jobs "$jobs"
   else

@@ -68,7 +68,7 @@ import Workloads
         #expect(mixed.summary.contains("mixed draw their own sizes"))
     }
 
-    @Test(arguments: SweepPresets.names)
+    @Test(arguments: ["default", "quick"])
     func presetsAreValidAndCoverMaxSizesFrom4KTo128K(name: String) throws {
         let plan = try SweepPresets.plan(name, template: template)
         #expect(!plan.points.isEmpty)
@@ -76,6 +76,24 @@ import Workloads
         let maxes = Set(plan.points.map(\.config.maxSize))
         #expect(maxes.contains(4096) && maxes.contains(131072))
         #expect(Set(plan.points.map(\.kind)).isSuperset(of: [.allocOnly, .allocFree, .crossThread, .prepareCommit, .mixed, .pressure]))
+    }
+
+    /// make compare's exact gate: every layout and kernel version, aligned and not, both page
+    /// sizes, every API, and only points that can run (no cross-thread: callgrind counts its
+    /// spinning).
+    @Test func theGatePresetCoversEveryCodePath() throws {
+        let plan = try SweepPresets.plan("gate", template: template)
+        for point in plan.points {
+            try point.validate()
+            #expect(point.notApplicableReason == nil, "\(point)")
+        }
+        #expect(Set(plan.points.map(\.variant)) == Set(LayoutVariant.allCases))
+        #expect(Set(plan.points.map(\.api)) == Set(FragAPI.allCases))
+        #expect(Set(plan.points.map(\.align)) == [1, 64])
+        #expect(Set(plan.points.map(\.config.pageSize)) == [4096, 65536])
+        #expect(!plan.points.contains { $0.kind == .crossThread })
+        // The mainline layout's aligned path, on both page sizes.
+        #expect(plan.points.filter { $0.variant == .offsetUp && $0.align == 64 }.count == 4)
     }
 
     @Test func apisAreTheInnermostAxisOnTheSwiftCacheOnly() throws {
