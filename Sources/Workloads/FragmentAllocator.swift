@@ -141,16 +141,50 @@ extension PageArena: FragmentFreer {
     }
 }
 
-/// The Swift model with its own page allocator; one concrete type per layout (see above).
-protocol SwiftCacheAllocator: FragmentAllocator, ~Copyable where Freer == PageArena {
-    associatedtype Layout: FragLayout
+/// What every Swift page_frag cache over the model's page allocator reports the same way: the
+/// lab's layouts (`SwiftCacheAllocator`) and the kernel version ports
+/// (`SwiftKernelPortAllocator`).
+protocol SwiftPageFragAllocator: FragmentAllocator, ~Copyable {
     var pageAllocator: PageAllocator { get }
+    var cacheStats: FragCacheStats { get }
+    /// Bytes still free in the page the cache holds.
+    var cacheRemaining: Int { get }
+    /// `page_frag_cache_drain`.
+    mutating func drainCache()
+}
+
+extension SwiftPageFragAllocator where Self: ~Copyable {
+    static var implementation: Implementation { .swift }
+
+    var failedAllocations: Int {
+        let stats = cacheStats
+        return stats.refillFailures + stats.oversizeFailures
+    }
+
+    func figures(allocations: Int, bytesHandedOut: Int) -> CacheFigures? {
+        CacheFigures.from(stats: cacheStats, remaining: cacheRemaining, allocator: pageAllocator.stats,
+                          pageSize: pageAllocator.pageSize, allocations: allocations, bytesHandedOut: bytesHandedOut)
+    }
+
+    mutating func tearDown() -> String? {
+        drainCache()
+        return leakReport(pageAllocator)
+    }
+
+    mutating func resetPeak() { pageAllocator.resetPeak() }
+}
+
+/// The Swift model with its own page allocator; one concrete type per layout (see above).
+protocol SwiftCacheAllocator: SwiftPageFragAllocator, ~Copyable where Freer == PageArena {
+    associatedtype Layout: FragLayout
     var cache: PageFragCache<Layout> { get set }
     init(pageAllocator: PageAllocator, cache: consuming PageFragCache<Layout>)
 }
 
 extension SwiftCacheAllocator where Self: ~Copyable {
-    static var implementation: Implementation { .swift }
+    var cacheStats: FragCacheStats { cache.stats }
+    var cacheRemaining: Int { cache.remaining }
+    mutating func drainCache() { cache.drain() }
 
     static func make(_ parameters: WorkloadParameters) throws(WorkloadError) -> Self {
         let allocator = try makeAllocator(parameters)
@@ -164,23 +198,6 @@ extension SwiftCacheAllocator where Self: ~Copyable {
     mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? { cache.allocVA(fragsz, align: align) }
 
     var freer: PageArena { cache.arena }
-
-    var failedAllocations: Int {
-        let stats = cache.stats
-        return stats.refillFailures + stats.oversizeFailures
-    }
-
-    func figures(allocations: Int, bytesHandedOut: Int) -> CacheFigures? {
-        CacheFigures.from(stats: cache.stats, remaining: cache.remaining, allocator: pageAllocator.stats,
-                          pageSize: pageAllocator.pageSize, allocations: allocations, bytesHandedOut: bytesHandedOut)
-    }
-
-    mutating func tearDown() -> String? {
-        cache.drain()
-        return leakReport(pageAllocator)
-    }
-
-    mutating func resetPeak() { pageAllocator.resetPeak() }
 
     static var hasPrepare: Bool { Layout.supportsPrepare }
 

@@ -4,15 +4,16 @@ import FragCache
 /// --variant v6.12` and the others. One concrete type per version, for the reason given in
 /// FragmentAllocator.swift (each timed loop is compiled for one port).
 /// The allocator owns the port's `PageAllocator` (a port does not keep it alive itself).
-protocol SwiftKernelPortAllocator: FragmentAllocator, ~Copyable where Freer == PageArena {
+protocol SwiftKernelPortAllocator: SwiftPageFragAllocator, ~Copyable where Freer == PageArena {
     associatedtype Port: KernelPageFragPort
-    var pageAllocator: PageAllocator { get }
     var cache: Port { get set }
     init(pageAllocator: PageAllocator, cache: Port)
 }
 
 extension SwiftKernelPortAllocator where Self: ~Copyable {
-    static var implementation: Implementation { .swift }
+    var cacheStats: FragCacheStats { cache.stats }
+    var cacheRemaining: Int { cache.remaining }
+    mutating func drainCache() { _ = cache.drain() }
 
     static func make(_ parameters: WorkloadParameters) throws(WorkloadError) -> Self {
         if let why = KernelPort.unsupportedReason(parameters.config) { throw .notApplicable(why) }
@@ -27,23 +28,6 @@ extension SwiftKernelPortAllocator where Self: ~Copyable {
     mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? { cache.alloc(fragsz, align: align) }
 
     var freer: PageArena { cache.arena }
-
-    var failedAllocations: Int {
-        let stats = cache.stats
-        return stats.refillFailures + stats.oversizeFailures
-    }
-
-    func figures(allocations: Int, bytesHandedOut: Int) -> CacheFigures? {
-        CacheFigures.from(stats: cache.stats, remaining: cache.remaining, allocator: pageAllocator.stats,
-                          pageSize: pageAllocator.pageSize, allocations: allocations, bytesHandedOut: bytesHandedOut)
-    }
-
-    mutating func tearDown() -> String? {
-        _ = cache.drain()
-        return leakReport(pageAllocator)
-    }
-
-    mutating func resetPeak() { pageAllocator.resetPeak() }
 }
 
 struct SwiftV6_12: SwiftKernelPortAllocator, ~Copyable {

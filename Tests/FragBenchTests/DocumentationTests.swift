@@ -34,7 +34,7 @@ import Testing
         // SweepPlanTests.theREADMEExampleSaysWhichCombinationsMerged checks these numbers.
         #expect(readme.contains("72 combinations and runs 48 points"))
         #expect(readme.contains("make tune QUICK=1"))
-        #expect(readme.contains("runs the `quick` preset unless `PRESET=default`"))
+        #expect(readme.contains("times the `quick` preset unless `PRESET=default`"))
         #expect(!readme.contains("the cartesian product of the lists"))
     }
 
