@@ -80,6 +80,9 @@ public struct Provenance: Codable, Sendable, Equatable {
     /// at most 32768 fragments). Two runs of different revisions time different work on some
     /// points, so `compare` warns; nil in runs that predate it (revision not recorded).
     public var workloadsRevision: Int? = nil
+    /// The Swift packages this build resolved, "name version, …" (Package.resolved, which is
+    /// not committed: the versions pinned in Package.swift are what a clone resolves).
+    public var dependencies: String? = nil
 
     public init(gitCommit: String?, gitDirty: Bool?, date: String, swiftVersion: String?,
                 buildConfiguration: String, buildFlags: String?, kernel: String?, cpuModel: String?,

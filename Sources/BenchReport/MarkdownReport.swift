@@ -97,6 +97,7 @@ public enum MarkdownReport {
             ("counters", "\(p.counterBackend): \(p.counterReason)"),
             ("machine noise", p.machineNoise ?? ""),
             ("workloads revision", p.workloadsRevision.map(String.init) ?? "not recorded (run predates it)"),
+            ("Swift packages", p.dependencies ?? ""),
             ("command", "`\(p.command)`"),
         ]
         if p.quick { rows.append(("mode", "QUICK: short samples, for smoke tests, not conclusions")) }

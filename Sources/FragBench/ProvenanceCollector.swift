@@ -35,11 +35,33 @@ enum ProvenanceCollector {
         provenance.loadAverage = machine.loadAverageText
         provenance.caches = machine.caches
         provenance.workloadsRevision = WorkerProtocol.workloadsRevision
+        provenance.dependencies = resolvedPackages()
         if let rmw = AtomicCalibration.measure(batches: quick ? 5 : 7) {
             provenance.atomicRMWNs = rmw.nanoseconds
             provenance.atomicRMWMethod = rmw.method
         }
         return provenance
+    }
+
+    /// "identity version, …" from the package root's Package.resolved (the git top level, else
+    /// the current directory), or nil when there is none to read.
+    static func resolvedPackages() -> String? {
+        let root = shell(["git", "rev-parse", "--show-toplevel"]) ?? FileManager.default.currentDirectoryPath
+        return resolvedPackages(json: FileManager.default.contents(atPath: root + "/Package.resolved"))
+    }
+
+    static func resolvedPackages(json: Data?) -> String? {
+        struct Resolved: Decodable {
+            struct Pin: Decodable {
+                struct State: Decodable { var version: String?; var revision: String? }
+                var identity: String
+                var state: State
+            }
+            var pins: [Pin]
+        }
+        guard let json, let resolved = try? JSONDecoder().decode(Resolved.self, from: json), !resolved.pins.isEmpty else { return nil }
+        return resolved.pins.map { "\($0.identity) \($0.state.version ?? $0.state.revision.map { String($0.prefix(12)) } ?? "?")" }
+            .sorted().joined(separator: ", ")
     }
 
     static let governorPath = "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"
