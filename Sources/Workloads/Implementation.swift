@@ -29,6 +29,8 @@ public enum LayoutVariant: String, CaseIterable, Sendable, Codable, Hashable {
     case rfcV11Pre08 = "rfc-v11-pre08"
     case rfcV11 = "rfc-v11"
     case part2V2 = "part2-v2"
+    /// The socket's own page_frag that TCP's sendmsg used before Part-2 (prepare-commit only).
+    case skPageFrag = "sk-page-frag"
 
     /// The kernel version this variant ports, or nil for the lab's own layouts.
     public var kernelVersion: KernelVersion? { KernelVersion(rawValue: rawValue) }
@@ -52,6 +54,7 @@ extension WorkloadParameters {
             return nil
         }
         if let version = variant.kernelVersion, let why = kernelPortNotApplicableReason(version) { return why }
+        if variant == .skPageFrag, let why = skPageFragNotApplicableReason { return why }
         if impl == .c && variant != .remaining && variant.kernelVersion == nil {
             return "the C cache implements the remaining layout and the kernel versions (v6.12, v6.13, rfc-v11-pre08, rfc-v11, part2-v2); use --impl swift for \(variant.rawValue)"
         }
@@ -64,8 +67,8 @@ extension WorkloadParameters {
         if variant != .remaining && kind == .replay {
             return "the replay workload runs the remaining layout (its reference is fragbench replay); use fragbench replay --variant for other layouts"
         }
-        if variant != .remaining && kind == .prepareCommit {
-            return "prepare-commit runs the remaining layout only for now"
+        if kind == .prepareCommit && ![.remaining, .part2V2, .skPageFrag].contains(variant) {
+            return "prepare-commit (TCP's sendmsg) runs the schemes sendmsg used: remaining (the seed's prepare/commit), part2-v2 and sk-page-frag; \(variant.rawValue) has no prepare/commit as sendmsg uses it"
         }
         return nil
     }
@@ -76,8 +79,10 @@ extension WorkloadParameters {
     func kernelPortNotApplicableReason(_ version: KernelVersion) -> String? {
         if let why = KernelPort.unsupportedReason(config) { return why }
         switch kind {
+        case .prepareCommit where version == .part2V2 && impl == .swift:
+            return nil
         case .prepareCommit, .pressure, .replay:
-            return "\(kind.rawValue) runs the lab's layouts; the \(version.rawValue) port runs alloc-only, free-only, alloc-free, mixed and cross-thread"
+            return "\(kind.rawValue) runs the lab's layouts; the \(version.rawValue) port runs alloc-only, free-only, alloc-free, mixed and cross-thread\(kind == .prepareCommit ? " (prepare-commit: part2-v2 and sk-page-frag)" : "")"
         case .crossThread where usePrepare && impl == .c:
             return "cross-thread --prepare does not run on the C twins of the kernel versions (they implement the allocation path and page_frag_free)"
         case .crossThread where usePrepare && version != .part2V2:
@@ -85,6 +90,19 @@ extension WorkloadParameters {
         default:
             return nil
         }
+    }
+}
+
+extension WorkloadParameters {
+    /// Why the socket page_frag (`--variant sk-page-frag`) cannot run this point, or nil.
+    var skPageFragNotApplicableReason: String? {
+        if impl != .swift { return "sk-page-frag is a Swift port only; use --impl swift" }
+        if let why = KernelPort.unsupportedReason(config) { return why }
+        if kind != .prepareCommit {
+            return "sk-page-frag is the socket page_frag of TCP's sendmsg: it runs prepare-commit only"
+        }
+        if align != 1 { return "sk-page-frag has no alignment (tcp_sendmsg asks for none)" }
+        return nil
     }
 }
 

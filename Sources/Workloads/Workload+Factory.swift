@@ -25,11 +25,13 @@ public func makeWorkload(_ parameters: WorkloadParameters) throws(WorkloadError)
         case .v6_13: return try makeGeneral(parameters, SwiftV6_13.self)
         case .rfcV11Pre08: return try makeGeneral(parameters, SwiftRFCv11Pre08.self)
         case .rfcV11: return try makeGeneral(parameters, SwiftRFCv11.self)
+        case .part2V2 where parameters.kind == .prepareCommit: return try PrepareCommitRunner<Part2Sendmsg>(parameters)
         case .part2V2: return try makeGeneral(parameters, SwiftPart2V2.self)
+        case .skPageFrag: return try PrepareCommitRunner<SkPageFrag>(parameters)
         }
     case .c:
         switch parameters.variant {
-        case .remaining, .offsetUp, .offsetDown: return try makeGeneral(parameters, CFragAllocator.self)
+        case .remaining, .offsetUp, .offsetDown, .skPageFrag: return try makeGeneral(parameters, CFragAllocator.self)
         // The C twins of the kernel versions (Sources/CKernelPorts).
         case .v6_12: return try makeGeneral(parameters, CKernelV6_12.self)
         case .v6_13: return try makeGeneral(parameters, CKernelV6_13.self)

@@ -19,6 +19,43 @@ import Testing
         return (figures, try #require(workload.audit), workload)
     }
 
+    /// The same writer over Part-2's prepare/commit and over the socket page_frag it was to
+    /// replace: every byte survives until its fragment is freed, coalescing works, nothing
+    /// leaks, and the seed, Part-2 and the socket scheme hand out the same fragments (they
+    /// place bytes the same way: count up from 0, reuse a page that came back whole).
+    @Test(arguments: [64, 700])
+    func part2AndTheSocketPageFragWriteWhatTheSeedWrites(fragsz: Int) throws {
+        let p = parameters(.prepareCommit) { $0.fragsz = fragsz; $0.depth = 32 }
+        func run<C: SendmsgCache & ~Copyable>(_: C.Type) throws -> (CacheFigures, ContentAudit) {
+            let workload = try PrepareCommitRunner<C>(p)
+            workload.audit = ContentAudit(depth: p.depth)
+            for ops in [1, 99, 900, 3_000] { workload.runBatch(ops) }
+            let figures = workload.figures()
+            #expect(workload.tearDown() == nil)
+            #expect(pagesInUse(workload.allocator) == 0)
+            return (figures, try #require(workload.audit))
+        }
+        let (seed, seedAudit) = try run(FragCache.self)
+        for (figures, audit) in [try run(Part2Sendmsg.self), try run(SkPageFrag.self)] {
+            #expect(audit.bytesChecked == figures.bytesHandedOut)
+            #expect(figures.bytesHandedOut == seed.bytesHandedOut)
+            #expect(audit.extensions == seedAudit.extensions)
+            #expect(figures.allocations == seed.allocations)
+        }
+    }
+
+    @Test func theSocketPageFragRunsPrepareCommitOnly() throws {
+        var p = parameters(.prepareCommit) { $0.variant = .skPageFrag }
+        #expect(p.notApplicableReason == nil)
+        p.kind = .allocOnly
+        #expect(p.notApplicableReason?.contains("prepare-commit only") == true)
+        p = parameters(.prepareCommit) { $0.variant = .skPageFrag; $0.align = 64 }
+        #expect(p.notApplicableReason?.contains("no alignment") == true)
+        p = parameters(.prepareCommit) { $0.variant = .offsetUp }
+        #expect(p.notApplicableReason?.contains("sk-page-frag") == true)
+        #expect(try makeWorkload(parameters(.prepareCommit) { $0.variant = .part2V2 }) is PrepareCommitRunner<Part2Sendmsg>)
+    }
+
     @Test func smallMessagesCoalesce() throws {
         let p = parameters(.prepareCommit) { $0.fragsz = 64; $0.depth = 32 }
         let (figures, audit, workload) = try run(p, messages: 5_000)

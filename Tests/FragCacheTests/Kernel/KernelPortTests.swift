@@ -148,6 +148,32 @@ import Testing
         #expect(allocator.stats.pagesInUse == 0)
     }
 
+    /// The socket page_frag before Part-2: a reference per new fragment (no bias), reuse from
+    /// offset 0 once only the socket's reference is left, a new page when the room runs out
+    /// with fragments still out.
+    @Test func socketPageFrag() throws {
+        let allocator = makeAllocator(for: config)
+        var frag = SkPageFrag(allocator: allocator, config: config, gfp: .atomic)
+        let first = try req(frag.prepare(32))
+        #expect(first.offset == 0 && first.available == 32768)
+        frag.commit(100)
+        let page = try req(frag.currentPage)
+        #expect(allocator.arena.refcount(of: page) == 2)  // the socket's and the fragment's
+        let second = try req(frag.prepare(32))
+        #expect(second.offset == 100 && second.address == first.address.advanced(by: 100))
+        frag.commitNoref(50)  // extends the fragment: no reference
+        #expect(allocator.arena.refcount(of: page) == 2)
+        allocator.arena.freeFragment(first.address)  // the skb goes: only the socket's is left
+        #expect(try req(frag.prepare(32)).offset == 0)  // reused in place
+        #expect(frag.stats.reuses == 1)
+        frag.commit(32700)
+        #expect(try req(frag.prepare(100)).offset == 0)  // 68 bytes left, a fragment out: new page
+        #expect(frag.currentPage != page && frag.stats.pagesLeftBehind == 1)
+        allocator.arena.freeFragment(first.address)  // the old page goes with its last fragment
+        #expect(frag.drain() == 0)
+        #expect(allocator.stats.pagesInUse == 0)
+    }
+
     @Test func portsRefuseOtherPageSizes() throws {
         let sixteen = try FragCacheConfig(pageSize: 16384, maxSize: 32768)
         #expect(KernelPort.unsupportedReason(sixteen)?.contains("PAGE_SIZE 4096") == true)
