@@ -74,12 +74,13 @@ import Workloads
         #expect(none.status == 64 && none.stderr.contains("matches none of the 4 claim id(s)"))
     }
 
-    /// docs/claims.tsv parses, and its experiments use the kernel versions' variant names.
+    /// docs/claims.tsv parses, and its experiments use the kernel versions' variant names (and the
+    /// socket page_frag that Part-2 replaced).
     @Test func theRecordsClaimsFileParses() throws {
         let path = Self.root.appendingPathComponent("../../docs/claims.tsv").standardizedFileURL.path
         let claims = try ClaimsFile.parse(try String(contentsOfFile: path, encoding: .utf8), file: "docs/claims.tsv")
         #expect(claims.count >= 10)
-        let versions: Set<String> = ["v6.12", "v6.13", "rfc-v11-pre08", "rfc-v11", "part2-v2"]
+        let versions: Set<String> = ["v6.12", "v6.13", "rfc-v11-pre08", "rfc-v11", "part2-v2", "sk-page-frag"]
         for claim in claims where claim.isReproducible {
             #expect(claim.base.count == 2 && versions.contains(claim.base[1]), "\(claim.id)")
             #expect(claim.head.count == 2 && versions.contains(claim.head[1]), "\(claim.id)")
