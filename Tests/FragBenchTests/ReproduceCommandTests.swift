@@ -94,7 +94,10 @@ import Workloads
     @Test func everyCSVColumnIsDocumented() throws {
         let path = Self.root.appendingPathComponent("../../results/README.md").standardizedFileURL.path
         let readme = try String(contentsOfFile: path, encoding: .utf8)
-        for column in ReproduceReport.csvColumns { #expect(readme.contains("`\(column)`"), "\(column) is not in results/README.md") }
+        for column in ReproduceReport.csvColumns + Comparison.csvColumns {
+            #expect(readme.contains("`\(column)`"), "\(column) is not in results/README.md")
+        }
+        #expect(readme.contains("## compare.csv"))
     }
 
     @Test func crossThreadIsCountedOnAllocOnlyWithTheSameSizes() throws {
