@@ -43,6 +43,14 @@ public enum MarkdownReport {
         let points = run.points
         let unstable = points.filter(\.unstable)
         var out = "## Summary\n\n"
+        if !points.isEmpty && points.allSatisfy({ $0.nsPerOp == nil && $0.samples == 0 }) {
+            // --callgrind-only: counts, no time; stability and estimators do not apply.
+            out += "- **\(points.count) point(s)**, counted under callgrind, **nothing timed** (--callgrind-only): the table's ins/op, cyc/op (simulated), IPC and miss columns are callgrind's exact counts per operation; ns/op, intervals and stability do not apply.\n"
+            if let load = run.provenance.loadAverage {
+                out += "- Load average when the run started: \(load) (1, 5, 15 min) on \(run.provenance.cpuCount.map { "\($0) CPUs" } ?? "? CPUs").\n"
+            }
+            return out + "\n"
+        }
         out += "- **\(points.count) point(s)**, **\(unstable.count) unstable**"
         let why = points.contains(where: { $0.nsPerOpInterval != nil })
             ? "95% interval wider than ±\(NumberFormat.fixed(UnstableAdvice.intervalThresholdPercent, 0))%, or too few undisturbed samples"

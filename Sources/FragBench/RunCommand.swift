@@ -348,7 +348,7 @@ struct RunCommand: ParsableCommand {
         let session = CounterSession.open(mode: nativeMode)
         let backend = mode == .callgrind
             ? BackendChoice(requested: .callgrind, backend: .callgrind,
-                            reason: "callgrind simulation (valgrind, fixed cache geometry \(Callgrind.cacheGeometry.joined(separator: " ")), instrumented region only) for counts; timing natively with TSC and \(session.choice.backend.rawValue) events")
+                            reason: "callgrind simulation (valgrind, fixed cache geometry \(Callgrind.cacheGeometry.joined(separator: " ")), instrumented region only) for counts; " + (callgrindOnly ? "nothing timed (--callgrind-only)" : "timing natively with TSC and \(session.choice.backend.rawValue) events"))
             : session.choice
         StandardStreams.err("counters: \(backend.backend.rawValue): \(backend.reason)\n")
         // Only a run that asked for the PMU (or let auto choose) misses it; --counters none,

@@ -17,6 +17,22 @@ import Testing
         #expect(!text.contains("stop other load on this machine"), "the stored per-point hint is not repeated")
     }
 
+    /// A --callgrind-only run timed nothing: its summary says what was counted instead of
+    /// "0 unstable" and an estimator that never ran.
+    @Test func aCallgrindOnlyRunSaysNothingWasTimed() {
+        var run = Fixtures.run
+        run.points = run.points.map { p in
+            var p = p
+            p.nsPerOp = nil
+            p.samples = 0
+            p.estimator = "not timed (--callgrind-only)"
+            return p
+        }
+        let summary = MarkdownReport.summary(run)
+        #expect(summary.contains("**nothing timed** (--callgrind-only)"))
+        #expect(!summary.contains("unstable") && !summary.contains("ns/op: the"))
+    }
+
     @Test func anOlderRunSaysItsFigureIsTheMedian() {
         var run = ReportingFixtures.sweep
         for i in run.points.indices {
