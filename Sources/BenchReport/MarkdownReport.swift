@@ -164,6 +164,10 @@ public enum MarkdownReport {
             out += "\(p.parameters["prepare"] == "1" ? "yes" : "no") | \(NumberFormat.integer(p.opsPerSample)) | \(time) | "
             out += "\(NumberFormat.significant(p.nsPerOp)) | \(p.parameters["push_cpu"] ?? "any") | \(p.parameters["pop_cpu"] ?? "any") |\n"
         }
+        if rows.contains(where: { $0.perOp("instructions") != nil }) {
+            // The table's counts for these rows are both threads' together, spinning included.
+            out += "\nCross-thread's ins/op (and the other counts) are both threads' together, spin waits on the ring included: they vary with how valgrind schedules the two threads and measure the ring's waiting as much as the cache (`make compare` does not compare them). For the allocation path alone, count alloc-only with the same sizes.\n"
+        }
         return out
     }
 

@@ -33,6 +33,19 @@ import Testing
         #expect(!summary.contains("unstable") && !summary.contains("ns/op: the"))
     }
 
+    /// Cross-thread counts include both threads' spinning: the report says so beside them.
+    @Test func crossThreadCountsCarryTheSpinCaveat() {
+        var run = Fixtures.run
+        #expect(!MarkdownReport.render(run).contains("spin waits on the ring included"))
+        run.points = run.points.map { p in
+            guard p.workload == "cross-thread" else { return p }
+            var p = p
+            p.counters = [CounterReading(name: "instructions", source: "callgrind simulation", perOp: 77)]
+            return p
+        }
+        #expect(MarkdownReport.render(run).contains("spin waits on the ring included"))
+    }
+
     @Test func anOlderRunSaysItsFigureIsTheMedian() {
         var run = ReportingFixtures.sweep
         for i in run.points.indices {
