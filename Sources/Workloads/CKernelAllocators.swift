@@ -119,10 +119,6 @@ extension CKernelAllocator where Self: ~Copyable {
 struct CKernelV6_12: CKernelAllocator, ~Copyable {
     let cache: UnsafeMutablePointer<kp_cache>
     let arena: UnsafeMutablePointer<cfrag_arena>
-    init(cache: UnsafeMutablePointer<kp_cache>, arena: UnsafeMutablePointer<cfrag_arena>) {
-        self.cache = cache
-        self.arena = arena
-    }
     deinit { Self.release(cache, arena) }
 
     static var allocate: @convention(c) (UnsafeMutablePointer<kp_cache>?, UInt32) -> UnsafeMutableRawPointer? { kp_v6_12_alloc }
@@ -134,10 +130,6 @@ struct CKernelV6_12: CKernelAllocator, ~Copyable {
 struct CKernelV6_13: CKernelAllocator, ~Copyable {
     let cache: UnsafeMutablePointer<kp_cache>
     let arena: UnsafeMutablePointer<cfrag_arena>
-    init(cache: UnsafeMutablePointer<kp_cache>, arena: UnsafeMutablePointer<cfrag_arena>) {
-        self.cache = cache
-        self.arena = arena
-    }
     deinit { Self.release(cache, arena) }
 
     static var allocate: @convention(c) (UnsafeMutablePointer<kp_cache>?, UInt32) -> UnsafeMutableRawPointer? { kp_v6_13_alloc }
@@ -149,10 +141,6 @@ struct CKernelV6_13: CKernelAllocator, ~Copyable {
 struct CKernelRFCv11Pre08: CKernelAllocator, ~Copyable {
     let cache: UnsafeMutablePointer<kp_cache>
     let arena: UnsafeMutablePointer<cfrag_arena>
-    init(cache: UnsafeMutablePointer<kp_cache>, arena: UnsafeMutablePointer<cfrag_arena>) {
-        self.cache = cache
-        self.arena = arena
-    }
     deinit { Self.release(cache, arena) }
 
     static var allocate: @convention(c) (UnsafeMutablePointer<kp_cache>?, UInt32) -> UnsafeMutableRawPointer? { kp_rfc_v11_pre08_alloc }
@@ -164,10 +152,6 @@ struct CKernelRFCv11Pre08: CKernelAllocator, ~Copyable {
 struct CKernelRFCv11: CKernelAllocator, ~Copyable {
     let cache: UnsafeMutablePointer<kp_cache>
     let arena: UnsafeMutablePointer<cfrag_arena>
-    init(cache: UnsafeMutablePointer<kp_cache>, arena: UnsafeMutablePointer<cfrag_arena>) {
-        self.cache = cache
-        self.arena = arena
-    }
     deinit { Self.release(cache, arena) }
 
     static var allocate: @convention(c) (UnsafeMutablePointer<kp_cache>?, UInt32) -> UnsafeMutableRawPointer? { kp_rfc_v11_alloc }
@@ -179,10 +163,6 @@ struct CKernelRFCv11: CKernelAllocator, ~Copyable {
 struct CKernelPart2v2: CKernelAllocator, ~Copyable {
     let cache: UnsafeMutablePointer<kp_cache>
     let arena: UnsafeMutablePointer<cfrag_arena>
-    init(cache: UnsafeMutablePointer<kp_cache>, arena: UnsafeMutablePointer<cfrag_arena>) {
-        self.cache = cache
-        self.arena = arena
-    }
     deinit { Self.release(cache, arena) }
 
     static var allocate: @convention(c) (UnsafeMutablePointer<kp_cache>?, UInt32) -> UnsafeMutableRawPointer? { kp_part2_v2_alloc }

@@ -3,7 +3,8 @@ import FragCache
 /// The kernel version ports (Sources/FragCache/Kernel) as workload allocators: `--impl swift
 /// --variant v6.12` and the others. One concrete type per version, for the reason given in
 /// FragmentAllocator.swift (each timed loop is compiled for one port).
-/// The allocator owns the port's `PageAllocator` (a port does not keep it alive itself).
+/// The allocator owns the port's `PageAllocator` (a port does not keep it alive itself). The
+/// conformers' memberwise initialisers satisfy `init(pageAllocator:cache:)`.
 protocol SwiftKernelPortAllocator: SwiftPageFragAllocator, ~Copyable where Freer == PageArena {
     associatedtype Port: KernelPageFragPort
     var cache: Port { get set }
@@ -33,47 +34,27 @@ extension SwiftKernelPortAllocator where Self: ~Copyable {
 struct SwiftV6_12: SwiftKernelPortAllocator, ~Copyable {
     let pageAllocator: PageAllocator
     var cache: PageFragV6_12
-    init(pageAllocator: PageAllocator, cache: PageFragV6_12) {
-        self.pageAllocator = pageAllocator
-        self.cache = cache
-    }
 }
 
 struct SwiftV6_13: SwiftKernelPortAllocator, ~Copyable {
     let pageAllocator: PageAllocator
     var cache: PageFragV6_13
-    init(pageAllocator: PageAllocator, cache: PageFragV6_13) {
-        self.pageAllocator = pageAllocator
-        self.cache = cache
-    }
 }
 
 struct SwiftRFCv11Pre08: SwiftKernelPortAllocator, ~Copyable {
     let pageAllocator: PageAllocator
     var cache: PageFragRFCv11Pre08
-    init(pageAllocator: PageAllocator, cache: PageFragRFCv11Pre08) {
-        self.pageAllocator = pageAllocator
-        self.cache = cache
-    }
 }
 
 struct SwiftRFCv11: SwiftKernelPortAllocator, ~Copyable {
     let pageAllocator: PageAllocator
     var cache: PageFragRFCv11
-    init(pageAllocator: PageAllocator, cache: PageFragRFCv11) {
-        self.pageAllocator = pageAllocator
-        self.cache = cache
-    }
 }
 
 /// Part-2 also has the prepare/commit path TCP's sendmsg was to use (cross-thread --prepare).
 struct SwiftPart2V2: SwiftKernelPortAllocator, ~Copyable {
     let pageAllocator: PageAllocator
     var cache: PageFragPart2V2
-    init(pageAllocator: PageAllocator, cache: PageFragPart2V2) {
-        self.pageAllocator = pageAllocator
-        self.cache = cache
-    }
 
     static var hasPrepare: Bool { true }
 
