@@ -129,6 +129,12 @@ preset_flags=(--preset "$preset")
 # FILTER: only the points whose name (fragbench list) matches, for time and the gate alike.
 [ -n "${FILTER:-}" ] && preset_flags+=(--filter "$FILTER")
 sweep_flags=("${preset_flags[@]}")
+# The exact gate's sweep: the gate preset, FILTER kept.
+use_gate_preset() {
+  sweep_flags=(--preset gate --quick)
+  [ -n "${FILTER:-}" ] && sweep_flags+=(--filter "$FILTER")
+  return 0
+}
 status=0
 
 # rounds METRIC COUNTERS N THRESHOLD: N whole runs per build, alternating which goes first,
@@ -176,8 +182,7 @@ callgrind_compare() {
   # counts are cheap); a BASE that predates it gates on the time preset's points.
   # (Asked of the binary itself: help text wraps with the terminal's width.)
   if "$base_bin" list --preset gate --quick >/dev/null 2>&1; then
-    sweep_flags=(--preset gate --quick)
-    [ -n "${FILTER:-}" ] && sweep_flags+=(--filter "$FILTER")
+    use_gate_preset
   else
     echo "compare: BASE has no gate preset: the gate counts the $preset preset's points only" >&2
   fi
@@ -235,7 +240,7 @@ case "$counters" in
   *)
     time_counters=$counters
     out_dir=$dest; time_compare
-    sweep_flags=(--preset gate --quick); [ -n "${FILTER:-}" ] && sweep_flags+=(--filter "$FILTER")
+    use_gate_preset
     [ -f "$dest/compare.md" ] && coverage_note >>"$dest/compare.md" ;;
 esac
 echo "compare: compared in $((SECONDS - started)) s after the builds" >&2

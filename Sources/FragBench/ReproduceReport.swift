@@ -150,7 +150,7 @@ enum ReproduceReport {
         out += "| claim | metric | claimed | time ratio [95% CI] | instructions/op | verdict |\n|---|---|---|---|---|---|\n"
         for r in rows {
             let ins = r.instructions.ratio.map { NumberFormat.fixed($0, 3) } ?? "—"
-            let time = r.time.map { "\(NumberFormat.fixed($0.ratio, 3)) [\(NumberFormat.fixed($0.lower, 3)), \(NumberFormat.fixed($0.upper, 3))]" } ?? "—"
+            let time = Comparison.ratioText(r.time)
             out += "| [\(r.claim.id)](#\(anchor(r.claim.id))) | \(r.claim.metric.rawValue) | \(claimedText(r.claim)) | \(time) | \(ins) | \(verdictWord(r)) |\n"
         }
         out += "\n"

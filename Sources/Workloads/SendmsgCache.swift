@@ -84,8 +84,7 @@ struct Part2Sendmsg: SendmsgCache {
     /// `page_frag_refill_prepare[_align]` (header inline over the exported prepare).
     @inline(__always)
     mutating func sendmsgPrepare(_ minimum: Int, align: Int) -> (address: UnsafeMutableRawPointer, offset: Int, available: Int)? {
-        guard let va = cache.__pageFragCachePrepare(UInt32(truncatingIfNeeded: minimum), &frag, .atomic,
-                                                     UInt32(truncatingIfNeeded: 0 &- align)) else { return nil }
+        guard let va = cache.prepare(minimum, &frag, align: align) else { return nil }
         return (va, Int(frag.offset), Int(frag.size))
     }
 

@@ -62,8 +62,7 @@ struct SwiftPart2V2: SwiftKernelPortAllocator, ~Copyable {
     @inline(__always)
     mutating func allocPrepared(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
         var frag = PageFragPart2V2.Frag()
-        guard let va = cache.__pageFragCachePrepare(UInt32(truncatingIfNeeded: fragsz), &frag, .atomic,
-                                                    UInt32(truncatingIfNeeded: 0 &- align)) else { return nil }
+        guard let va = cache.prepare(fragsz, &frag, align: align) else { return nil }
         cache.commit(&frag, used: fragsz)
         return va
     }

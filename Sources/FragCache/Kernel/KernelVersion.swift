@@ -54,26 +54,6 @@ public enum KernelVersion: String, CaseIterable, Sendable {
     /// Part-2 v2 (2024-12-06, not merged): mainline's state, with allocation rebuilt as
     /// prepare (exported) + commit (inline, calling the exported commit_noref).
     case part2V2 = "part2-v2"
-
-    /// Where the port's logic comes from.
-    public var upstream: String {
-        switch self {
-        case .v6_12: return "mm/page_alloc.c __page_frag_alloc_align, page_frag_free (v6.12; moved verbatim to mm/page_frag_cache.c by Part-1 patch 02)"
-        case .v6_13: return "mm/page_frag_cache.c __page_frag_alloc_align, __page_frag_cache_refill, page_frag_free (v6.13 onward)"
-        case .rfcV11Pre08: return "mm/page_frag_cache.c __page_frag_alloc_va_align (page_frag RFC v11, before 08/14)"
-        case .rfcV11: return "mm/page_frag_cache.c __page_frag_alloc_va_align, __page_frag_cache_reload (page_frag 08/14, <20240808123714.462740-9-linyunsheng@huawei.com>)"
-        case .part2V2: return "mm/page_frag_cache.c __page_frag_cache_prepare, __page_frag_cache_commit_noref; include/linux/page_frag_cache.h __page_frag_alloc_align (Part-2 v2 01/10, <20241206122533.3589947-2-linyunsheng@huawei.com>)"
-        }
-    }
-
-    /// The cache's state as the version had it.
-    public var state: String {
-        switch self {
-        case .v6_12: return "va, offset (counts down from the page's end), size, pagecnt_bias, pfmemalloc"
-        case .v6_13, .part2V2: return "encoded_page (address | order | pfmemalloc), offset (counts up from 0), pagecnt_bias"
-        case .rfcV11Pre08, .rfcV11: return "encoded_va (address | order | pfmemalloc), remaining (bytes free at the page's end), pagecnt_bias"
-        }
-    }
 }
 
 /// Compile-time constants the ports share with the kernel they follow.
@@ -89,6 +69,14 @@ public enum KernelPort {
     /// pfmemalloc bit above it: the layout of `EncodedPage`.
     @usableFromInline static var _orderMask: UInt { 0xff }
     @usableFromInline static var _pfmemallocBit: UInt { 0x100 }
+
+    /// The header inlines' `-align`: the mask an exported function gets for `align` (a power of
+    /// two), all ones for 1.
+    @inlinable @inline(__always)
+    static func _alignMask(_ align: Int) -> UInt32 {
+        assert(align > 0 && align & (align &- 1) == 0, "align \(align) is not a power of two")
+        return UInt32(truncatingIfNeeded: 0 &- align)
+    }
 
     /// Why a configuration cannot run on the ports, or nil.
     public static func unsupportedReason(_ config: FragCacheConfig) -> String? {

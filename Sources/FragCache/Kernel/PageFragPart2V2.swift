@@ -50,8 +50,7 @@ public struct PageFragPart2V2: KernelPageFragPort {
 
     @inlinable @inline(__always)
     public mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
-        assert(align > 0 && align & (align &- 1) == 0, "align \(align) is not a power of two")
-        return __pageFragAllocAlign(UInt32(truncatingIfNeeded: fragsz), env.gfp, UInt32(truncatingIfNeeded: 0 &- align))
+        __pageFragAllocAlign(UInt32(truncatingIfNeeded: fragsz), env.gfp, KernelPort._alignMask(align))
     }
 
     /// `__page_frag_alloc_align` (header inline in Part-2): prepare, then commit what was asked.
@@ -63,11 +62,11 @@ public struct PageFragPart2V2: KernelPageFragPort {
         return va
     }
 
-    /// `page_frag_refill_prepare` (header inline): room for at least `fragsz` bytes, no
-    /// reference taken.
+    /// `page_frag_refill_prepare[_align]` (header inlines): room for at least `fragsz` bytes
+    /// at a multiple of `align`, no reference taken.
     @inlinable @inline(__always)
-    public mutating func prepare(_ fragsz: Int, _ frag: inout Frag) -> UnsafeMutableRawPointer? {
-        __pageFragCachePrepare(UInt32(truncatingIfNeeded: fragsz), &frag, env.gfp, ~0)
+    public mutating func prepare(_ fragsz: Int, _ frag: inout Frag, align: Int = 1) -> UnsafeMutableRawPointer? {
+        __pageFragCachePrepare(UInt32(truncatingIfNeeded: fragsz), &frag, env.gfp, KernelPort._alignMask(align))
     }
 
     /// `page_frag_alloc_refill_probe`: room for `fragsz` bytes in the page held, or nil; never

@@ -33,8 +33,7 @@ public struct PageFragRFCv11: KernelPageFragPort {
 
     @inlinable @inline(__always)
     public mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
-        assert(align > 0 && align & (align &- 1) == 0, "align \(align) is not a power of two")
-        return __pageFragAllocVAAlign(UInt32(truncatingIfNeeded: fragsz), env.gfp, UInt32(truncatingIfNeeded: 0 &- align))
+        __pageFragAllocVAAlign(UInt32(truncatingIfNeeded: fragsz), env.gfp, KernelPort._alignMask(align))
     }
 
     /// `__page_frag_alloc_va_align` (exported).

@@ -34,8 +34,7 @@ public struct PageFragRFCv11Pre08: KernelPageFragPort {
     /// `page_frag_alloc_va_align`: header inline, `-align` as the mask.
     @inlinable @inline(__always)
     public mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
-        assert(align > 0 && align & (align &- 1) == 0, "align \(align) is not a power of two")
-        return __pageFragAllocVAAlign(UInt32(truncatingIfNeeded: fragsz), env.gfp, UInt32(truncatingIfNeeded: 0 &- align))
+        __pageFragAllocVAAlign(UInt32(truncatingIfNeeded: fragsz), env.gfp, KernelPort._alignMask(align))
     }
 
     /// `__page_frag_alloc_va_align` (exported), in the kernel's shape: the unlikely blocks

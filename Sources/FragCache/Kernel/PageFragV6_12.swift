@@ -42,8 +42,7 @@ public struct PageFragV6_12: KernelPageFragPort {
     /// `page_frag_alloc_align`: header inline, passing `-align`.
     @inlinable @inline(__always)
     public mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
-        assert(align > 0 && align & (align &- 1) == 0, "align \(align) is not a power of two")
-        return __pageFragAllocAlign(UInt32(truncatingIfNeeded: fragsz), env.gfp, UInt32(truncatingIfNeeded: 0 &- align))
+        __pageFragAllocAlign(UInt32(truncatingIfNeeded: fragsz), env.gfp, KernelPort._alignMask(align))
     }
 
     /// `__page_frag_alloc_align` (exported, so a real call from its callers), in the kernel's
@@ -133,6 +132,4 @@ public struct PageFragV6_12: KernelPageFragPort {
     /// The free bytes are `[0, offset)`.
     public var remaining: Int { va == 0 ? 0 : Int(offset) }
     public var pagecntBias: Int { Int(_pagecntBias) }
-    /// Where the last fragment starts (the offset counts down).
-    public var offsetFromStart: Int { Int(offset) }
 }

@@ -35,8 +35,7 @@ public struct PageFragV6_13: KernelPageFragPort {
 
     @inlinable @inline(__always)
     public mutating func alloc(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer? {
-        assert(align > 0 && align & (align &- 1) == 0, "align \(align) is not a power of two")
-        return __pageFragAllocAlign(UInt32(truncatingIfNeeded: fragsz), env.gfp, UInt32(truncatingIfNeeded: 0 &- align))
+        __pageFragAllocAlign(UInt32(truncatingIfNeeded: fragsz), env.gfp, KernelPort._alignMask(align))
     }
 
     /// `__page_frag_alloc_align` (exported), in the kernel's shape: the unlikely blocks rejoin
