@@ -30,10 +30,19 @@ let package = Package(
         // v6.12 … part2-v2), over CFragCacheC's page allocator; one translation unit per version.
         .target(name: "CKernelPorts", dependencies: ["CFragCacheC"], cSettings: [.unsafeFlags(["-O2"])]),
         .testTarget(name: "CFragCacheTests", dependencies: ["CFragCacheC", "CKernelPorts", "Workloads"]),
+        // The lab's engine: planning a sweep, running and pairing points, workers, machine facts
+        // and provenance, saving. Everything but the command line (docs/architecture.md).
+        .target(
+            name: "Lab",
+            dependencies: ["FragCache", "FragReplay", "Measure", "Workloads", "BenchReport"],
+            swiftSettings: fastPathSettings
+        ),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "BenchReport", "Workloads", "FragCache", "Measure"]),
+        // The command line only: options, help, progress, exit statuses.
         .executableTarget(
             name: "FragBench",
             dependencies: [
-                "FragCache", "FragReplay", "Measure", "Workloads", "BenchReport",
+                "FragCache", "FragReplay", "Measure", "Workloads", "BenchReport", "Lab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastPathSettings
@@ -57,7 +66,7 @@ let package = Package(
         .target(name: "Measure", dependencies: ["CFragShim", "CLibPFM"]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "CFragShim"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "FragCache"]),
-        .testTarget(name: "FragBenchTests", dependencies: ["FragBench", "BenchReport", "Workloads", "FragCache"]),
+        .testTarget(name: "FragBenchTests", dependencies: ["FragBench", "Lab", "BenchReport", "Workloads", "FragCache"]),
         // Results: the model, CSV/markdown/JSON writers.
         .target(name: "BenchReport"),
         .testTarget(name: "BenchReportTests", dependencies: ["BenchReport"], exclude: ["Golden"]),

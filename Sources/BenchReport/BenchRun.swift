@@ -112,3 +112,11 @@ public struct Provenance: Codable, Sendable, Equatable {
         self.allowedCPUs = allowedCPUs
     }
 }
+
+extension BenchRun {
+    /// Two warnings that differ only in their parenthesised detail (which point, which child)
+    /// say the same thing once a merged run lists them.
+    public static func sameWarning(_ a: String, _ b: String) -> Bool {
+        a.prefix { $0 != "(" } == b.prefix { $0 != "(" }
+    }
+}

@@ -1,6 +1,8 @@
+
 import ArgumentParser
 import Foundation
 import FragReplay
+import Lab
 
 /// `fragbench`: the FragBench lab's command line.
 @main
@@ -9,7 +11,7 @@ struct FragBench: ParsableCommand {
         commandName: "fragbench",
         abstract: "A performance lab for the Linux kernel's page_frag cache, modelled in Swift.",
         subcommands: [RunCommand.self, ListCommand.self, ReplayCommand.self, CountersCommand.self, PeersCommand.self, ReportCommand.self, CompareCommand.self, TuneCommand.self, ReproduceCommand.self,
-                      PairCommand.self, WorkerCommand.self, StoreSelftestCommand.self]
+                      PairCommand.self, WorkerCommand.self, CallgrindChildCommand.self, StoreSelftestCommand.self]
     )
 
     /// ArgumentParser's own main, except that a usage error (exit 64) is one line naming the
@@ -19,6 +21,8 @@ struct FragBench: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let status as ExitStatus {
+            exit(withError: ExitCode(status.code))
         } catch {
             let code = exitCode(for: error)
             guard code == .validationFailure else { exit(withError: error) }

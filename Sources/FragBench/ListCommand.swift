@@ -1,3 +1,4 @@
+import Lab
 import ArgumentParser
 
 /// `fragbench list [run options]`: the points `fragbench run` would measure with the same

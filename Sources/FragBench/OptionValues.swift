@@ -1,3 +1,4 @@
+import Lab
 import ArgumentParser
 
 /// Parsers for numeric options, used as `@Option(transform:)`: each says what is wrong with a

@@ -1,3 +1,4 @@
+import Lab
 import ArgumentParser
 import BenchReport
 import Foundation
@@ -122,8 +123,8 @@ struct PairCommand: ParsableCommand {
             let spent = Date().timeIntervalSince(start)
             let share = max(0.5, (budget - spent) / Double(basePoints.count - i))
             let outcome = try pairer.pair(
-                label: label, base: WorkerProtocol.PointRequest(label: baseText, args: baseArguments),
-                head: WorkerProtocol.PointRequest(label: headText, args: headArguments), seconds: share)
+                label: label, base: WorkerProtocol.PointRequest(basePoint, args: baseArguments),
+                head: WorkerProtocol.PointRequest(headPoint, args: headArguments), seconds: share)
             switch outcome {
             case .missing(let why):
                 onlyOneSide.append("\(label): \(why)")

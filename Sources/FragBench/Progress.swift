@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Lab
 import Glibc
 #endif
 import Foundation

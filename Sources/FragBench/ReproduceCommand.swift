@@ -1,3 +1,4 @@
+import Lab
 import ArgumentParser
 import BenchReport
 import Foundation
@@ -260,10 +261,13 @@ struct ReproduceCommand: ParsableCommand {
         let scratch = NSTemporaryDirectory() + "fragbench-reproduce-\(getpid())"
         try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let tasks = distinct.enumerated().map { n, options in
-            CallgrindOnlyRun.Task(label: options.joined(separator: " "), index: 0,
-                                  arguments: ["run"] + options + ["--counters", "callgrind"] + (quick ? ["--quick"] : []),
-                                  tag: "side\(n)", branchSim: true)
+        // Planning already refused options that name no single point.
+        distinct = distinct.filter { (try? SelfPairing.namedPoint($0)) != nil }
+        let tasks = distinct.enumerated().compactMap { n, options in
+            (try? SelfPairing.namedPoint(options)).map {
+                CallgrindOnlyRun.Task(label: options.joined(separator: " "), point: $0, quick: quick, tag: "side\(n)",
+                                      branchSim: true)
+            }
         }
         StandardStreams.err("reproduce: \(tasks.count) point(s) under callgrind\n")
         let measured = CallgrindOnlyRun.measure(tasks, scratch: scratch, jobs: jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount))

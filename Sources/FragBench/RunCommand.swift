@@ -1,3 +1,4 @@
+import Lab
 import ArgumentParser
 import BenchReport
 import FragCache
@@ -129,11 +130,6 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "With --callgrind-only: points measured at once (default: the number of CPUs).",
             transform: OptionValues.integer(1 ... 256))
     var jobs: Int?
-
-    @Option(name: .customLong("callgrind-child"), parsing: .unconditional, help: .hidden, transform: OptionValues.integer(0 ... Int.max))
-    var callgrindChild: Int?
-    @Option(name: .customLong("callgrind-result"), parsing: .unconditional, help: .hidden)
-    var callgrindResult: String?
 
     func validate() throws {
         _ = try plan()
@@ -314,16 +310,9 @@ struct RunCommand: ParsableCommand {
         let mode = CounterMode(rawValue: counters)!
         if plan.points.contains(where: { $0.impl == .jemalloc }) { StaticTLS.ensureForJemalloc() }
 
-        if let index = callgrindChild {
-            guard plan.points.indices.contains(index), let resultPath = callgrindResult else {
-                throw ValidationFailure("--callgrind-child \(index) does not name a point of this sweep")
-            }
-            try CallgrindPoint.runChild(plan.points[index], quick: quick, resultPath: resultPath)
-            return
-        }
-
         if processPerVisit && !list {
-            try ProcessVisits.run(self, estimator: Estimator(text: estimator) ?? .standard)
+            try ProcessVisits.run(visits: visits, samples: samples, quick: quick, output: noSave ? nil : output,
+                                  estimator: Estimator(text: estimator) ?? .standard)
             return
         }
 
@@ -379,7 +368,7 @@ struct RunCommand: ParsableCommand {
         var points: [BenchPoint] = []
         if callgrindOnly {
             let counts = CallgrindOnlyRun.measure(
-                points: plan.points, arguments: childArguments, scratch: scratch,
+                points: plan.points, quick: quick, scratch: scratch,
                 jobs: jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount))
             for (index, parameters) in plan.points.enumerated() {
                 if let why = parameters.notApplicableReason {
@@ -438,7 +427,7 @@ struct RunCommand: ParsableCommand {
             outcome.result = pooled
             var values = pooled.counters
             if mode == .callgrind && !InterruptFlag.isRaised {
-                values = CallgrindPoint.measure(index: index, arguments: childArguments, scratch: scratch) + values
+                values = CallgrindPoint.measure(parameters, quick: quick, scratch: scratch, tag: String(index)) + values
             }
             var point = PointAssembly.point(parameters, outcome: outcome, counterValues: values, backend: backend)
             if point.unstable { point.hint = UnstableAdvice.hint(point, counterBackend: backend.backend.rawValue) }

@@ -1,3 +1,4 @@
+import Lab
 import ArgumentParser
 import BenchReport
 import Foundation
@@ -170,7 +171,8 @@ struct TuneCommand: ParsableCommand {
         // comparisons found; before, it ends the child runs as it always has.
         InterruptFlag.install()
         let pairing = TunePairing(settings: settings, budget: budget) { group, maxSize in
-            Self.pointOptions(workload: group.workload, pageSize: group.pageSize, maxSizes: [maxSize])
+            try Self.pointOptions(workload: group.workload, pageSize: group.pageSize, maxSizes: [maxSize])
+                .map { try SelfPairing.point($0) }
         }
         return pairing.run(Tuning.analyse(merged.points, objective: objective))
     }
@@ -208,10 +210,6 @@ struct TuneCommand: ParsableCommand {
 
     /// Two warnings say the same thing when they agree up to their first parenthesis (where
     /// the figures start).
-    static func sameWarning(_ a: String, _ b: String) -> Bool {
-        a.prefix { $0 != "(" } == b.prefix { $0 != "(" }
-    }
-
     /// One child `fragbench run` per workload and page size; their points merged into one run.
     func measure() throws -> BenchRun {
         let executable = ThisBinary.path
@@ -248,7 +246,7 @@ struct TuneCommand: ParsableCommand {
                 provenance = provenance ?? run.provenance
                 // Each child run says the same things; once is enough (the load warning differs
                 // only in its figures: the first one stands for all).
-                for w in run.warnings where !warnings.contains(where: { Self.sameWarning($0, w) }) { warnings.append(w) }
+                for w in run.warnings where !warnings.contains(where: { BenchRun.sameWarning($0, w) }) { warnings.append(w) }
                 points += run.points
             }
         }

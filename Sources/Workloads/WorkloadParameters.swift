@@ -2,7 +2,7 @@ import FragCache
 
 /// Everything that defines one benchmark point's workload. Plain data: the sweep builds these,
 /// results record them.
-public struct WorkloadParameters: Sendable, Hashable {
+public struct WorkloadParameters: Sendable, Hashable, Codable {
     public var kind: WorkloadKind
     /// What allocates (`--impl`); the Swift model by default.
     public var impl: Implementation = .swift

@@ -2,6 +2,7 @@ import BenchReport
 import Foundation
 import Testing
 @testable import FragBench
+import Lab
 
 /// `fragbench report`, `compare` and `tune --from` end to end on the debug binary.
 @Suite(.serialized) struct ReportCompareTuneCommandTests {
@@ -150,7 +151,7 @@ import Testing
         let run = try JSONReport.parse(String(contentsOfFile: directory + "/points.json", encoding: .utf8), path: "points.json")
         for point in run.points {
             let options = try #require(TuneCommand.pointOptions(workload: point.workload, pageSize: point.pageSize, maxSizes: [point.maxSize]))
-            #expect(TunePairing.mismatch(options, point) == nil)
+            #expect(TunePairing.mismatch(try SelfPairing.point(options), point) == nil)
         }
 
         let csv = try String(contentsOfFile: directory + "/tune.csv", encoding: .utf8)

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import Workloads
 @testable import FragBench
+import Lab
 
 /// `fragbench reproduce` end to end on the debug binary, with a claims file of the layouts this
 /// branch has: every claim gets a section and a verdict word, a bad file runs nothing.

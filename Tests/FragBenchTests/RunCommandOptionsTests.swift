@@ -1,6 +1,8 @@
 import ArgumentParser
 import Testing
 @testable import FragBench
+import Lab
+import Workloads
 
 /// `fragbench run`'s options without running anything: --preset against the axes, --filter,
 /// and the help texts.

@@ -1,13 +1,15 @@
+import BenchReport
 import Testing
 @testable import FragBench
+import Lab
 
 @Suite struct TuneCommandTests {
     /// Each child run warns about the load with its own figures: tune says it once.
     @Test func theSameWarningWithOtherFiguresIsSaidOnce() {
         let a = "Other work was running on this machine (the CPUs were 100% busy …; load average 8.95 …): expect noise."
         let b = "Other work was running on this machine (the CPUs were 97% busy …; load average 8.80 …): expect noise."
-        #expect(TuneCommand.sameWarning(a, b))
-        #expect(!TuneCommand.sameWarning("NOT APPLICABLE: mixed", "NOT APPLICABLE: pressure"))
+        #expect(BenchRun.sameWarning(a, b))
+        #expect(!BenchRun.sameWarning("NOT APPLICABLE: mixed", "NOT APPLICABLE: pressure"))
     }
 }
 
@@ -22,7 +24,7 @@ import Testing
             }
         }
         #expect(TuneCommand.pointOptions(workload: "alloc-only", pageSize: 4096, maxSizes: [4096]) == nil)
-        #expect(TunePairing.mismatch(["--workload", "mixed"], nil) == "the run measured no such max size")
+        #expect(TunePairing.mismatch(try SelfPairing.point(["--workload", "mixed"]), nil) == "the run measured no such max size")
     }
 
     @Test func quickPairingIsShortAndZeroTurnsItOff() throws {

@@ -1,0 +1,187 @@
+import BenchReport
+import Foundation
+import Measure
+
+/// `run --process-per-visit`: every pass over the sweep runs in a fresh child process
+/// (`fragbench run --visits 1`), and the parent pools each point's visits.
+///
+/// Why: some points carry an offset for a whole process's life. alloc-only at 64 B read -3.0%
+/// averaged over its points in one process and +1.4% in another while 256 B and 2048 B points
+/// agreed within ±0.8% (five runs, Intel Xeon VM); every visit already gets a fresh arena, and
+/// turning address-space randomisation off did not remove it. Five visits in one process see
+/// one such offset; five processes see five, so the pooled estimate and its interval (a
+/// bootstrap over visits) carry the between-process spread that another run will meet.
+package enum ProcessVisits {
+    /// Options the parent keeps for itself (each with its value, if any).
+    package static let parentOnly: [(name: String, takesValue: Bool)] = [
+        ("--process-per-visit", false), ("--visits", true), ("--output", true), ("--no-save", false),
+    ]
+
+    /// Without --visits/--samples (and without --quick): 10 processes of 6 samples, the same 60
+    /// samples per point as one process's 5 visits of 12. More, shorter visits average more
+    /// processes' offsets and spread a point over more of the run: alternated in one stretch
+    /// with 5 processes of 12 samples (alloc-only, alloc-free and mixed points of the default
+    /// preset, four and five runs of each, Intel Xeon VM), 117 of 120 points stayed within ±3%
+    /// of the median of their runs against 104 of 120, and another run's estimate fell inside
+    /// the interval 96% against 91% of the time, for about 1.7 times the wall time
+    /// (docs/noise.md).
+    package static let defaultVisits = 10
+    package static let defaultSamples = 6
+
+    /// How many visit processes, and the samples option each child gets when the user gave none.
+    package static func plan(visits: Int?, samples: Int?, quick: Bool) -> (visits: Int, childSamples: Int?) {
+        if quick { return (visits ?? SamplerConfig.quick.visits, nil) }
+        return (visits ?? defaultVisits, samples == nil ? defaultSamples : nil)
+    }
+
+    /// The child's arguments: the parent's run options without those it keeps, plus one visit
+    /// saved under `output` (and `samples` per visit, when the parent chose them).
+    package static func childArguments(_ arguments: [String], output: String, samples: Int? = nil) -> [String] {
+        var kept: [String] = []
+        var skipValue = false
+        for argument in arguments {
+            if skipValue { skipValue = false; continue }
+            if let option = parentOnly.first(where: { argument == $0.name }) {
+                skipValue = option.takesValue
+                continue
+            }
+            if parentOnly.contains(where: { $0.takesValue && argument.hasPrefix($0.name + "=") }) { continue }
+            kept.append(argument)
+        }
+        return kept + (samples.map { ["--samples", String($0)] } ?? []) + ["--visits", "1", "--output", output]
+    }
+
+    /// One point from its visits, each a run's point from one child process: the samples
+    /// pooled, the estimate and its interval over visits (`RobustEstimate.pooled`), counters and
+    /// per-op figures the median over the visits that have them, cache figures from the first.
+    package static func merge(_ visits: [BenchPoint], estimator: Estimator) -> BenchPoint? {
+        guard var point = visits.first else { return nil }
+        guard visits.count > 1 else { return point }
+        let sampleSets = visits.map { $0.sampleNsPerOp ?? [] }
+        let classSets: [[SampleClass]] = visits.map { p in
+            let samples = p.sampleNsPerOp ?? []
+            guard let disturbed = p.sampleDisturbed, disturbed.count == samples.count else {
+                return Array(repeating: .undisturbed, count: samples.count)
+            }
+            return disturbed.map { $0 ? .canary : .undisturbed }
+        }
+        let all = sampleSets.flatMap { $0 }
+        let estimate = RobustEstimate.pooled(visitSamples: sampleSets, visitClasses: classSets, estimator: estimator)
+        let undisturbed = classSets.flatMap { $0 }.filter { $0 == .undisturbed }.count
+        let instability = Instability(estimate: estimate, undisturbed: undisturbed, sampleCount: all.count,
+                                      sampleNanoseconds: UInt64(max(0, visits.compactMap(\.sampleNs).max() ?? 0)),
+                                      cpuPinned: visits.allSatisfy(\.pinned))
+        point.ops = visits.reduce(0) { $0 &+ $1.ops }
+        point.samples = all.count
+        point.sampleNsPerOp = all
+        point.sampleDisturbed = visits.allSatisfy { $0.sampleDisturbed != nil } ? visits.flatMap { $0.sampleDisturbed ?? [] } : nil
+        point.disturbedSamples = visits.contains { $0.disturbedSamples != nil } ? visits.reduce(0) { $0 + ($1.disturbedSamples ?? 0) } : nil
+        point.nsPerOp = estimate?.value ?? Statistics.median(all)
+        point.nsPerOpLow = estimate?.lower
+        point.nsPerOpHigh = estimate?.upper
+        point.estimator = (estimate?.description ?? "median of all samples (no estimate)") + "; each visit in its own process"
+        point.medianNsPerOp = Statistics.median(all)
+        point.minNsPerOp = Statistics.minimum(all)
+        point.errPct = Statistics.medianAbsolutePercentError(all)
+        point.unstable = instability.isUnstable
+        point.hint = instability.hint
+        point.opsPerSample = Statistics.median(visits.compactMap { $0.opsPerSample.map(Double.init) }).map { Int($0) }
+        point.sampleNs = Statistics.median(visits.compactMap(\.sampleNs))
+        point.tscCyclesPerOp = Statistics.median(visits.compactMap(\.tscCyclesPerOp))
+        point.allocNsPerOp = Statistics.median(visits.compactMap(\.allocNsPerOp))
+        point.freeNsPerOp = Statistics.median(visits.compactMap(\.freeNsPerOp))
+        point.pinned = visits.allSatisfy(\.pinned)
+        point.counters = point.counters.map { reading in
+            var r = reading
+            let values = visits.compactMap { p in p.counters.first { $0.name == reading.name }?.perOp }
+            // A counter a visit could not read stays unavailable: a median of the others would
+            // pass for a figure of the whole point.
+            r.perOp = values.count == visits.count ? Statistics.median(values) : nil
+            if r.perOp == nil && reading.perOp != nil { r.status = "unavailable in \(visits.count - values.count) of \(visits.count) visits" }
+            return r
+        }
+        return point
+    }
+
+    /// The runs of the children merged into one: points in the sweep's order, warnings said
+    /// once, the machine-noise figures summed.
+    package static func merge(_ runs: [BenchRun], estimator: Estimator, command: String) -> BenchRun? {
+        guard var provenance = runs.first?.provenance else { return nil }
+        provenance.command = command
+        var order: [String] = []
+        var byKey: [String: [BenchPoint]] = [:]
+        for run in runs {
+            for p in run.points {
+                if byKey[p.key] == nil { order.append(p.key) }
+                byKey[p.key, default: []].append(p)
+            }
+        }
+        let points = order.compactMap { byKey[$0].flatMap { merge($0, estimator: estimator) } }
+        var warnings: [String] = []
+        for w in runs.flatMap(\.warnings) where !warnings.contains(where: { BenchRun.sameWarning($0, w) }) { warnings.append(w) }
+        let baselines = runs.compactMap(\.provenance.canaryBaselineNs)
+        provenance.canaryBaselineNs = Statistics.median(baselines)
+        let total = points.reduce(0) { $0 + $1.samples }
+        let disturbed = points.reduce(0) { $0 + ($1.disturbedSamples ?? 0) }
+        if total > 0, !baselines.isEmpty {
+            provenance.disturbedShare = Double(disturbed) / Double(total)
+            provenance.machineNoise = "\(formatFixed(Double(disturbed) / Double(total) * 100, digits: 0))% of samples disturbed (\(disturbed) of \(total)); canary baselines \(baselines.map { formatFixed($0, digits: 2) }.joined(separator: ", ")) ns/step in the \(runs.count) visit processes"
+        }
+        return BenchRun(provenance: provenance, points: points, partial: runs.contains(where: \.partial), warnings: warnings)
+    }
+}
+
+extension ProcessVisits {
+    /// Runs the visits as children of this binary, then merges, reports and saves as `run`
+    /// does. A child that fails or is interrupted leaves the visits before it; the run is then
+    /// partial and says why.
+    /// `output` nil: print the table only, save nothing (`--no-save`).
+    package static func run(visits: Int?, samples: Int?, quick: Bool, output: String?, estimator: Estimator) throws {
+        let (count, childSamples) = plan(visits: visits, samples: samples, quick: quick)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let scratch = NSTemporaryDirectory() + "fragbench-visits-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        InterruptFlag.install()
+        var runs: [BenchRun] = []
+        var failures: [String] = []
+        for visit in 1...max(1, count) {
+            if InterruptFlag.isRaised { break }
+            StandardStreams.err("run: visit \(visit)/\(count), in a fresh process\n")
+            let output = "\(scratch)/visit-\(visit)"
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ThisBinary.path)
+            process.arguments = childArguments(arguments, output: output, samples: childSamples)
+            process.standardOutput = FileHandle.nullDevice
+            process.environment = ScratchChild.environment
+            do { try process.run() } catch { throw ValidationFailure("cannot start a visit process: \(error)") }
+            process.waitUntilExit()
+            let status = process.terminationStatus
+            if status != 0 && status != 130 { failures.append("visit \(visit): the child run exited with status \(status)") }
+            if let run = try? StoredRun.load(output).run { runs.append(run) }
+            if status != 0 { break }
+        }
+        let interrupted = InterruptFlag.isRaised
+        guard var run = merge(runs, estimator: estimator, command: (["fragbench"] + arguments).joined(separator: " ")) else {
+            if interrupted { throw ExitStatus(130) }
+            throw ValidationFailure(failures.first ?? "no visit finished")
+        }
+        run.warnings.insert("Each of the \(runs.count) visit(s) ran in its own process (--process-per-visit): the interval includes the spread between processes.", at: 0)
+        if runs.count < count { run.warnings.append("Only \(runs.count) of \(count) visits finished.") }
+        run.warnings += failures.map { "FAILED: \($0)" }
+        let checked = CanaryReference.check(run.points, baseline: run.provenance.canaryBaselineNs,
+                                            root: output, cpuModel: run.provenance.cpuModel)
+        run.points = checked.points
+        if let warning = checked.warning { run.warnings.append(warning) }
+        run.partial = run.partial || interrupted || !failures.isEmpty || runs.count < count
+        for p in run.points {
+            StandardStreams.err("\(p.key): \(NumberFormat.text(p.nsPerOp)) ns/op, 95% interval [\(NumberFormat.text(p.nsPerOpLow)), \(NumberFormat.text(p.nsPerOpHigh))] over \(runs.count) processes\(p.unstable ? " UNSTABLE" : "")\n")
+        }
+        StandardStreams.out(MarkdownReport.table(run.points))
+        if let output {
+            let why = interrupted ? "interrupted (Ctrl-C)" : failures.first ?? "\(runs.count) of \(count) visits finished"
+            try RunSaving.save(run, to: ResultStore(root: output), partialReason: run.partial ? why : nil)
+        }
+        if interrupted { throw ExitStatus(130) }
+        if !failures.isEmpty { throw ExitStatus(1) }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Measure
+import Workloads
+
+/// The worker's state: the point it serves, its timer overhead and its canary.
+package final class WorkerSession {
+    package let cpu: Int?
+    package let inflatePermille: Int
+    package let canary = NoiseCanary()
+    private var runner: (any WorkloadRunner)?
+    private var overheadNanoseconds = 0.0
+
+    /// Reads a request without a `spec` (from a controller that predates it); nil: refuse them.
+    private let legacyPoint: ((WorkerProtocol.PointRequest) throws -> WorkloadParameters)?
+
+    package init(cpu: Int?, inflatePermille: Int = 0,
+         legacyPoint: ((WorkerProtocol.PointRequest) throws -> WorkloadParameters)? = nil) {
+        self.cpu = cpu
+        self.inflatePermille = inflatePermille
+        self.legacyPoint = legacyPoint
+    }
+
+    package func handle(_ request: WorkerProtocol.Request) -> String {
+        switch request {
+        case .point(let p): return setUp(p)
+        case .calibrate(let goal): return calibrate(goal)
+        case .sample(let ops): return sample(ops)
+        case .end:
+            let leak = runner?.tearDown()
+            runner = nil
+            return leak.map { "error \($0)" } ?? "ok"
+        case .quit:
+            return "ok"
+        }
+    }
+
+    package func finish() {
+        _ = runner?.tearDown()
+        runner = nil
+    }
+
+    private func setUp(_ request: WorkerProtocol.PointRequest) -> String {
+        if let old = runner { _ = old.tearDown(); runner = nil }
+        let parameters: WorkloadParameters
+        do {
+            if let spec = request.spec {
+                parameters = try spec.checkedParameters()
+            } else if let legacyPoint {
+                parameters = try legacyPoint(request)
+            } else {
+                return "error no point description"
+            }
+        } catch {
+            return "error \(error)".replacingOccurrences(of: "\n", with: " ")
+        }
+        let pin = parameters.kind.isSingleThreaded ? cpu : parameters.pushCPU
+        if let pin, case .failure(let error) = CPUAffinity.pin(to: pin) {
+            return "error cannot pin to CPU \(pin): \(error)"
+        }
+        do {
+            runner = try makeWorkload(parameters)
+        } catch {
+            return "error \(error)"
+        }
+        overheadNanoseconds = Self.measureOverhead()
+        if canary.readings.isEmpty { canary.warmUp() }
+        return "ready \(request.label)"
+    }
+
+    private func calibrate(_ goal: UInt64) -> String {
+        guard let runner else { return "error no point set up" }
+        let ops: Int
+        if let fixed = runner.fixedBatchSize {
+            ops = fixed
+        } else {
+            let floor = OperationCount.goal(minimum: goal, clockResolution: MonotonicClock.resolutionNanoseconds(),
+                                            overhead: overheadNanoseconds)
+            ops = OperationCount.choose(goal: floor, maxOps: 1 << 40) { timedBatches($0).nanoseconds }
+        }
+        // Warm-up at the chosen size (caches, predictors, the allocator's free lists).
+        var warmed: UInt64 = 0
+        repeat { warmed &+= timedBatches(ops).nanoseconds } while warmed < 20_000_000
+        return "ops \(ops)"
+    }
+
+    private func sample(_ ops: Int) -> String {
+        guard let runner else { return "error no point set up" }
+        let canaryReading = canary.read()
+        let inflated = runner.fixedBatchSize == nil ? ops + ops * inflatePermille / 1_000 : ops
+        let (elapsed, batches) = timedBatches(inflated)
+        let perOp = OverheadCorrection.perOp(elapsed: Double(elapsed), overhead: overheadNanoseconds * Double(batches),
+                                             operations: ops, subtract: true).perOp
+        return WorkerProtocol.SampleReply(nanosecondsPerOp: perOp, canaryNanosecondsPerStep: canaryReading).line
+    }
+
+    /// The timed time of `ops` operations, as several batches above the workload's limit (as
+    /// the sampler does), and how many timed batches (one bracket overhead each) it took.
+    private func timedBatches(_ ops: Int) -> (nanoseconds: UInt64, batches: Int) {
+        guard let runner else { return (0, 0) }
+        let sizes = SubBatches.sizes(operations: ops, limit: runner.maxBatchSize)
+        var total: UInt64 = 0
+        for n in sizes {
+            runner.prepareBatch(n)
+            let t0 = MonotonicClock.nanoseconds()
+            runner.runBatch(n)
+            let t1 = MonotonicClock.nanoseconds()
+            runner.finishBatch()
+            total &+= t1 &- t0
+        }
+        return (total, sizes.count)
+    }
+
+    /// Median of empty timed brackets, as the sampler measures it.
+    package static func measureOverhead() -> Double {
+        var ns: [Double] = []
+        for _ in 0..<101 {
+            let t0 = MonotonicClock.nanoseconds()
+            blackHole(UInt64(ns.count))
+            let t1 = MonotonicClock.nanoseconds()
+            ns.append(Double(t1 &- t0))
+        }
+        return Statistics.median(ns) ?? 0
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+import BenchReport
+@testable import Lab
+
+/// The paired estimate from synthetic pairs (no timing): a burst on one side of a pair is left
+/// out, a burst on both sides is kept, and a side whose canary reads higher throughout loses
+/// nothing.
+@Suite struct PointPairerTests {
+    typealias Reply = WorkerProtocol.SampleReply
+
+    static func pair(_ base: Double, _ head: Double, canaries: (Double, Double) = (8.5, 8.5), session: Int) -> PointPairer.Pair {
+        PointPairer.Pair(base: Reply(nanosecondsPerOp: base, canaryNanosecondsPerStep: canaries.0),
+                         head: Reply(nanosecondsPerOp: head, canaryNanosecondsPerStep: canaries.1), session: session)
+    }
+
+    /// 10 sessions of 20 pairs, head 3% slower, a small deterministic wobble per pair.
+    static func stream(headFactor: Double = 1.03, sessionOffset: (Int) -> Double = { _ in 0 }) -> [PointPairer.Pair] {
+        var pairs: [PointPairer.Pair] = []
+        for s in 0..<10 {
+            for i in 0..<20 {
+                let wobble = 1 + 0.01 * sin(Double(s * 20 + i))
+                let base = 9.0 * wobble * (1 + sessionOffset(s))
+                pairs.append(pair(base, base * headFactor * (1 + 0.005 * cos(Double(i))), session: s))
+            }
+        }
+        return pairs
+    }
+
+    @Test func oneSidedBurstsAreLeftOutBothSidedOnesKept() {
+        var pairs = Self.stream()
+        // Every 5th pair: a burst on the head only (head 2x slower, its canary 40% up).
+        for i in stride(from: 0, to: pairs.count, by: 5) {
+            pairs[i].head = Reply(nanosecondsPerOp: pairs[i].head.nanosecondsPerOp * 2, canaryNanosecondsPerStep: 12)
+        }
+        // Every 7th pair (not a 5th): both sides slowed by 1.5x, both canaries up: a burst pairing cancels.
+        for i in stride(from: 1, to: pairs.count, by: 7) where i % 5 != 0 {
+            pairs[i].base = Reply(nanosecondsPerOp: pairs[i].base.nanosecondsPerOp * 1.5, canaryNanosecondsPerStep: 12)
+            pairs[i].head = Reply(nanosecondsPerOp: pairs[i].head.nanosecondsPerOp * 1.5, canaryNanosecondsPerStep: 12)
+        }
+        let summary = PointPairer.estimate(pairs, tolerance: 0.10)
+        #expect(summary.disturbed == 40)
+        #expect(!summary.usedAll)
+        #expect(summary.used.count == 160)
+        let e = try! #require(summary.estimate)
+        #expect(abs(e.ratio - 1.03) < 0.005, "\(e)")
+        #expect(e.lower > 1.02 && e.upper < 1.04, "\(e)")
+        #expect(pairs.filter { summary.isUsed($0) }.count == 160)
+    }
+
+    @Test func aSideWhoseCanaryReadsHigherThroughoutLosesNoPairs() {
+        var pairs = Self.stream(headFactor: 1.0)
+        for i in pairs.indices {
+            pairs[i].head.canaryNanosecondsPerStep = 9.4 + 0.1 * sin(Double(i))  // 10% above the base's 8.5
+        }
+        let summary = PointPairer.estimate(pairs, tolerance: 0.10)
+        #expect(summary.disturbed == 0)
+        let e = try! #require(summary.estimate)
+        #expect(abs(e.ratio - 1) < 0.005, "\(e)")
+    }
+
+    @Test func sessionsAreTheUnitOfTheInterval() {
+        // Each session's processes and placement shift both builds' ratio by up to ±2%: the
+        // interval must be wide enough to cover 1 though every session is tight on its own.
+        let offsets = [0.02, -0.015, 0.01, -0.02, 0.018, -0.01, 0.005, -0.018, 0.012, -0.004]
+        var pairs: [PointPairer.Pair] = []
+        for s in 0..<10 {
+            for i in 0..<20 {
+                let base = 9.0 * (1 + 0.001 * sin(Double(i)))
+                pairs.append(Self.pair(base, base * (1 + offsets[s]), session: s))
+            }
+        }
+        let e = try! #require(PointPairer.estimate(pairs, tolerance: 0.10).estimate)
+        #expect(e.lower < 1 && e.upper > 1, "\(e)")
+        #expect(e.upper - e.lower > 0.015, "\(e)")
+    }
+
+    @Test func mostPairsDisturbedKeepsThemAll() {
+        var pairs = Self.stream()
+        for i in pairs.indices where i % 3 != 0 {
+            pairs[i].head.canaryNanosecondsPerStep = i % 2 == 0 ? 12 : 6
+        }
+        let summary = PointPairer.estimate(pairs, tolerance: 0.10)
+        #expect(summary.usedAll)
+        #expect(summary.used.count == pairs.count)
+    }
+
+    @Test func aResolvedChangeWithinTheThresholdIsNamed() {
+        func e(_ r: Double, _ lo: Double, _ hi: Double) -> RatioEstimate {
+            RatioEstimate(ratio: r, lower: lo, upper: hi, rounds: 100, method: "paired samples")
+        }
+        #expect(PointPairer.smallChangeNote(e(1.018, 1.010, 1.027), verdict: .noDifference, threshold: 0.02)
+            == "a change of +1.8% [+1.0%, +2.7%] is resolved, within the ±2.0% threshold")
+        #expect(PointPairer.smallChangeNote(e(0.985, 0.975, 0.995), verdict: .noDifference, threshold: 0.02)
+            == "a change of -1.5% [-2.5%, -0.5%] is resolved, within the ±2.0% threshold")
+        // The estimate beyond the threshold, the interval reaching back inside it: not "within".
+        #expect(PointPairer.smallChangeNote(e(1.061, 1.018, 1.105), verdict: .noDifference, threshold: 0.02)
+            == "resolved +6.1% [+1.8%, +10.5%], not beyond the ±2.0% threshold with confidence")
+        #expect(PointPairer.smallChangeNote(e(1.004, 0.996, 1.013), verdict: .noDifference, threshold: 0.02) == nil)
+        #expect(PointPairer.smallChangeNote(e(1.05, 1.03, 1.07), verdict: .slower, threshold: 0.02) == nil)
+        #expect(PointPairer.smallChangeNote(nil, verdict: .noDifference, threshold: 0.02) == nil)
+    }
+
+    @Test func sessionsWithAHandfulOfUsablePairsAreLeftOut() throws {
+        var pairs = Self.stream()
+        // Two sessions of 3 pairs each, taken while the other build was descheduled.
+        for _ in 0..<3 { pairs.append(Self.pair(9, 9 * 0.28, session: 10)) }
+        for _ in 0..<3 { pairs.append(Self.pair(9, 9 * 2.37, session: 11)) }
+        let summary = PointPairer.estimate(pairs, tolerance: 0.10)
+        #expect(summary.thinSessions == [10, 11])
+        let e = try #require(summary.estimate)
+        #expect(abs(e.ratio - 1.03) < 0.005 && e.upper - e.lower < 0.02, "\(e)")
+        #expect(summary.exclusion(pairs[pairs.count - 1]) == "session with too few usable pairs")
+        #expect(summary.exclusion(pairs[0]) == nil)
+        // With fewer than 3 full sessions, nothing is left out for being thin.
+        let few = pairs.filter { $0.session < 2 || $0.session >= 10 }
+        #expect(PointPairer.estimate(few, tolerance: 0.10).thinSessions.isEmpty)
+    }
+}

@@ -1,0 +1,86 @@
+import BenchReport
+import Foundation
+import Measure
+import Testing
+@testable import Lab
+
+/// `run --process-per-visit`: the child's options, and the pooling of visits made in separate
+/// processes (deterministic: synthetic points, no timing).
+@Suite struct ProcessVisitsTests {
+    static func visit(_ samples: [Double], disturbed: [Bool]? = nil, cycles: Double? = 4.0) -> BenchPoint {
+        var p = BenchPoint(
+            workload: "alloc-only", pageSize: 4096, maxSize: 32768, fragsz: 64, align: 1, parameters: [:],
+            ops: 1000 * samples.count, samples: samples.count, nsPerOp: samples.min(), minNsPerOp: samples.min(), errPct: 1,
+            unstable: false, hint: nil, tscCyclesPerOp: 3, cpu: 1, pinned: true,
+            counters: [CounterReading(name: "cycles", source: "pmu", perOp: cycles),
+                       CounterReading(name: "page-faults", source: "software event", perOp: 0)],
+            counterSource: "pmu", counterStatus: "pmu", refillsPerKop: 2, fallbacks: 0, reuses: 1, pfmemallocDrops: 0,
+            wastePct: 0, peakPinnedBytes: 4096, sampleNsPerOp: samples)
+        p.sampleDisturbed = disturbed ?? Array(repeating: false, count: samples.count)
+        p.disturbedSamples = (disturbed ?? []).filter { $0 }.count
+        return p
+    }
+
+    @Test func theChildRunsOneVisitAndSavesWhereTheParentReads() {
+        let args = ["run", "--workload", "alloc-only", "--process-per-visit", "--visits", "5", "--output", "results",
+                    "--no-save", "--output=elsewhere", "--visits=3", "--fragsz", "64"]
+        #expect(ProcessVisits.childArguments(args, output: "/tmp/x") ==
+                ["run", "--workload", "alloc-only", "--fragsz", "64", "--visits", "1", "--output", "/tmp/x"])
+    }
+
+    @Test func tenProcessesOfSixSamplesUnlessTheUserChose() {
+        let defaults = ProcessVisits.plan(visits: nil, samples: nil, quick: false)
+        #expect(defaults.visits == 10 && defaults.childSamples == 6)
+        #expect(defaults.visits * defaults.childSamples! == SamplerConfig.standard.visits * SamplerConfig.standard.samples,
+                "as many samples per point as one process's default visits")
+        let chosen = ProcessVisits.plan(visits: 4, samples: 20, quick: false)
+        #expect(chosen.visits == 4 && chosen.childSamples == nil, "the child gets the user's --samples as given")
+        let quick = ProcessVisits.plan(visits: nil, samples: nil, quick: true)
+        #expect(quick.visits == SamplerConfig.quick.visits && quick.childSamples == nil)
+        #expect(ProcessVisits.childArguments(["run", "--workload", "mixed"], output: "/tmp/y", samples: 6) ==
+                ["run", "--workload", "mixed", "--samples", "6", "--visits", "1", "--output", "/tmp/y"])
+    }
+
+    @Test func visitsFromOffsetProcessesWidenTheIntervalAndPool() throws {
+        // Three processes: two quick, one 4% slow throughout (a per-process offset).
+        let quick1 = Self.visit((0..<12).map { 1.30 + Double($0 % 3) * 0.002 })
+        let quick2 = Self.visit((0..<12).map { 1.31 + Double($0 % 3) * 0.002 })
+        let slow = Self.visit((0..<12).map { 1.36 + Double($0 % 3) * 0.002 })
+        let merged = try #require(ProcessVisits.merge([quick1, quick2, slow], estimator: .standard))
+        #expect(merged.samples == 36 && merged.sampleNsPerOp?.count == 36 && merged.ops == 36_000)
+        let low = try #require(merged.nsPerOpLow), high = try #require(merged.nsPerOpHigh), value = try #require(merged.nsPerOp)
+        #expect(low <= value && value <= high)
+        #expect(high >= 1.33, "a process 4% slow must reach into the interval: \(low)...\(high)")
+        #expect(merged.estimator?.contains("each visit in its own process") == true)
+        // One process alone claims far less.
+        let alone = try #require(ProcessVisits.merge([quick1, quick1], estimator: .standard))
+        #expect((alone.nsPerOpHigh ?? 0) < high)
+    }
+
+    @Test func disturbedSamplesAndUnavailableCountersStayHonest() throws {
+        let a = Self.visit([1, 1, 1, 5], disturbed: [false, false, false, true])
+        let b = Self.visit([1, 1, 1, 1], cycles: nil)
+        let merged = try #require(ProcessVisits.merge([a, b], estimator: .standard))
+        #expect(merged.disturbedSamples == 1)
+        #expect(merged.sampleDisturbed == [false, false, false, true, false, false, false, false])
+        let cycles = try #require(merged.counters.first { $0.name == "cycles" })
+        #expect(cycles.perOp == nil, "a counter one visit could not read is unavailable, not the other visit's figure")
+        #expect(cycles.status?.contains("unavailable in 1 of 2 visits") == true)
+        #expect(merged.counters.first { $0.name == "page-faults" }?.perOp == 0)
+        #expect(ProcessVisits.merge([BenchPoint](), estimator: .standard) == nil)
+    }
+
+    @Test func runsMergeInTheSweepsOrderWithWarningsOnce() throws {
+        var first = Self.visit([1, 1, 1])
+        first.maxSize = 4096
+        let runs = (0..<2).map { _ in
+            BenchRun(provenance: Provenance.unknown, points: [first, Self.visit([2, 2, 2])], partial: false,
+                     warnings: ["Other work was running (load 1.2)", "Other work was running (load 3.4)"])
+        }
+        let merged = try #require(ProcessVisits.merge(runs, estimator: .standard, command: "fragbench run --process-per-visit"))
+        #expect(merged.points.map(\.maxSize) == [4096, 32768])
+        #expect(merged.points.allSatisfy { $0.samples == 6 })
+        #expect(merged.warnings.count == 1)
+        #expect(merged.provenance.command == "fragbench run --process-per-visit")
+    }
+}
