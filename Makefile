@@ -55,13 +55,13 @@ BENCH_FLAGS = --preset $(BENCH_PRESET) --counters $(BENCH_COUNTERS) $(if $(QUICK
 bench: release
 	.build/release/fragbench run $(BENCH_FLAGS) --output results
 
-## compare: BASE=<rev> [HEAD=<rev>] [COUNTERS=both|auto|callgrind] [THRESHOLD=2] [GATE_THRESHOLD=1] [BUDGET=120] [PRESET=quick|default] [FILTER=regex]
+## compare: BASE=<rev> [HEAD=<rev>] [COUNTERS=both|auto|callgrind] [THRESHOLD=2] [GATE_THRESHOLD=1] [BUDGET=120] [PRESET=quick|default] [FILTER=regex] [VARIANT=list] [ALIGN=list] [API=list]
 ## two builds' samples paired in time (ABBA workers), ratio with 95% CI per point, then callgrind's
 ## exact instruction counts over the gate preset (every layout, kernel version, alignment, page size
 ## and API; COUNTERS=auto: time alone); exit 2 on a regression
 compare: deps
-	@test -n "$(BASE)" || { echo "usage: make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=both|auto|callgrind] [THRESHOLD=2] [GATE_THRESHOLD=1] [BUDGET=120] [PRESET=quick]"; exit 1; }
-	$(if $(COUNTERS),COUNTERS=$(COUNTERS)) $(if $(THRESHOLD),THRESHOLD=$(THRESHOLD)) $(if $(GATE_THRESHOLD),GATE_THRESHOLD=$(GATE_THRESHOLD)) $(if $(BUDGET),BUDGET=$(BUDGET)) $(if $(ROUNDS),ROUNDS=$(ROUNDS)) $(if $(PRESET),PRESET=$(PRESET)) $(if $(FILTER),FILTER='$(FILTER)') SWIFT=$(SWIFT) scripts/compare.sh "$(BASE)" "$(HEAD)"
+	@test -n "$(BASE)" || { echo "usage: make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=both|auto|callgrind] [THRESHOLD=2] [GATE_THRESHOLD=1] [BUDGET=120] [PRESET=quick] [FILTER=regex] [VARIANT=list] [ALIGN=list] [API=list]"; exit 1; }
+	$(if $(COUNTERS),COUNTERS=$(COUNTERS)) $(if $(THRESHOLD),THRESHOLD=$(THRESHOLD)) $(if $(GATE_THRESHOLD),GATE_THRESHOLD=$(GATE_THRESHOLD)) $(if $(BUDGET),BUDGET=$(BUDGET)) $(if $(ROUNDS),ROUNDS=$(ROUNDS)) $(if $(PRESET),PRESET=$(PRESET)) $(if $(FILTER),FILTER='$(FILTER)') $(if $(VARIANT),VARIANT='$(VARIANT)') $(if $(ALIGN),ALIGN='$(ALIGN)') $(if $(API),API='$(API)') SWIFT=$(SWIFT) scripts/compare.sh "$(BASE)" "$(HEAD)"
 
 ## tune: sweep PAGE_FRAG_CACHE_MAX_SIZE [WORKLOAD=mixed,…] [OBJECTIVE=fastest-within|fastest|smallest] [SLACK=0.25] [QUICK=1]
 tune: release

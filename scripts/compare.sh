@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=both|auto|callgrind] [THRESHOLD=2] [GATE_THRESHOLD=1] [BUDGET=120] [PRESET=quick|default] [ROUNDS=5] [FILTER=regex]
+# make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=both|auto|callgrind] [THRESHOLD=2] [GATE_THRESHOLD=1] [BUDGET=120] [PRESET=quick|default] [ROUNDS=5] [FILTER=regex] [VARIANT=list] [ALIGN=list] [API=list]
 #
-# Builds BASE (and HEAD, default: the working tree) in release, each in its own git worktree
-# and scratch path, then compares them point by point:
+# Builds BASE (and HEAD, default: the working tree) in release, then compares them point by
+# point. A commit's binary is kept in .build-compare/bin/<commit>-<toolchain> (the five
+# newest), so comparing against the same commit again builds nothing; the working tree builds
+# incrementally in .build-compare/worktree. FILTER, VARIANT (layouts and versions), ALIGN and
+# API (comma-separated lists) narrow the timed points and the exact gate's alike to the points
+# whose names match all of them.
 # - time (default): `fragbench pair` runs each build as a worker pinned to one CPU and
 #   alternates their samples A A B B / B B A A, so a burst on the machine falls on both builds
 #   of a pair; per point, sessions with fresh workers, the geometric mean of their median pair
@@ -33,6 +37,45 @@ swift=${SWIFT:-swift}
 case "$rounds" in ''|*[!0-9]*) echo "compare: ROUNDS must be a number" >&2; exit 1;; esac
 case "$budget" in ''|*[!0-9.]*) echo "compare: BUDGET must be a number of seconds" >&2; exit 1;; esac
 case "$gate_threshold" in ''|*[!0-9.]*) echo "compare: GATE_THRESHOLD must be a number (percent)" >&2; exit 1;; esac
+# list_ok NAME VALUE PATTERN: a comma-separated list of words matching PATTERN.
+list_ok() {
+  [ -z "$2" ] && return 0
+  local IFS=, word
+  for word in $2; do
+    [[ "$word" =~ ^($3)$ ]] || { echo "compare: $1 '$2': '$word' is not one of $4" >&2; exit 64; }
+  done
+}
+list_ok VARIANT "${VARIANT:-}" 'remaining|offset-up|offset-down|v6\.12|v6\.13|rfc-v11-pre08|rfc-v11|part2-v2|sk-page-frag' \
+  "remaining, offset-up, offset-down, v6.12, v6.13, rfc-v11-pre08, rfc-v11, part2-v2, sk-page-frag"
+list_ok ALIGN "${ALIGN:-}" '1|2|4|8|16|32|64|128|256|512|1024|2048|4096|8192|16384|32768|65536' "the powers of two up to 65536"
+list_ok API "${API:-}" 'kernel|local-free|bulk' "kernel, local-free, bulk"
+# The point-name filter: FILTER and each of VARIANT, ALIGN and API as one lookahead apiece, so
+# a name (fragbench list) must match all of them.
+alternatives() { echo "$1" | sed 's/\./\\./g; s/,/|/g'; }
+# without WORD LIST: LIST with WORD taken out.
+without() { echo ",$2," | sed "s/,$1,/,/g; s/^,//; s/,\$//"; }
+name_filter=""
+if [ -n "${VARIANT:-}" ]; then
+  others=$(without remaining "$VARIANT")
+  bracket=${others:+\\[(?:$(alternatives "$others"))\\]}
+  if [ "$others" != "$VARIANT" ]; then  # remaining: the names without a [variant]
+    name_filter+="(?=[a-z-]+(?:/${bracket:+|$bracket/}))"
+  else
+    name_filter+="(?=[a-z-]+$bracket/)"
+  fi
+fi
+[ -n "${ALIGN:-}" ] && name_filter+="(?=.*/align:(?:$(alternatives "$ALIGN"))(?:/|$))"
+if [ -n "${API:-}" ]; then
+  others=$(without kernel "$API")
+  api=${others:+(?=.*/api:(?:$(alternatives "$others"))(?:/|$))}
+  if [ "$others" != "$API" ]; then  # kernel: the names without an api: part
+    name_filter+="(?:(?!.*/api:)${api:+|$api})"
+  else
+    name_filter+="$api"
+  fi
+fi
+[ -n "${FILTER:-}" ] && name_filter+="(?=.*?(?:$FILTER))"
+[ -n "$name_filter" ] && name_filter="^$name_filter"
 if [ -z "$counters" ]; then
   # Time says what a change costs on this machine; the exact gate flags what time cannot
   # resolve on a noisy VM (one extra store behind a locked RMW is ~1% of alloc-free's time).
@@ -86,32 +129,60 @@ build() {
   echo "$scratch/release/fragbench"
 }
 
-# checkout NAME SHA LABEL: a detached worktree of SHA; prints its directory.
+# checkout NAME SHA: a detached worktree of SHA; prints its directory.
 checkout() {
   local dir="$work/src-$1"
   git worktree add --quiet --detach "$dir" "$2" >&2
   worktrees+=("$dir")
-  if ! grep -q 'commandName: "run"' "$dir/Sources/FragBench/RunCommand.swift" 2>/dev/null; then
-    echo "compare: $3 ($2) predates 'fragbench run': nothing to compare against (pick a commit from $(git log --format=%h -1 --diff-filter=A -- Sources/FragBench/RunCommand.swift) on)" >&2
-    exit 1
-  fi
   echo "$dir"
 }
 
-echo "compare: BASE=$base_rev HEAD=${head_rev:-working tree} PRESET=$preset FILTER=${FILTER:-} COUNTERS=$counters THRESHOLD=$threshold% GATE_THRESHOLD=$gate_threshold% BUDGET=${budget}s" >&2
+# The toolchain is part of a cached build's key: another compiler makes another binary.
+toolchain=$("$swift" --version 2>/dev/null | cksum | cut -d' ' -f1)
+cache_root="$area/bin"
+
+# commit_build NAME SHA LABEL: SHA's release binary, from the cache or built into it; prints
+# its path. A binary that has no 'fragbench run' (older than the lab's runner) is refused.
+commit_build() {
+  local name=$1 sha=$2 label=$3 cached="$cache_root/$2-$toolchain"
+  if [ -x "$cached/fragbench" ]; then
+    touch "$cached"
+    echo "compare: $name: $label built before, reusing $cached/fragbench (no build)" >&2
+    echo "$cached/fragbench"
+    return
+  fi
+  local src bin
+  src=$(checkout "$name" "$sha")
+  bin=$(build "$name" "$src")
+  # Asked of the binary, not grepped from its source: what a build supports is what it runs.
+  if ! "$bin" run --help >/dev/null 2>&1; then
+    echo "compare: $label predates 'fragbench run': nothing to compare against (pick a newer commit)" >&2
+    exit 1
+  fi
+  # Published whole (rename), so a compare killed mid-copy or running beside another never
+  # leaves a half-written binary under a commit's name.
+  mkdir -p "$cache_root"
+  local staging
+  staging=$(mktemp -d "$cache_root/.staging.XXXXXX")
+  cp "$bin" "$staging/fragbench"
+  mv -T "$staging" "$cached" 2>/dev/null || rm -rf "$staging"
+  # Keep the five most recently used commits' binaries (about 20 MB each).
+  ls -1dt "$cache_root"/*-"$toolchain" 2>/dev/null | tail -n +6 | xargs -r rm -rf
+  echo "$cached/fragbench"
+}
+
+echo "compare: BASE=$base_rev HEAD=${head_rev:-working tree} PRESET=$preset FILTER=${FILTER:-} VARIANT=${VARIANT:-} ALIGN=${ALIGN:-} API=${API:-} name filter: ${name_filter:-none} COUNTERS=$counters THRESHOLD=$threshold% GATE_THRESHOLD=$gate_threshold% BUDGET=${budget}s" >&2
 # COMPARE_DRY_RUN=1: the settings above are all it does (the tests read them).
 [ -n "${COMPARE_DRY_RUN:-}" ] && exit 0
 base_sha=$(resolve "$base_rev")
-base_src=$(checkout base "$base_sha" "BASE $base_rev")
-base_bin=$(build base "$base_src")
+base_bin=$(commit_build base "$base_sha" "BASE $base_rev")
 base_label="$base_rev ($(git rev-parse --short=12 "$base_sha"))"
 
 # The working tree's fragbench does the comparing (it knows the newest result format).
 tool_bin=$(build worktree "$root")
 if [ -n "$head_rev" ]; then
   head_sha=$(resolve "$head_rev")
-  head_src=$(checkout head "$head_sha" "HEAD $head_rev")
-  head_bin=$(build head "$head_src")
+  head_bin=$(commit_build head "$head_sha" "HEAD $head_rev")
   head_label="$head_rev ($(git rev-parse --short=12 "$head_sha"))"
   head_name=$(git rev-parse --short=12 "$head_sha")
 else
@@ -126,13 +197,13 @@ mkdir -p "$dest"
 join() { local IFS=,; echo "$*"; }
 preset_flags=(--preset "$preset")
 [ "$preset" = quick ] && preset_flags+=(--quick)
-# FILTER: only the points whose name (fragbench list) matches, for time and the gate alike.
-[ -n "${FILTER:-}" ] && preset_flags+=(--filter "$FILTER")
+# FILTER, VARIANT, ALIGN, API: only the points whose name matches, for time and the gate alike.
+[ -n "$name_filter" ] && preset_flags+=(--filter "$name_filter")
 sweep_flags=("${preset_flags[@]}")
 # The exact gate's sweep: the gate preset, FILTER kept.
 use_gate_preset() {
   sweep_flags=(--preset gate --quick)
-  [ -n "${FILTER:-}" ] && sweep_flags+=(--filter "$FILTER")
+  [ -n "$name_filter" ] && sweep_flags+=(--filter "$name_filter")
   return 0
 }
 status=0
