@@ -22,8 +22,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "FragCache", swiftSettings: fastPathSettings),
-        .target(name: "FragReplay", dependencies: ["FragCache"]),
-        .target(name: "Workloads", dependencies: ["FragCache", "FragReplay", "CFragCacheC", "CKernelPorts", "CFragShim"], swiftSettings: fastPathSettings),
+        // The lab's one copy of statistics, the seeded generator, number formatting, errno
+        // names and the EINTR loop (docs/architecture.md).
+        .target(name: "Support"),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .target(name: "FragReplay", dependencies: ["FragCache", "Support"]),
+        .target(name: "Workloads", dependencies: ["FragCache", "FragReplay", "Support", "CFragCacheC", "CKernelPorts", "CFragShim"], swiftSettings: fastPathSettings),
         // The same cache in C (SPEC 3-4, remaining layout), the parity reference for --impl c.
         .target(name: "CFragCacheC", cSettings: [.unsafeFlags(["-O2"])]),
         // C twins of five kernel versions of the page_frag allocation path (--impl c --variant
@@ -34,7 +38,7 @@ let package = Package(
         // and provenance, saving. Everything but the command line (docs/architecture.md).
         .target(
             name: "Lab",
-            dependencies: ["FragCache", "FragReplay", "Measure", "Workloads", "BenchReport"],
+            dependencies: ["FragCache", "FragReplay", "Measure", "Workloads", "BenchReport", "Support"],
             swiftSettings: fastPathSettings
         ),
         .testTarget(name: "LabTests", dependencies: ["Lab", "BenchReport", "Workloads", "FragCache", "Measure"]),
@@ -50,7 +54,7 @@ let package = Package(
         .testTarget(
             name: "FragCacheTests",
             dependencies: [
-                "FragCache",
+                "FragCache", "Support",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -63,12 +67,12 @@ let package = Package(
         .target(name: "CFragShim"),
         // libpfm4-dev ships no pkg-config file; Sources/CLibPFM/module.modulemap links "pfm".
         .systemLibrary(name: "CLibPFM", providers: [.apt(["libpfm4-dev"])]),
-        .target(name: "Measure", dependencies: ["CFragShim", "CLibPFM"]),
+        .target(name: "Measure", dependencies: ["Support", "CFragShim", "CLibPFM"]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "CFragShim"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "FragCache"]),
         .testTarget(name: "FragBenchTests", dependencies: ["FragBench", "Lab", "BenchReport", "Workloads", "FragCache"]),
         // Results: the model, CSV/markdown/JSON writers.
-        .target(name: "BenchReport"),
+        .target(name: "BenchReport", dependencies: ["Support"]),
         .testTarget(name: "BenchReportTests", dependencies: ["BenchReport"], exclude: ["Golden"]),
     ]
 )
@@ -77,5 +81,5 @@ let package = Package(
 // could not link it). Built with --sanitize=fuzzer,address into .build-fuzz.
 if ProcessInfo.processInfo.environment["FRAGBENCH_FUZZ"] != nil {
     package.products.append(.executable(name: "fragfuzz", targets: ["FragFuzz"]))
-    package.targets.append(.executableTarget(name: "FragFuzz", dependencies: ["FragCache", "FragReplay"]))
+    package.targets.append(.executableTarget(name: "FragFuzz", dependencies: ["FragCache", "FragReplay", "Support"]))
 }

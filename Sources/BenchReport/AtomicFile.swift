@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import Support
 
 /// Writes that either happen whole or not at all: the text goes to a temporary file in the
 /// same directory, is flushed to disk, then renamed over the destination. A reader (or an
@@ -48,13 +49,13 @@ public enum AtomicFile {
             var offset = 0
             while offset < bytes.count {
                 // Safe: offset < bytes.count, so the base address exists and the range is in bounds.
-                let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
+                switch retryingEINTR("write", { Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset) }) {
+                case .failure(let error):
+                    failure = error.code
                     return
+                case .success(let written):
+                    offset += written
                 }
-                offset += written
             }
         }
         if failure == nil, fsync(fd) != 0 { failure = errno }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Base against head, point by point: the ratio head/base with a 95% interval and a verdict.
 /// A point is a regression only when the slowdown is both resolved by the data and larger
@@ -155,11 +156,7 @@ public struct Comparison: Sendable, Equatable {
         }
     }
 
-    static func median(_ values: [Double]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let s = values.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
+    static func median(_ values: [Double]) -> Double? { Statistics.median(values) }
 
     static func dedupe(_ items: [String]) -> [String] {
         var seen = Set<String>()

@@ -2,21 +2,12 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import Support
 
 /// Why a file operation failed, as one line a reader can act on: the system's sentence and the
 /// errno symbol to search for, e.g. "No space left on device (ENOSPC)".
 enum ErrnoText {
-    static func text(_ code: Int32) -> String {
-        let sentence = String(cString: strerror(code))
-        guard let symbol = symbols[code] else { return sentence }
-        return "\(sentence) (\(symbol))"
-    }
-
-    static let symbols: [Int32: String] = [
-        EPERM: "EPERM", ENOENT: "ENOENT", EIO: "EIO", EACCES: "EACCES", EBUSY: "EBUSY", EEXIST: "EEXIST",
-        EXDEV: "EXDEV", ENOTDIR: "ENOTDIR", EISDIR: "EISDIR", EMFILE: "EMFILE", ENOSPC: "ENOSPC", EROFS: "EROFS",
-        ENAMETOOLONG: "ENAMETOOLONG", ENOTEMPTY: "ENOTEMPTY", ELOOP: "ELOOP", EDQUOT: "EDQUOT",
-    ]
+    static func text(_ code: Int32) -> String { errnoText(code) }
 
     /// Foundation's Cocoa codes for the file errors it does not wrap a POSIX error for.
     static let cocoaCodes: [Int: Int32] = [4: ENOENT, 257: EACCES, 513: EACCES, 516: EEXIST, 640: ENOSPC, 642: EROFS]

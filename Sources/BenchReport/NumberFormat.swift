@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Fixed, locale-independent number text for every reporter, so the same value always prints
 /// the same way (golden files, diffs between runs).
@@ -6,7 +7,7 @@ public enum NumberFormat {
     /// `value` with `digits` decimals; "" for nil or non-finite values (unavailable).
     public static func fixed(_ value: Double?, _ digits: Int) -> String {
         guard let value, value.isFinite else { return "" }
-        return String(format: "%.\(digits)f", locale: Locale(identifier: "en_US_POSIX"), value)
+        return formatFixed(value, digits: digits)
     }
 
     public static func integer(_ value: Int?) -> String { value.map(String.init) ?? "" }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The ratio of two builds from samples taken in adjacent pairs (A B B A ...): each pair saw
 /// the same moment of the machine, so a burst that slows one sample slows its partner too and
@@ -66,9 +67,7 @@ extension PairedRatio {
     public static func clustered(_ clusters: [[(base: Double, head: Double)]], baseFirst: [[Bool]]? = nil,
                                  confidence: Double = 0.95) -> RatioEstimate? {
         func medianLog(_ pairs: [(base: Double, head: Double)]) -> Double? {
-            let logs = pairs.compactMap { a, b in a > 0 && b > 0 && a.isFinite && b.isFinite ? log(b / a) : nil }.sorted()
-            guard !logs.isEmpty else { return nil }
-            return logs.count % 2 == 1 ? logs[logs.count / 2] : (logs[logs.count / 2 - 1] + logs[logs.count / 2]) / 2
+            Statistics.median(pairs.compactMap { a, b in a > 0 && b > 0 && a.isFinite && b.isFinite ? log(b / a) : nil })
         }
         let sessionLogs: [Double] = clusters.indices.compactMap { i in
             let c = clusters[i]

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import Support
 
 /// An flock(2) lock. The kernel drops it when its holder dies, kill -9 included, so a lock
 /// never outlives a process; any program that speaks flock (flock(1), another FragBench, a
@@ -16,11 +17,9 @@ final class FileLock {
     static func acquire(_ path: String, exclusive: Bool) throws -> FileLock {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ResultStoreError.system(path) }
-        while flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0 {
-            if errno == EINTR { continue }
-            let code = errno
+        if case .failure(let error) = retryingEINTR("flock", { flock(fd, exclusive ? LOCK_EX : LOCK_SH) }) {
             close(fd)
-            throw ResultStoreError.system(path, code)
+            throw ResultStoreError.system(path, error.code)
         }
         return FileLock(fd: fd)
     }
@@ -29,11 +28,9 @@ final class FileLock {
     static func holdDirectory(_ path: String) throws -> FileLock {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw ResultStoreError.system(path) }
-        while flock(fd, LOCK_EX) != 0 {
-            if errno == EINTR { continue }
-            let code = errno
+        if case .failure(let error) = retryingEINTR("flock", { flock(fd, LOCK_EX) }) {
             close(fd)
-            throw ResultStoreError.system(path, code)
+            throw ResultStoreError.system(path, error.code)
         }
         return FileLock(fd: fd)
     }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Support
 
 /// Reads input files (a trace, a size histogram) without Foundation, retrying on EINTR.
 public enum FileBytes {
@@ -58,12 +59,10 @@ final class TraceFileDescriptor {
         // Read into a scratch buffer and append what came: growing the array by `count` zeros
         // first went element by element in debug builds (0.7 s per MemoryBudget probe).
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, count)) { buffer in
-            while true {
-                let n = systemRead(fd, buffer.baseAddress!, min(count, buffer.count))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return .failure(.system(String(cString: strerror(errno))))
-                }
+            switch retryingEINTR("read", { systemRead(fd, buffer.baseAddress!, min(count, buffer.count)) }) {
+            case .failure(let error):
+                return .failure(.system(error.message))
+            case .success(let n):
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<n]))
                 return .success(n)
             }

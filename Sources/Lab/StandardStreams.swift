@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Support
 
 /// Unbuffered writes to the standard streams through write(2): no shared `FILE*` state, so
 /// they are safe under Swift 6 concurrency checking and nothing is lost in a buffer when the
@@ -16,9 +17,7 @@ package enum StandardStreams {
         text.withUTF8 { buffer in
             var offset = 0
             while offset < buffer.count {
-                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
+                guard case .success(let n) = retryingEINTR("write", { write(fd, buffer.baseAddress! + offset, buffer.count - offset) }) else {
                     return  // A closed pipe: nothing more to say to it.
                 }
                 offset += n

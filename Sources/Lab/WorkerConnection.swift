@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// How to start one build's worker (`fragbench pair` starts fresh ones for every session).
 package struct WorkerLauncher {
@@ -103,10 +104,9 @@ package final class WorkerConnection {
                 return line
             }
             var chunk = [UInt8](repeating: 0, count: 4096)
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4096) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return nil }
-            buffer.append(contentsOf: chunk[..<n])
+            let n = chunk.withUnsafeMutableBytes { b in retryingEINTR("read") { read(fd, b.baseAddress, 4096) } }
+            guard case .success(let count) = n, count > 0 else { return nil }
+            buffer.append(contentsOf: chunk[..<count])
         }
     }
 }

@@ -1,3 +1,7 @@
+// Measure's users see the lab's statistics, generator, formatter and system-error helpers
+// (Support) with it: they were Measure's before they became everyone's.
+@_exported import Support
+
 /// Build facts a benchmark report must carry, because a number measured in a
 /// debug build says nothing about the shipped code.
 public enum Measure {

@@ -103,16 +103,3 @@ public enum Bootstrap {
         return (Statistics.percentile(stats, alpha) ?? .nan, Statistics.percentile(stats, 100 - alpha) ?? .nan)
     }
 }
-
-/// SplitMix64 (Steele, Lea, Flood 2014): a tiny, well-mixed, seedable generator.
-public struct SplitMix64: Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,5 +1,6 @@
 import CFragShim
 import Glibc
+import Support
 
 /// Where an alloc-free or mixed point's time goes: the same ring run as alternating timed
 /// phases, `phase` frees of the oldest fragments then `phase` allocations into their slots,
@@ -49,12 +50,7 @@ extension AllocFreeSplitting {
             allocs.append(max(0, Double(t.allocTicks) - overhead) * nsPerTick / Double(t.ops))
             frees.append(max(0, Double(t.freeTicks) - overhead) * nsPerTick / Double(t.ops))
         }
-        func median(_ xs: [Double]) -> Double? {
-            guard !xs.isEmpty else { return nil }
-            let s = xs.sorted()
-            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-        }
-        guard let a = median(allocs), let f = median(frees) else { return nil }
+        guard let a = Statistics.median(allocs), let f = Statistics.median(frees) else { return nil }
         return AllocFreeSplit(
             allocNanosecondsPerOp: a, freeNanosecondsPerOp: f,
             method: "alternating timed phases of \(splitPhase) frees (oldest first) and \(splitPhase) allocations into their slots on the same ring of \(splitDepth), TSC between phases, an empty phase's cost subtracted; median of \(allocs.count) batches as long as the point's samples")

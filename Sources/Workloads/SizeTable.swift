@@ -1,3 +1,5 @@
+import Support
+
 /// Sizes drawn from a distribution ahead of time, so no random number generator runs in a
 /// timed loop: the loop reads `sizes[index & mask]` and the table repeats every `count` draws.
 /// Prefix sums give the exact bytes of any number of draws afterwards, untimed.
@@ -19,8 +21,8 @@ final class SizeTable {
         self.count = count
         mask = count - 1
         sizes = .allocate(capacity: count)
-        var random = SeededRandom(seed: seed)
-        var draw: (inout SeededRandom) -> Int
+        var random = SplitMix64(seed: seed)
+        var draw: (inout SplitMix64) -> Int
         switch distribution {
         case .uniform(let range):
             let low = range.lowerBound
@@ -43,7 +45,7 @@ final class SizeTable {
     deinit { sizes.deallocate() }
 
     /// A draw by inverse CDF over cumulative weights (binary search).
-    private static func weightedDraw(_ entries: [SizeDistribution.SizeWeight]) -> (inout SeededRandom) -> Int {
+    private static func weightedDraw(_ entries: [SizeDistribution.SizeWeight]) -> (inout SplitMix64) -> Int {
         precondition(!entries.isEmpty, "SizeTable: an empty histogram")
         var cumulative: [Double] = []
         var total = 0.0

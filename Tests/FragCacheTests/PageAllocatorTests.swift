@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Support
 import Testing
 @testable import FragCache
 
@@ -220,20 +221,6 @@ import Testing
         #expect(stats.outstandingPages == 0)
         #expect(stats.freeBlocks == initial)
     }
-}
-
-/// A small seeded generator so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
 }
 
 extension PageAllocatorTests {

@@ -26,26 +26,26 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(call): \(symbol) (\(message))" }
 }
 
-/// Symbolic errno names for the codes perf_event_open and friends return.
+/// Symbolic errno names for the codes system calls here return ("errno N" for the others),
+/// so reports are greppable.
 public func errnoSymbol(_ code: Int32) -> String {
-    switch code {
-    case EPERM: return "EPERM"
-    case ENOENT: return "ENOENT"
-    case EINTR: return "EINTR"
-    case EBADF: return "EBADF"
-    case EACCES: return "EACCES"
-    case EBUSY: return "EBUSY"
-    case ENODEV: return "ENODEV"
-    case EINVAL: return "EINVAL"
-    case EMFILE: return "EMFILE"
-    case ENOSPC: return "ENOSPC"
-    case E2BIG: return "E2BIG"
-    case ENOSYS: return "ENOSYS"
-    case EOPNOTSUPP: return "EOPNOTSUPP"
-    case EOVERFLOW: return "EOVERFLOW"
-    case ESRCH: return "ESRCH"
-    default: return "errno \(code)"
-    }
+    errnoSymbols[code] ?? "errno \(code)"
+}
+
+/// The one table of errno names: perf_event_open and friends, and file operations.
+public let errnoSymbols: [Int32: String] = [
+    EPERM: "EPERM", ENOENT: "ENOENT", EINTR: "EINTR", EIO: "EIO", EBADF: "EBADF", EACCES: "EACCES",
+    EBUSY: "EBUSY", EEXIST: "EEXIST", EXDEV: "EXDEV", ENODEV: "ENODEV", ENOTDIR: "ENOTDIR", EISDIR: "EISDIR",
+    EINVAL: "EINVAL", EMFILE: "EMFILE", ENOSPC: "ENOSPC", EROFS: "EROFS", E2BIG: "E2BIG", ENOSYS: "ENOSYS",
+    ENAMETOOLONG: "ENAMETOOLONG", ENOTEMPTY: "ENOTEMPTY", ELOOP: "ELOOP", EDQUOT: "EDQUOT",
+    EOPNOTSUPP: "EOPNOTSUPP", EOVERFLOW: "EOVERFLOW", ESRCH: "ESRCH",
+]
+
+/// The system's sentence and the symbol to search for, e.g. "No space left on device (ENOSPC)".
+public func errnoText(_ code: Int32) -> String {
+    let sentence = systemErrorMessage(code)
+    guard let symbol = errnoSymbols[code] else { return sentence }
+    return "\(sentence) (\(symbol))"
 }
 
 /// strerror(3) copied into a Swift string. strerror's buffer may be reused by
@@ -73,6 +73,6 @@ public func retryingEINTR<T: BinaryInteger>(
 
 /// read(2) under a name that methods called `read()` do not shadow.
 @inline(__always)
-func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+public func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
     read(fd, buffer, count)
 }
