@@ -57,12 +57,24 @@ for object in "${objects[@]}"; do
     }
     { prev = $0 }
     END { printf "%d %d\n", count, bad > "/dev/stderr" }' 2> >(cat >> "$SCRATCH/check-asm.counts") || status=1
-done
+done >"$SCRATCH/check-asm.out"
+cat "$SCRATCH/check-asm.out"
 wait
 read -r functions runtime < <(awk '{ c += $1; b += $2 } END { print c + 0, b + 0 }' "$SCRATCH/check-asm.counts")
 rm -f "$SCRATCH/check-asm.counts"
 if [ "$functions" -eq 0 ]; then
   echo "check-asm: no timed-loop functions found (names changed?)"; exit 1
+fi
+# Every allocator type must own at least one checked loop: a type whose loops were not
+# specialised (a generic adapter that lost its specialisations, ~2.3x the instructions per
+# allocation) has no function under its name, and would otherwise pass unseen.
+missing=()
+for type in $(echo "$types" | tr -d '()' | tr '|' ' '); do
+  grep -q "^checked: .*[^A-Za-z0-9_]$type[^A-Za-z0-9_]" "$SCRATCH/check-asm.out" || missing+=("$type")
+done
+rm -f "$SCRATCH/check-asm.out"
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "check-asm: FAILED: no specialised timed loop for ${missing[*]} (specialisation lost, or the type was renamed)"; exit 1
 fi
 if [ "$runtime" -gt 0 ] || [ "$status" -ne 0 ]; then
   echo "check-asm: FAILED: $runtime Swift runtime call(s) in $functions timed-loop functions"; exit 1
