@@ -110,6 +110,7 @@ struct PeersCommand: ParsableCommand {
         let values: [Int]
         do { values = try SizeParsing.sizes(maxSize) } catch { throw ValidationError("--max-size \(error)") }
         return try values.map { value in
+            do { try SweepPlan.checkMaxSize(value) } catch { throw ValidationError("\(error)") }
             do { return try FragCacheConfig(pageSize: 4096, maxSize: value) } catch {
                 throw ValidationError("--max-size \(value): \(error)")
             }

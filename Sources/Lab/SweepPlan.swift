@@ -49,6 +49,7 @@ package struct SweepPlan {
         for pageSize in axes.pageSizes where !FragCacheConfig.pageSizes.contains(pageSize) {
             throw SweepError("--page-size \(pageSize) is not one of 4K, 16K, 64K")
         }
+        for maxSize in axes.maxSizes { try checkMaxSize(maxSize) }
         for fragsz in axes.fragszs where fragsz < 1 {
             throw SweepError("--fragsz \(fragsz) must be at least 1")
         }
@@ -120,6 +121,14 @@ package struct SweepPlan {
             if apiMerged { merges.append("the API experiments (--api) exist for the Swift cache's remaining layout on alloc-only, free-only, alloc-free, mixed and cross-thread (without --prepare), so elsewhere one kernel-API point each") }
         }
         return SweepPlan(points: points, combinations: combinations, merges: merges)
+    }
+
+    /// A max size of 0 asks for no cache at all; the model would read it as one page (as any
+    /// value below the page size), which is not what anyone typing 0 meant.
+    package static func checkMaxSize(_ maxSize: Int) throws(SweepError) {
+        guard maxSize >= 1 else {
+            throw SweepError("--max-size \(maxSize) must be at least 1 (a value below the page size means one page)")
+        }
     }
 
     package static func bytes(_ n: Int) -> String {

@@ -83,7 +83,8 @@ import Testing
         #expect(result.stdout.contains("| prepare-commit, 4 KiB pages, max 32 KiB, fragsz 64 B | swift:offset-down | — | — | — |"), "\(result.stdout)")
         #expect(!FileManager.default.fileExists(atPath: output), "--no-save writes nothing")
         for (args, message) in [(["--budget", "0"], "--budget"), (["--threshold", "nan"], "--threshold"),
-                                (["--against", "tcmalloc"], "--against"), (["--arena", "1K"], "arena")] {
+                                (["--against", "tcmalloc"], "--against"), (["--arena", "1K"], "arena"),
+                                (["--max-size", "0"], "--max-size 0 must be at least 1")] {
             let refused = try runner.run(["peers", "--allow-debug"] + args)
             #expect(refused.status == 64, "\(args): \(refused.stderr)")
             #expect(refused.stderr.contains(message), "\(args): \(refused.stderr)")

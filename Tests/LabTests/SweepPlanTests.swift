@@ -35,6 +35,7 @@ import Workloads
         (.alignAbovePage, "--align 8192 exceeds the page size 4096"),
         (.fragsz, "--fragsz 0 must be at least 1"),
         (.maxSize, "--max-size 12288 with --page-size 4096: max size 12288 is neither below the page size 4096 nor 4096 << k for k in 0...10"),
+        (.zeroMaxSize, "--max-size 0 must be at least 1 (a value below the page size means one page)"),
     ])
     func rejectsBadAxesBeforeRunning(bad: Bad, message: String) {
         let a: SweepPlan.Axes
@@ -44,11 +45,12 @@ import Workloads
         case .alignAbovePage: a = axes(aligns: [8192])
         case .fragsz: a = axes(fragszs: [0])
         case .maxSize: a = axes(maxes: [12288])
+        case .zeroMaxSize: a = axes(maxes: [0])
         }
         #expect(throws: SweepError(message)) { try SweepPlan.build(a) }
     }
 
-    enum Bad: Sendable { case page, align, alignAbovePage, fragsz, maxSize }
+    enum Bad: Sendable { case page, align, alignAbovePage, fragsz, maxSize, zeroMaxSize }
 
     @Test func theREADMEExampleSaysWhichCombinationsMerged() throws {
         // 2 workloads x 3 fragsz x 2 aligns x 3 max sizes x 2 page sizes = 72; on 64K pages the
