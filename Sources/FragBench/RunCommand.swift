@@ -191,42 +191,23 @@ struct RunCommand: ParsableCommand {
         let workload = self.workload ?? "alloc-only", fragsz = self.fragsz ?? "64", align = self.align ?? "1"
         let maxSize = self.maxSize ?? "32K", pageSize = self.pageSize ?? "4K", impl = self.impl ?? "swift"
         let variant = self.variant ?? "remaining", api = self.api ?? "kernel"
-        let kinds: [WorkloadKind] = try list("workload", workload) { text in
-            if text == "all" { return WorkloadKind.allCases.filter { $0 != .replay || trace != nil } }
-            return try text.split(separator: ",").map { name in
-                guard let kind = WorkloadKind(rawValue: String(name)) else {
-                    throw ValidationError("--workload '\(name)' is not one of \(WorkloadKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        /// A comma-separated list of an axis's names, or "all" (`all`: the values "all" means).
+        func names<T: CaseIterable & RawRepresentable>(_ option: String, _ text: String, all: [T] = Array(T.allCases))
+            throws -> [T] where T.RawValue == String {
+            try list(option, text) { text in
+                if text == "all" { return all }
+                return try text.split(separator: ",").map { name in
+                    guard let value = T(rawValue: String(name)) else {
+                        throw ValidationError("--\(option) '\(name)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    return value
                 }
-                return kind
             }
         }
-        let impls: [Implementation] = try list("impl", impl) { text in
-            if text == "all" { return Implementation.allCases }
-            return try text.split(separator: ",").map { name in
-                guard let value = Implementation(rawValue: String(name)) else {
-                    throw ValidationError("--impl '\(name)' is not one of \(Implementation.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return value
-            }
-        }
-        let variants: [LayoutVariant] = try list("variant", variant) { text in
-            if text == "all" { return LayoutVariant.allCases }
-            return try text.split(separator: ",").map { name in
-                guard let value = LayoutVariant(rawValue: String(name)) else {
-                    throw ValidationError("--variant '\(name)' is not one of \(LayoutVariant.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return value
-            }
-        }
-        let apis: [FragAPI] = try list("api", api) { text in
-            if text == "all" { return FragAPI.allCases }
-            return try text.split(separator: ",").map { name in
-                guard let value = FragAPI(rawValue: String(name)) else {
-                    throw ValidationError("--api '\(name)' is not one of \(FragAPI.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return value
-            }
-        }
+        let kinds: [WorkloadKind] = try names("workload", workload, all: WorkloadKind.allCases.filter { $0 != .replay || trace != nil })
+        let impls: [Implementation] = try names("impl", impl)
+        let variants: [LayoutVariant] = try names("variant", variant)
+        let apis: [FragAPI] = try names("api", api)
         guard (1 ... FragAPI.largestBulk).contains(bulk) else { throw ValidationError("--bulk must be within 1...\(FragAPI.largestBulk)") }
         if kinds.contains(.replay) && trace == nil { throw ValidationError("--workload replay needs --trace FILE") }
         let arenaBytes = try arenaBytes()
