@@ -12,11 +12,6 @@ import Measure
 /// one such offset; five processes see five, so the pooled estimate and its interval (a
 /// bootstrap over visits) carry the between-process spread that another run will meet.
 package enum ProcessVisits {
-    /// Options the parent keeps for itself (each with its value, if any).
-    package static let parentOnly: [(name: String, takesValue: Bool)] = [
-        ("--process-per-visit", false), ("--visits", true), ("--output", true), ("--no-save", false),
-    ]
-
     /// Without --visits/--samples (and without --quick): 10 processes of 6 samples, the same 60
     /// samples per point as one process's 5 visits of 12. More, shorter visits average more
     /// processes' offsets and spread a point over more of the run: alternated in one stretch
@@ -34,21 +29,14 @@ package enum ProcessVisits {
         return (visits ?? defaultVisits, samples == nil ? defaultSamples : nil)
     }
 
-    /// The child's arguments: the parent's run options without those it keeps, plus one visit
-    /// saved under `output` (and `samples` per visit, when the parent chose them).
-    package static func childArguments(_ arguments: [String], output: String, samples: Int? = nil) -> [String] {
-        var kept: [String] = []
-        var skipValue = false
-        for argument in arguments {
-            if skipValue { skipValue = false; continue }
-            if let option = parentOnly.first(where: { argument == $0.name }) {
-                skipValue = option.takesValue
-                continue
-            }
-            if parentOnly.contains(where: { $0.takesValue && argument.hasPrefix($0.name + "=") }) { continue }
-            kept.append(argument)
-        }
-        return kept + (samples.map { ["--samples", String($0)] } ?? []) + ["--visits", "1", "--output", output]
+    /// What one visit process runs: the parent's sweep and settings, one pass, saved under
+    /// `output` (with `samples` per visit when the parent chose them).
+    package static func childSettings(_ settings: RunSettings, output: String, samples: Int? = nil) -> RunSettings {
+        var child = settings
+        child.visits = 1
+        child.output = output
+        if let samples { child.samples = samples }
+        return child
     }
 
     /// One point from its visits, each a run's point from one child process: the samples
@@ -136,32 +124,39 @@ extension ProcessVisits {
     /// does. A child that fails or is interrupted leaves the visits before it; the run is then
     /// partial and says why.
     /// `output` nil: print the table only, save nothing (`--no-save`).
-    package static func run(visits: Int?, samples: Int?, quick: Bool, output: String?, estimator: Estimator) throws {
-        let (count, childSamples) = plan(visits: visits, samples: samples, quick: quick)
-        let arguments = Array(CommandLine.arguments.dropFirst())
+    package static func run(_ plan: SweepPlan, settings: RunSettings) throws {
+        let (count, childSamples) = Self.plan(visits: settings.visits, samples: settings.samples, quick: settings.quick)
+        let output = settings.output, estimator = settings.estimator
+        if let output { try RunSaving.preflight(output) }
         let scratch = NSTemporaryDirectory() + "fragbench-visits-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         InterruptFlag.install()
         var runs: [BenchRun] = []
         var failures: [String] = []
         for visit in 1...max(1, count) {
             if InterruptFlag.isRaised { break }
             StandardStreams.err("run: visit \(visit)/\(count), in a fresh process\n")
-            let output = "\(scratch)/visit-\(visit)"
+            let visitOutput = "\(scratch)/visit-\(visit)"
+            let planFile = "\(scratch)/visit-\(visit).plan.json"
+            let job = VisitPlan(plan: plan, settings: childSettings(settings, output: visitOutput, samples: childSamples))
+            guard FileManager.default.createFile(atPath: planFile, contents: job.encoded()) else {
+                throw ValidationFailure("cannot write the visit's plan to \(planFile)")
+            }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: ThisBinary.path)
-            process.arguments = childArguments(arguments, output: output, samples: childSamples)
+            process.arguments = [VisitPlan.command, "--plan", planFile]
             process.standardOutput = FileHandle.nullDevice
             process.environment = ScratchChild.environment
             do { try process.run() } catch { throw ValidationFailure("cannot start a visit process: \(error)") }
             process.waitUntilExit()
             let status = process.terminationStatus
             if status != 0 && status != 130 { failures.append("visit \(visit): the child run exited with status \(status)") }
-            if let run = try? StoredRun.load(output).run { runs.append(run) }
+            if let run = try? StoredRun.load(visitOutput).run { runs.append(run) }
             if status != 0 { break }
         }
         let interrupted = InterruptFlag.isRaised
-        guard var run = merge(runs, estimator: estimator, command: (["fragbench"] + arguments).joined(separator: " ")) else {
+        guard var run = merge(runs, estimator: estimator, command: settings.command) else {
             if interrupted { throw ExitStatus(130) }
             throw ValidationFailure(failures.first ?? "no visit finished")
         }

@@ -1,11 +1,32 @@
 import BenchReport
 import Foundation
+import Support
 
 /// Saving a finished `run` into its results directory: published whole, or kept as a partial
 /// run when it did not complete or cannot be published; when the directory takes nothing at
 /// all (read-only, full), one line says why and where, and the table printed above is all
 /// that is left.
 package enum RunSaving {
+    /// Fails with the reason when `root` could not take a run (it, or the directory it would be
+    /// created in, is not a writable directory), so that a run finds out before it measures,
+    /// not after. Creates nothing: a run refused later leaves no empty directory behind.
+    package static func preflight(_ root: String) throws {
+        let fm = FileManager.default
+        var path = URL(fileURLWithPath: root).standardizedFileURL.path
+        var isDirectory: ObjCBool = false
+        while !fm.fileExists(atPath: path, isDirectory: &isDirectory) {
+            let parent = (path as NSString).deletingLastPathComponent
+            guard !parent.isEmpty, parent != path else { break }
+            path = parent
+        }
+        guard isDirectory.boolValue else {
+            throw ValidationFailure("results directory \(root): \(path) is not a directory")
+        }
+        guard access(path, W_OK | X_OK) == 0 else {
+            throw ValidationFailure("results directory \(root): \(path) is not writable: \(errnoText(errno))")
+        }
+    }
+
     /// `partialReason` is nil for a complete run; `name` defaults to date and commit.
     package static func save(_ run: BenchRun, to store: ResultStore, partialReason: String?, name: String? = nil) throws {
         let name = name ?? ResultStore.runName(date: Date(), commit: run.provenance.gitCommit, dirty: run.provenance.gitDirty)

@@ -5,7 +5,7 @@ import Workloads
 /// are the same point run once, and the plan says why (`merges`): a max size at or below the
 /// page size means one page, workloads that draw their own sizes (mixed, replay) ignore
 /// --fragsz, peers have no layout variant.
-package struct SweepPlan {
+package struct SweepPlan: Codable, Sendable {
     package var points: [WorkloadParameters]
     /// Combinations the axes asked for (before merging).
     package var combinations: Int = 0

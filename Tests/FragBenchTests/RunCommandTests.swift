@@ -70,6 +70,18 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 
+    /// A results directory that cannot take the run is refused before the first point is
+    /// measured, for a plain run and a run in visit processes alike.
+    @Test func anUnwritableOutputIsRefusedBeforeMeasuring() throws {
+        for extra in [[], ["--process-per-visit", "--visits", "2"]] {
+            let result = try run(["run", "--allow-debug", "--quick", "--workload", "alloc-only", "--arena", "16M",
+                                  "--output", "/dev/null/x"] + extra)
+            #expect(result.status == 1, "\(extra): \(result.stderr)")
+            #expect(result.stderr.contains("results directory /dev/null/x: /dev/null is not a directory"), "\(result.stderr)")
+            #expect(!result.stderr.contains("ns/op") && !result.stderr.contains("visit 1/"), "nothing measured: \(result.stderr)")
+        }
+    }
+
     @Test func aDebugBuildIsRefusedUnlessAllowed() throws {
         let output = temporaryDirectory()
         let result = try run(["run", "--output", output, "--quick"])

@@ -1,7 +1,9 @@
 import BenchReport
 import Foundation
+import FragCache
 import Measure
 import Testing
+import Workloads
 @testable import Lab
 
 /// `run --process-per-visit`: the child's options, and the pooling of visits made in separate
@@ -21,11 +23,31 @@ import Testing
         return p
     }
 
-    @Test func theChildRunsOneVisitAndSavesWhereTheParentReads() {
-        let args = ["run", "--workload", "alloc-only", "--process-per-visit", "--visits", "5", "--output", "results",
-                    "--no-save", "--output=elsewhere", "--visits=3", "--fragsz", "64"]
-        #expect(ProcessVisits.childArguments(args, output: "/tmp/x") ==
-                ["run", "--workload", "alloc-only", "--fragsz", "64", "--visits", "1", "--output", "/tmp/x"])
+    @Test func theChildRunsOneVisitAndSavesWhereTheParentReads() throws {
+        var settings = RunSettings()
+        settings.visits = 5
+        settings.output = nil
+        settings.samples = 9
+        settings.estimator = .percentile(20)
+        let child = ProcessVisits.childSettings(settings, output: "/tmp/x")
+        #expect(child.visits == 1 && child.output == "/tmp/x" && child.samples == 9 && child.estimator == .percentile(20))
+        #expect(ProcessVisits.childSettings(settings, output: "/tmp/y", samples: 6).samples == 6)
+    }
+
+    /// The visit's plan survives the file unchanged, and a damaged one is refused with a reason.
+    @Test func aVisitPlanTravelsAsAFile() throws {
+        let config = try FragCacheConfig(pageSize: 4096, maxSize: 32768)
+        let point = WorkloadParameters(kind: .allocFree, config: config, fragsz: 256, arenaBytes: 16 << 20)
+        var settings = RunSettings()
+        settings.counters = .software
+        settings.quick = true
+        let job = VisitPlan(plan: SweepPlan(points: [point], combinations: 1, merges: []), settings: settings)
+        let back = try VisitPlan.decode(job.encoded())
+        #expect(back.plan.points == [point] && back.settings == settings)
+        var bad = job
+        bad.plan.points[0].depth = 0
+        #expect(throws: ValidationFailure.self) { try VisitPlan.decode(bad.encoded()) }
+        #expect(throws: ValidationFailure.self) { try VisitPlan.decode(Data("{\"format\": 1}".utf8)) }
     }
 
     @Test func tenProcessesOfSixSamplesUnlessTheUserChose() {
@@ -37,8 +59,6 @@ import Testing
         #expect(chosen.visits == 4 && chosen.childSamples == nil, "the child gets the user's --samples as given")
         let quick = ProcessVisits.plan(visits: nil, samples: nil, quick: true)
         #expect(quick.visits == SamplerConfig.quick.visits && quick.childSamples == nil)
-        #expect(ProcessVisits.childArguments(["run", "--workload", "mixed"], output: "/tmp/y", samples: 6) ==
-                ["run", "--workload", "mixed", "--samples", "6", "--visits", "1", "--output", "/tmp/y"])
     }
 
     @Test func visitsFromOffsetProcessesWidenTheIntervalAndPool() throws {

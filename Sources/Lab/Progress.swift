@@ -6,15 +6,15 @@ import Foundation
 
 /// Progress on stderr: a redrawn bar with an ETA on a terminal, one plain line per point
 /// otherwise (CI logs, pipes).
-struct Progress {
-    let total: Int
-    let isTerminal = isatty(2) != 0
-    let start = Date()
-    var done = 0
+package struct Progress {
+    package let total: Int
+    package let isTerminal = isatty(2) != 0
+    package let start = Date()
+    package var done = 0
 
-    init(total: Int) { self.total = total }
+    package init(total: Int) { self.total = total }
 
-    mutating func finished(_ label: String, summary: String) {
+    package mutating func finished(_ label: String, summary: String) {
         done += 1
         let elapsed = Date().timeIntervalSince(start)
         let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
@@ -29,7 +29,7 @@ struct Progress {
         }
     }
 
-    static func duration(_ seconds: Double) -> String {
+    package static func duration(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         return s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
     }

@@ -1,0 +1,35 @@
+import Foundation
+import Workloads
+
+/// What a visit process of `run --process-per-visit` measures: the parent's planned sweep and
+/// its settings, as JSON in a file. The child checks every point as the command line would
+/// (`PointSpec.checkedParameters`) before measuring any.
+package struct VisitPlan: Codable, Sendable {
+    /// The hidden subcommand that runs one.
+    package static let command = "visit"
+    package static let currentFormat = 1
+
+    package var format = VisitPlan.currentFormat
+    package var plan: SweepPlan
+    package var settings: RunSettings
+
+    package init(plan: SweepPlan, settings: RunSettings) {
+        self.plan = plan
+        self.settings = settings
+    }
+
+    package func encoded() -> Data { (try? JSONEncoder().encode(self)) ?? Data() }
+
+    /// The plan in `data`, checked; throws with the reason when it is not one this build runs.
+    package static func decode(_ data: Data) throws -> VisitPlan {
+        let job: VisitPlan
+        do { job = try JSONDecoder().decode(VisitPlan.self, from: data) } catch {
+            throw ValidationFailure("not a visit plan: \(error)")
+        }
+        guard job.format == currentFormat else {
+            throw ValidationFailure("visit plan format \(job.format), this build reads \(currentFormat)")
+        }
+        for point in job.plan.points { _ = try PointSpec(point).checkedParameters() }
+        return job
+    }
+}
