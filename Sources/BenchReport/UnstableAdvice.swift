@@ -1,10 +1,11 @@
+import Support
+
 /// What to do about an unstable point, in flags the reader can type: the sample time as
 /// `--min-sample-ms` with a value in milliseconds, more `--samples`, pinning; callgrind only
 /// when the run was not already using it.
 public enum UnstableAdvice {
-    /// The interval width above which the sampler calls a point unstable (Measure's
-    /// `Instability.thresholdPercent`; BenchReport does not depend on Measure).
-    public static let intervalThresholdPercent = 3.0
+    /// The interval width above which the sampler calls a point unstable.
+    public static var intervalThresholdPercent: Double { Stability.intervalThresholdPercent }
 
     /// A concrete next step for an unstable point (nil for a stable one).
     public static func hint(_ p: BenchPoint, counterBackend: String) -> String? {
@@ -14,7 +15,11 @@ public enum UnstableAdvice {
             let width = max(v - lo, hi - v) / v * 100
             var why = "95% interval ±\(NumberFormat.fixed(width, 1))%"
             why += width > intervalThresholdPercent ? " > ±\(NumberFormat.fixed(intervalThresholdPercent, 0))%" : ""
-            if let d = p.disturbedSamples, d > 0 { why += ", \(d) of \(p.samples) samples disturbed" }
+            if let d = p.disturbedSamples, d > 0 {
+                why += p.samples - d < Stability.minimumUndisturbed && width <= intervalThresholdPercent
+                    ? ", but only \(p.samples - d) of \(p.samples) samples undisturbed"
+                    : ", \(d) of \(p.samples) samples disturbed"
+            }
             lead = why + ": "
         } else {
             lead = p.errPct.map { "sample spread \(NumberFormat.fixed($0, 1))% > 5%: " }

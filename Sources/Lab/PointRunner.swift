@@ -126,7 +126,7 @@ package enum PointAssembly {
             opsPerSample: r.operationsPerSample,
             sampleNs: Statistics.median(r.samples.map { Double($0.elapsedNanoseconds) }),
             nsPerOp: r.estimate?.value ?? r.medianNanosecondsPerOp, minNsPerOp: r.minNanosecondsPerOp, errPct: r.errPercent,
-            unstable: r.instability.isUnstable, hint: r.instability.hint, tscCyclesPerOp: r.medianTSCTicksPerOp,
+            unstable: r.instability.isUnstable, hint: nil, tscCyclesPerOp: r.medianTSCTicksPerOp,
             timerOverheadNs: r.overhead.nanosecondsPerBatch, overheadSubtracted: r.overhead.subtracted, cpu: r.cpu, pinned: r.pinned, counters: readings, counterSource: backend.backend.rawValue,
             counterStatus: status, refillsPerKop: noFigures == nil ? f.refillsPerKiloOp : nil,
             fallbacks: noFigures == nil ? f.fallbacks : nil, reuses: noFigures == nil ? f.reuses : nil,
@@ -138,6 +138,7 @@ package enum PointAssembly {
         point.estimator = r.estimate?.description ?? "median of all samples (no estimate)"
         point.nsPerOpLow = r.estimate?.lower
         point.nsPerOpHigh = r.estimate?.upper
+        point.hint = UnstableAdvice.hint(point, counterBackend: backend.backend.rawValue)
         point.medianNsPerOp = r.medianNanosecondsPerOp
         point.disturbedSamples = r.disturbedCount
         point.sampleDisturbed = r.classes.count == r.samples.count ? r.classes.map { $0 != .undisturbed } : nil

@@ -56,9 +56,7 @@ package enum ProcessVisits {
         let all = sampleSets.flatMap { $0 }
         let estimate = RobustEstimate.pooled(visitSamples: sampleSets, visitClasses: classSets, estimator: estimator)
         let undisturbed = classSets.flatMap { $0 }.filter { $0 == .undisturbed }.count
-        let instability = Instability(estimate: estimate, undisturbed: undisturbed, sampleCount: all.count,
-                                      sampleNanoseconds: UInt64(max(0, visits.compactMap(\.sampleNs).max() ?? 0)),
-                                      cpuPinned: visits.allSatisfy(\.pinned))
+        let instability = Instability(estimate: estimate, undisturbed: undisturbed)
         point.ops = visits.reduce(0) { $0 &+ $1.ops }
         point.samples = all.count
         point.sampleNsPerOp = all
@@ -72,13 +70,13 @@ package enum ProcessVisits {
         point.minNsPerOp = Statistics.minimum(all)
         point.errPct = Statistics.medianAbsolutePercentError(all)
         point.unstable = instability.isUnstable
-        point.hint = instability.hint
         point.opsPerSample = Statistics.median(visits.compactMap { $0.opsPerSample.map(Double.init) }).map { Int($0) }
         point.sampleNs = Statistics.median(visits.compactMap(\.sampleNs))
         point.tscCyclesPerOp = Statistics.median(visits.compactMap(\.tscCyclesPerOp))
         point.allocNsPerOp = Statistics.median(visits.compactMap(\.allocNsPerOp))
         point.freeNsPerOp = Statistics.median(visits.compactMap(\.freeNsPerOp))
         point.pinned = visits.allSatisfy(\.pinned)
+        point.hint = UnstableAdvice.hint(point, counterBackend: point.counterSource)
         point.counters = point.counters.map { reading in
             var r = reading
             let values = visits.compactMap { p in p.counters.first { $0.name == reading.name }?.perOp }

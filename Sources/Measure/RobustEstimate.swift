@@ -59,7 +59,7 @@ public struct RobustEstimate: Sendable, Equatable {
     }
 
     /// Fewer undisturbed samples than this and the estimate falls back to all samples (and says so).
-    public static let minimumUndisturbed = 5
+    public static var minimumUndisturbed: Int { Stability.minimumUndisturbed }
 
     /// Applies `estimator` to the undisturbed samples (all of them when fewer than
     /// `minimumUndisturbed` are), with a percentile-bootstrap 95% interval.

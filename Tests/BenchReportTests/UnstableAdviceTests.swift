@@ -38,6 +38,10 @@ import Testing
         old.nsPerOpLow = nil
         old.nsPerOpHigh = nil
         #expect(UnstableAdvice.hint(old, counterBackend: "software")!.hasPrefix("sample spread 9.2% > 5%: "))
+        // A narrow interval from too few undisturbed samples says that is why.
+        var few = Self.unstable()
+        few.disturbedSamples = 8
+        #expect(UnstableAdvice.hint(few, counterBackend: "software")!.hasPrefix("95% interval ±2.1%, but only 3 of 11 samples undisturbed: "))
     }
 
     @Test func underCallgrindItDoesNotAdviseCallgrind() throws {
