@@ -116,9 +116,14 @@ build() {
   echo "compare: building $name ($source) in $scratch; log: $log" >&2
   "$swift" build -c release --package-path "$source" --scratch-path "$scratch" --product fragbench >"$log" 2>&1 &
   local pid=$!
+  # Polled every second (a build with nothing to do takes a few), said every 20 s.
+  local said=$SECONDS
   while kill -0 "$pid" 2>/dev/null; do
-    sleep 20
-    kill -0 "$pid" 2>/dev/null && echo "compare:   $name: $((SECONDS - started)) s, $(grep -E '^\[[0-9]+/[0-9]+\]' "$log" | tail -1 | cut -c1-100)" >&2
+    sleep 1
+    if [ $((SECONDS - said)) -ge 20 ] && kill -0 "$pid" 2>/dev/null; then
+      said=$SECONDS
+      echo "compare:   $name: $((SECONDS - started)) s, $(grep -E '^\[[0-9]+/[0-9]+\]' "$log" | tail -1 | cut -c1-100)" >&2
+    fi
   done
   if ! wait "$pid"; then
     tail -30 "$log" >&2

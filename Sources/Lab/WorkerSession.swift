@@ -93,32 +93,17 @@ package final class WorkerSession {
         return WorkerProtocol.SampleReply(nanosecondsPerOp: perOp, canaryNanosecondsPerStep: canaryReading).line
     }
 
-    /// The timed time of `ops` operations, as several batches above the workload's limit (as
-    /// the sampler does), and how many timed batches (one bracket overhead each) it took.
+    /// The timed time of `ops` operations and how many timed batches (one bracket overhead
+    /// each) it took: the sampler's bracket (`BatchTiming`), without counters.
     private func timedBatches(_ ops: Int) -> (nanoseconds: UInt64, batches: Int) {
         guard let runner else { return (0, 0) }
-        let sizes = SubBatches.sizes(operations: ops, limit: runner.maxBatchSize)
-        var total: UInt64 = 0
-        for n in sizes {
-            runner.prepareBatch(n)
-            let t0 = MonotonicClock.nanoseconds()
-            runner.runBatch(n)
-            let t1 = MonotonicClock.nanoseconds()
-            runner.finishBatch()
-            total &+= t1 &- t0
-        }
-        return (total, sizes.count)
+        let t = BatchTiming.time(ops, limit: runner.maxBatchSize, setup: { n in runner.prepareBatch(n) },
+                                 run: { _, n in runner.runBatch(n) }, teardown: { _ in runner.finishBatch() })
+        return (t.ns, t.batches)
     }
 
     /// Median of empty timed brackets, as the sampler measures it.
     package static func measureOverhead() -> Double {
-        var ns: [Double] = []
-        for _ in 0..<101 {
-            let t0 = MonotonicClock.nanoseconds()
-            blackHole(UInt64(ns.count))
-            let t1 = MonotonicClock.nanoseconds()
-            ns.append(Double(t1 &- t0))
-        }
-        return Statistics.median(ns) ?? 0
+        BatchTiming.overhead(batches: 101).ns
     }
 }

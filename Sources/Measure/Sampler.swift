@@ -37,31 +37,12 @@ public struct Sampler: Sendable {
             pinError = error.description
         }
 
-        // Time one sample: monotonic outside, TSC inside, so the TSC bracket is the tightest
-        // and both see the same batch. Above `batchLimit` a sample is several timed batches,
-        // their times and counts added (see SubBatches).
         func timed(_ ops: Int, counting: Bool) -> (ns: UInt64, ticks: UInt64, counters: [CounterValue], batches: Int) {
-            var ns: UInt64 = 0
-            var ticks: UInt64 = 0
-            var parts: [[CounterValue]] = []
-            let sizes = SubBatches.sizes(operations: ops, limit: config.batchLimit)
-            for n in sizes {
-                var state = setup(n)
-                if counting { counters?.start() }
-                let t0 = MonotonicClock.nanoseconds()
-                let c0 = TSC.start()
-                run(&state, n)
-                let c1 = TSC.end()
-                let t1 = MonotonicClock.nanoseconds()
-                if counting, let values = counters?.stop() { parts.append(values) }
-                teardown(&state)
-                ns &+= t1 &- t0
-                ticks &+= c1 &- c0
-            }
-            return (ns, ticks, CounterValue.summed(parts), sizes.count)
+            BatchTiming.time(ops, limit: config.batchLimit, counters: counting ? counters : nil,
+                             setup: setup, run: run, teardown: teardown)
         }
 
-        let overhead = measureOverhead()
+        let overhead = BatchTiming.overhead(batches: config.overheadBatches)
         let goal = OperationCount.goal(minimum: config.minSampleNanoseconds,
                                        clockResolution: MonotonicClock.resolutionNanoseconds(), overhead: overhead.ns)
         let ops = config.fixedOpsPerSample.map { max(1, $0) }
@@ -142,23 +123,4 @@ public struct Sampler: Sendable {
                                       tolerance: canary?.tolerance ?? 0)
     }
 
-    /// Median cost of the timing bracket around an empty batch: the clock and
-    /// TSC reads plus one closure call whose argument is sunk so it cannot be
-    /// deleted. The per-op loop inside a real batch is the caller's code and
-    /// stays in the result.
-    private func measureOverhead() -> (ns: Double, ticks: Double) {
-        var ns: [Double] = []
-        var ticks: [Double] = []
-        let empty: (Int) -> Void = { blackHole(UInt64($0)) }
-        for _ in 0..<max(1, config.overheadBatches) {
-            let t0 = MonotonicClock.nanoseconds()
-            let c0 = TSC.start()
-            empty(0)
-            let c1 = TSC.end()
-            let t1 = MonotonicClock.nanoseconds()
-            ns.append(Double(t1 &- t0))
-            ticks.append(Double(c1 &- c0))
-        }
-        return (Statistics.median(ns) ?? 0, Statistics.median(ticks) ?? 0)
-    }
 }

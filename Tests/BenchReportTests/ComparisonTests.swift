@@ -3,6 +3,17 @@ import Testing
 @testable import BenchReport
 
 @Suite struct ComparisonTests {
+    /// Quick runs make time noisier, not exact counts: each metric's table says its own thing.
+    @Test func theQuickWarningFitsTheMetric() {
+        var run = ReportingFixtures.sweep
+        run.provenance.quick = true
+        let time = Comparison.rounds(base: [run], head: [run], baseLabel: "a", headLabel: "a")
+        #expect(time.warnings.contains { $0.hasPrefix("QUICK runs (short samples)") })
+        let counts = Comparison.rounds(base: [run], head: [run], baseLabel: "a", headLabel: "a", metric: .instructions)
+        #expect(!counts.warnings.contains { $0.contains("short samples") })
+        #expect(counts.warnings.contains { $0.contains("the counts stay exact") })
+    }
+
     @Test func aRunComparedWithItselfHasNoRegression() {
         let run = ReportingFixtures.sweep
         // One run each: Welch over the samples.
