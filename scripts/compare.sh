@@ -142,13 +142,14 @@ checkout() {
   echo "$dir"
 }
 
-# The toolchain is part of a cached build's key: another compiler makes another binary.
-toolchain=$("$swift" --version 2>/dev/null | cksum | cut -d' ' -f1)
 cache_root="$area/bin"
 
 # commit_build NAME SHA LABEL: SHA's release binary, from the cache or built into it; prints
 # its path. A binary that has no 'fragbench run' (older than the lab's runner) is refused.
 commit_build() {
+  # The toolchain is part of a cached build's key: another compiler makes another binary.
+  local toolchain
+  toolchain=$( ("$swift" --version 2>/dev/null || echo "no swift") | cksum | cut -d' ' -f1)
   local name=$1 sha=$2 label=$3 cached="$cache_root/$2-$toolchain"
   if [ -x "$cached/fragbench" ]; then
     touch "$cached"

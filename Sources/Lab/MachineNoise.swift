@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import BenchReport
 import Measure
 
@@ -22,33 +23,75 @@ package enum MachineNoise {
     }
 }
 
-/// The machine's quiet speed as earlier runs saw it: the lowest canary baseline among the
-/// stored runs on the same CPU model. A whole run on a slowed machine (a busy neighbour for
-/// its whole duration) looks clean from inside; against this reference it does not.
+/// The machine's quiet speed as earlier runs saw it: the lowest canary baseline of the release
+/// runs on this machine's CPU model. A whole run on a slowed machine (a busy neighbour for its
+/// whole duration) looks clean from inside; against this reference it does not.
+///
+/// The reference belongs to the machine, not to a results directory, so a run with a fresh
+/// `--output` keeps it: it lives in `$FRAGBENCH_MACHINE_DIR` (default
+/// `$XDG_CACHE_HOME/fragbench`, else `~/.cache/fragbench`) as canary-reference.json, one entry
+/// per CPU model, written whole (rename). Debug builds neither read nor write it: their canary
+/// is not the release build's.
 package enum CanaryReference {
     /// A slower canary than this fraction above the reference marks the run's machine as slow.
     package static let tolerance = 0.10
 
-    package struct Reference: Equatable {
+    package struct Reference: Codable, Equatable {
         package var baseline: Double
         package var runs: Int
     }
 
-    /// Reads `root/runs/*/run.json` (newest 200 by name) for the same CPU model.
-    package static func load(root: String, cpuModel: String?) -> Reference? {
-        let runs = root + "/runs"
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: runs) else { return nil }
-        var baselines: [Double] = []
-        for name in names.filter({ !$0.hasPrefix(".") }).sorted().suffix(200) {
-            let path = "\(runs)/\(name)/run.json"
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-                  let run = try? JSONReport.parse(text, path: path),
-                  run.provenance.cpuModel == cpuModel, let b = run.provenance.canaryBaselineNs, b > 0, b.isFinite
-            else { continue }
-            baselines.append(b)
+    /// The file's contents: CPU model → reference.
+    package typealias Table = [String: Reference]
+
+    package static func directory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let dir = environment["FRAGBENCH_MACHINE_DIR"], !dir.isEmpty { return dir }
+        if let cache = environment["XDG_CACHE_HOME"], !cache.isEmpty { return cache + "/fragbench" }
+        if let home = environment["HOME"], !home.isEmpty { return home + "/.cache/fragbench" }
+        return nil
+    }
+
+    package static func file(in directory: String) -> String { directory + "/canary-reference.json" }
+
+    /// The table in `directory`; empty when there is none or it is damaged (a damaged file is
+    /// replaced by the next run's write, never trusted).
+    package static func table(in directory: String) -> Table {
+        guard let data = FileManager.default.contents(atPath: file(in: directory)),
+              let table = try? JSONDecoder().decode(Table.self, from: data) else { return [:] }
+        return table.filter { $0.value.baseline > 0 && $0.value.baseline.isFinite && $0.value.runs > 0 }
+    }
+
+    /// The reference for `cpuModel` in `directory`, nil when no earlier run recorded one.
+    package static func load(directory: String, cpuModel: String?) -> Reference? {
+        table(in: directory)[cpuModel ?? "unknown CPU"]
+    }
+
+    /// Adds this run's baseline to the machine's reference (the lower of the two; one more
+    /// run). Returns why it could not, or nil.
+    @discardableResult
+    package static func record(baseline: Double, cpuModel: String?, directory: String) -> String? {
+        guard baseline > 0, baseline.isFinite else { return "no canary baseline" }
+        var table = table(in: directory)
+        let key = cpuModel ?? "unknown CPU"
+        let old = table[key]
+        table[key] = Reference(baseline: min(old?.baseline ?? baseline, baseline), runs: (old?.runs ?? 0) + 1)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let staging = file(in: directory) + ".\(getpid()).tmp"
+            guard FileManager.default.createFile(atPath: staging, contents: try encoder.encode(table)) else {
+                return "cannot write \(staging)"
+            }
+            guard rename(staging, file(in: directory)) == 0 else {
+                let why = errnoText(errno)
+                unlink(staging)
+                return "cannot replace \(file(in: directory)): \(why)"
+            }
+            return nil
+        } catch {
+            return "\(error)"
         }
-        guard let best = baselines.min() else { return nil }
-        return Reference(baseline: best, runs: baselines.count)
     }
 
     /// When this run's canary was slower than the reference: the factor (> 1), else nil.
@@ -58,13 +101,18 @@ package enum CanaryReference {
         return factor > 1 + tolerance ? factor : nil
     }
 
-    /// Against the stored runs under `root` (none when `root` is nil: a run that saves
-    /// nothing has no store): the points widened and the warning to give, or the points as
-    /// they are and nil when the machine was not slower than usual.
-    package static func check(_ points: [BenchPoint], baseline: Double?, root: String?, cpuModel: String?) -> (points: [BenchPoint], warning: String?) {
-        let reference = root.flatMap { load(root: $0, cpuModel: cpuModel) }
+    /// Against the machine's reference (none for a debug build, or when there is no
+    /// directory for it): the points widened and the warning to give, or the points as they
+    /// are and nil when the machine was not slower than usual. A release run's baseline is then
+    /// added to the reference.
+    package static func check(_ points: [BenchPoint], baseline: Double?, cpuModel: String?,
+                              directory: String? = Measure.isDebugBuild ? nil : CanaryReference.directory())
+        -> (points: [BenchPoint], warning: String?) {
+        guard let directory else { return (points, nil) }
+        let reference = load(directory: directory, cpuModel: cpuModel)
+        if let baseline { record(baseline: baseline, cpuModel: cpuModel, directory: directory) }
         guard let factor = slowdown(baseline: baseline, reference: reference), let reference else { return (points, nil) }
-        let warning = "Machine slower than usual: the canary ran \(formatFixed((factor - 1) * 100, digits: 0))% slower than in the quietest of \(reference.runs) earlier run(s) on this CPU model (\(formatFixed(baseline ?? 0, digits: 2)) vs \(formatFixed(reference.baseline, digits: 2)) ns/step): estimates may be that much high; intervals widened accordingly."
+        let warning = "Machine slower than usual: the canary ran \(formatFixed((factor - 1) * 100, digits: 0))% slower than in the quietest of \(reference.runs) earlier run(s) on this CPU model (\(formatFixed(baseline ?? 0, digits: 2)) vs \(formatFixed(reference.baseline, digits: 2)) ns/step, \(file(in: directory))): estimates may be that much high; intervals widened accordingly."
         return (widen(points, slowdown: factor), warning)
     }
 

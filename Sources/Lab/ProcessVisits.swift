@@ -34,6 +34,7 @@ package enum ProcessVisits {
     package static func childSettings(_ settings: RunSettings, output: String, samples: Int? = nil) -> RunSettings {
         var child = settings
         child.visits = 1
+        child.machineReference = false
         child.output = output
         if let samples { child.samples = samples }
         return child
@@ -161,10 +162,14 @@ extension ProcessVisits {
         run.warnings.insert("Each of the \(runs.count) visit(s) ran in its own process (--process-per-visit): the interval includes the spread between processes.", at: 0)
         if runs.count < count { run.warnings.append("Only \(runs.count) of \(count) visits finished.") }
         run.warnings += failures.map { "FAILED: \($0)" }
-        let checked = CanaryReference.check(run.points, baseline: run.provenance.canaryBaselineNs,
-                                            root: output, cpuModel: run.provenance.cpuModel)
-        run.points = checked.points
-        if let warning = checked.warning { run.warnings.append(warning) }
+        // Once for the whole run, against the median of the visits' baselines (the visits
+        // themselves leave the reference alone: `childSettings`).
+        if settings.machineReference {
+            let checked = CanaryReference.check(run.points, baseline: run.provenance.canaryBaselineNs,
+                                                cpuModel: run.provenance.cpuModel)
+            run.points = checked.points
+            if let warning = checked.warning { run.warnings.append(warning) }
+        }
         run.partial = run.partial || interrupted || !failures.isEmpty || runs.count < count
         for p in run.points {
             StandardStreams.err("\(p.key): \(NumberFormat.text(p.nsPerOp)) ns/op, 95% interval [\(NumberFormat.text(p.nsPerOpLow)), \(NumberFormat.text(p.nsPerOpHigh))] over \(runs.count) processes\(p.unstable ? " UNSTABLE" : "")\n")

@@ -1,5 +1,4 @@
 #if canImport(Glibc)
-import Lab
 import Glibc
 #endif
 import Foundation

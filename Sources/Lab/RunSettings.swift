@@ -19,6 +19,9 @@ package struct RunSettings: Codable, Sendable, Equatable {
     /// The results directory; nil: print the table, save nothing.
     package var output: String?
     package var allowDebug = false
+    /// Check the run against the machine's canary reference and add to it (`CanaryReference`);
+    /// off in visit processes, whose parent checks the pooled run once.
+    package var machineReference = true
     /// The command line the provenance records.
     package var command = "fragbench run"
 

@@ -142,10 +142,11 @@ package enum SweepRun {
             provenance.disturbedShare = noise.share
             provenance.canaryBaselineNs = canary.baseline
             if noise.share >= MachineNoise.warnShare { warnings.append("Machine noise: \(noise.text); the point estimates use the undisturbed ones.") }
-            let checked = CanaryReference.check(points, baseline: canary.baseline, root: settings.output,
-                                                cpuModel: provenance.cpuModel)
-            points = checked.points
-            if let warning = checked.warning { warnings.append(warning) }
+            if settings.machineReference {
+                let checked = CanaryReference.check(points, baseline: canary.baseline, cpuModel: provenance.cpuModel)
+                points = checked.points
+                if let warning = checked.warning { warnings.append(warning) }
+            }
         } else if canary == nil {
             provenance.machineNoise = callgrindOnly ? "not measured (--callgrind-only: no timing)" : "not measured (--no-canary)"
         }

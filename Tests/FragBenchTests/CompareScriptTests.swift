@@ -59,4 +59,19 @@ import Testing
         #expect(out.status == 1 && out.stderr.contains(message), "\(out.stderr)")
         #expect(!out.stderr.contains("compare: BASE="), "refused after starting: \(out.stderr)")
     }
+
+    /// VARIANT, ALIGN and API become one point-name filter with FILTER (each a lookahead, so a
+    /// point must match all); a value outside the known names is refused, exit 64.
+    @Test func variantAlignAndAPINarrowThePointsTogether() throws {
+        let out = try compare(["VARIANT": "remaining,v6.13", "ALIGN": "1,64", "API": "kernel,local-free", "FILTER": "alloc-free"],
+                              tools: Self.basicTools + ["valgrind", "sed"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let expected = #"name filter: ^(?=[a-z-]+(?:/|\[(?:v6\.13)\]/))(?=.*/align:(?:1|64)(?:/|$))(?:(?!.*/api:)|(?=.*/api:(?:local-free)(?:/|$)))(?=.*?(?:alloc-free)) "#
+        #expect(out.stderr.contains(expected), "\(out.stderr)")
+        for (name, value) in [("VARIANT", "v9.9"), ("ALIGN", "3"), ("API", "none")] {
+            let bad = try compare([name: value], tools: Self.basicTools + ["valgrind", "sed"])
+            #expect(bad.status == 64 && bad.stderr.contains("\(name) '\(value)'"), "\(bad.stderr)")
+            #expect(!bad.stderr.contains("compare: BASE="), "refused after starting: \(bad.stderr)")
+        }
+    }
 }

@@ -44,7 +44,6 @@ import Testing
         (["run", "--cpu", "-1"], "--cpu '-1': must be between 0 and 1023"),
         (["run", "--cpu", "99"], "--cpu 99 is not a CPU this process may run on"),
         (["run", "--cpu", ""], "--cpu '': empty value"),
-        (["run", "--callgrind-child", "-1"], "--callgrind-child '-1': must be at least 0"),
         // run: sizes and lists
         (["run", "--fragsz", ""], "--fragsz '': empty value"),
         (["run", "--fragsz", ","], "--fragsz '': empty value"),
@@ -143,6 +142,25 @@ import Testing
         #expect(result.stderr.filter { $0 == "\n" }.count == 1, "\(arguments): not one line: \(result.stderr)")
         #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
         #expect(result.stdout.isEmpty)
+    }
+
+    /// The hidden commands that read a point or a plan from a file refuse a missing or damaged
+    /// one with a reason, and measure nothing.
+    @Test func aMissingOrDamagedDescriptionIsRefused() throws {
+        let damaged = NSTemporaryDirectory() + "fragbench-damaged-\(UUID().uuidString).json"
+        try "{\"format\": 1, \"name\": \"x\", \"parameters\": {\"kind\": \"alloc-only\"}}".write(toFile: damaged, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: damaged) }
+        for (arguments, message) in [
+            (["callgrind-child", "--point", "/nonexistent/point.json", "--result", "/tmp/r"], "cannot read the point description /nonexistent/point.json"),
+            (["callgrind-child", "--point", damaged, "--result", "/tmp/r"], "not a point description"),
+            (["visit", "--plan", "/nonexistent/plan.json"], "cannot read the visit plan /nonexistent/plan.json"),
+            (["visit", "--plan", damaged], "not a visit plan"),
+        ] {
+            let result = try runner.run(arguments)
+            #expect(result.status == 1, "\(arguments): status \(result.status), stderr: \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
     }
 
     @Test func aHugeValueIsCutAndControlCharactersEscaped() throws {

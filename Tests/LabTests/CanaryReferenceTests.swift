@@ -31,25 +31,42 @@ import Testing
         #expect(widened.hint!.contains("machine 20% slower"))
     }
 
+    /// The reference is the machine's, per CPU model: the quietest baseline recorded, kept
+    /// whatever results directory a run uses; a damaged file is not trusted.
     @Test func theReferenceIsTheQuietestRunOnTheSameCPUModel() throws {
-        let root = NSTemporaryDirectory() + "fragbench-canary-\(UUID().uuidString)"
-        func store(_ name: String, cpu: String, baseline: Double?) throws {
-            var provenance = Provenance(gitCommit: nil, gitDirty: nil, date: "d", swiftVersion: nil, buildConfiguration: "release",
-                                        buildFlags: nil, kernel: nil, cpuModel: cpu, cpuCount: 2, governor: nil,
-                                        perfEventParanoid: nil, tscHz: nil, tscCalibration: nil, counterBackend: "none",
-                                        counterReason: "", command: "", quick: false)
-            provenance.canaryBaselineNs = baseline
-            try FileManager.default.createDirectory(atPath: "\(root)/runs/\(name)", withIntermediateDirectories: true)
-            try JSONReport.render(BenchRun(provenance: provenance, points: [])).write(toFile: "\(root)/runs/\(name)/run.json", atomically: true, encoding: .utf8)
-        }
-        try store("a", cpu: "Xeon", baseline: 9.1)
-        try store("b", cpu: "Xeon", baseline: 8.6)
-        try store("c", cpu: "EPYC", baseline: 3.0)
-        try store("d", cpu: "Xeon", baseline: nil)
-        try FileManager.default.createDirectory(atPath: "\(root)/runs/broken", withIntermediateDirectories: true)
-        try "{".write(toFile: "\(root)/runs/broken/run.json", atomically: true, encoding: .utf8)
-        #expect(CanaryReference.load(root: root, cpuModel: "Xeon") == .init(baseline: 8.6, runs: 2))
-        #expect(CanaryReference.load(root: root, cpuModel: "Other") == nil)
-        #expect(CanaryReference.load(root: root + "/nothing", cpuModel: "Xeon") == nil)
+        let dir = NSTemporaryDirectory() + "fragbench-machine-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(CanaryReference.load(directory: dir, cpuModel: "Xeon") == nil)
+        #expect(CanaryReference.record(baseline: 9.1, cpuModel: "Xeon", directory: dir) == nil)
+        #expect(CanaryReference.record(baseline: 8.6, cpuModel: "Xeon", directory: dir) == nil)
+        #expect(CanaryReference.record(baseline: 3.0, cpuModel: "EPYC", directory: dir) == nil)
+        #expect(CanaryReference.record(baseline: .nan, cpuModel: "Xeon", directory: dir) != nil)
+        #expect(CanaryReference.load(directory: dir, cpuModel: "Xeon") == .init(baseline: 8.6, runs: 2))
+        #expect(CanaryReference.load(directory: dir, cpuModel: "Other") == nil)
+        try "{".write(toFile: CanaryReference.file(in: dir), atomically: true, encoding: .utf8)
+        #expect(CanaryReference.load(directory: dir, cpuModel: "Xeon") == nil)
+        #expect(CanaryReference.record(baseline: 9.5, cpuModel: "Xeon", directory: dir) == nil, "a damaged file is replaced")
+        #expect(CanaryReference.load(directory: dir, cpuModel: "Xeon") == .init(baseline: 9.5, runs: 1))
+    }
+
+    @Test func aRunSlowerThanTheMachinesReferenceIsWidenedAndRecorded() throws {
+        let dir = NSTemporaryDirectory() + "fragbench-machine-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        CanaryReference.record(baseline: 8.0, cpuModel: "Xeon", directory: dir)
+        let quiet = CanaryReference.check([point(12, low: 11.9, high: 12.1)], baseline: 8.2, cpuModel: "Xeon", directory: dir)
+        #expect(quiet.warning == nil && quiet.points[0].nsPerOpLow == 11.9)
+        let slow = CanaryReference.check([point(12, low: 11.9, high: 12.1)], baseline: 9.6, cpuModel: "Xeon", directory: dir)
+        #expect(slow.warning?.contains("20% slower than in the quietest of 2 earlier run(s)") == true, "\(slow.warning ?? "")")
+        #expect(slow.points[0].unstable)
+        #expect(CanaryReference.load(directory: dir, cpuModel: "Xeon")?.runs == 3)
+        #expect(CanaryReference.check([point(12, low: 11.9, high: 12.1)], baseline: 50, cpuModel: "Xeon", directory: nil).warning == nil,
+                "no directory (a debug build): no reference")
+    }
+
+    @Test func theDirectoryFollowsTheEnvironment() {
+        #expect(CanaryReference.directory(environment: ["FRAGBENCH_MACHINE_DIR": "/m", "HOME": "/h"]) == "/m")
+        #expect(CanaryReference.directory(environment: ["XDG_CACHE_HOME": "/c", "HOME": "/h"]) == "/c/fragbench")
+        #expect(CanaryReference.directory(environment: ["HOME": "/h"]) == "/h/.cache/fragbench")
+        #expect(CanaryReference.directory(environment: [:]) == nil)
     }
 }
