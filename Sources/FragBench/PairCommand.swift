@@ -20,14 +20,19 @@ struct PairCommand: ParsableCommand {
         discussion: """
             The points are those 'fragbench run' would measure with the options after '--'.
             Example: fragbench pair --base old/fragbench --head new/fragbench --threshold 2 -- --preset quick
+            Two layouts or kernel versions of one build, point by point: fragbench pair --base-options '--variant v6.12' \
+            --head-options '--variant v6.13' -- --workload alloc-only,alloc-free --align 1,64
             Exit status: 0 without regressions, 2 with, 1 when a worker failed, 3 when a build has no worker (make compare then falls back to whole-run rounds).
             """
     )
 
-    @Option(parsing: .unconditional, help: "The base build's fragbench binary.")
-    var base: String
-    @Option(parsing: .unconditional, help: "The head build's fragbench binary.")
-    var head: String
+    @Option(name: .customLong("base"), parsing: .unconditional, help: "The base build's fragbench binary (default: this one, to pair two configurations of one build).")
+    var baseBinary: String?
+    @Option(name: .customLong("head"), parsing: .unconditional, help: "The head build's fragbench binary (default: this one).")
+    var headBinary: String?
+
+    var base: String { baseBinary ?? ThisBinary.path }
+    var head: String { headBinary ?? ThisBinary.path }
     @Option(parsing: .unconditional, help: "Practical threshold in percent: a point is slower or faster only when its whole interval lies beyond it.")
     var threshold = 2.0
     @Option(parsing: .unconditional, help: "Time budget in seconds for all points together (setup excluded).")

@@ -4,6 +4,7 @@ import BenchReport
 import Foundation
 import FragCache
 import Measure
+import Workloads
 
 /// `fragbench tune`: sweep PAGE_FRAG_CACHE_MAX_SIZE from one page to 128K over the realistic
 /// workloads on 4K and 64K pages, then report the speed/memory frontier and a recommendation
@@ -37,6 +38,11 @@ struct TuneCommand: ParsableCommand {
     var pageSize = "4K,64K"
     @Option(name: .customLong("max-size"), parsing: .unconditional, help: "Max sizes to try (those below a page size are skipped for it).")
     var maxSize = "4K,8K,16K,32K,64K,128K"
+    @Option(parsing: .unconditional, help: "mixed: the packet size distribution (imix, uniform:LO-HI or histogram:FILE), as run's --distribution.")
+    var distribution = "imix"
+    @Option(parsing: .unconditional, help: "Live fragments kept by every workload's ring (as run's --depth; default run's).",
+            transform: OptionValues.integer(1 ... 1 << 30))
+    var depth: Int?
     @Option(parsing: .unconditional, help: "fastest-within (default: the fastest setting within --memory-slack of the smallest pinned memory), fastest, smallest.")
     var objective = "fastest-within"
     @Option(name: .customLong("memory-slack"), parsing: .unconditional,
@@ -100,6 +106,7 @@ struct TuneCommand: ParsableCommand {
         for page in pages where !FragCacheConfig.pageSizes.contains(page) {
             throw ValidationError("--page-size \(page) is not one of 4K, 16K, 64K")
         }
+        do { _ = try SizeDistribution.parse(distribution) } catch { throw ValidationError("--distribution \(error)") }
         let maxes = try sizes(maxSize, "max-size")
         guard pages.contains(where: { page in maxes.contains { $0 >= page } }) else {
             throw ValidationError("--max-size \(maxSize): every max size is below every page size, nothing to tune")
@@ -171,7 +178,8 @@ struct TuneCommand: ParsableCommand {
         // comparisons found; before, it ends the child runs as it always has.
         InterruptFlag.install()
         let pairing = TunePairing(settings: settings, budget: budget) { group, maxSize in
-            try Self.pointOptions(workload: group.workload, pageSize: group.pageSize, maxSizes: [maxSize])
+            try Self.pointOptions(workload: group.workload, pageSize: group.pageSize, maxSizes: [maxSize],
+                                  distribution: distribution, depth: depth)
                 .map { try SelfPairing.point($0) }
         }
         return pairing.run(Tuning.analyse(merged.points, objective: objective))
@@ -201,9 +209,13 @@ struct TuneCommand: ParsableCommand {
     }
 
     /// The run options naming one workload's points on one page size: the child run gets them
-    /// with all max sizes, each paired side with one, so both measure the same point.
-    static func pointOptions(workload: String, pageSize: Int, maxSizes: [Int]) -> [String]? {
-        guard let extra = workloads.first(where: { $0.name == workload })?.arguments else { return nil }
+    /// with all max sizes, each paired side with one, so both measure the same point. `tune`'s
+    /// own --distribution (mixed) and --depth come last and so win over a workload's defaults.
+    static func pointOptions(workload: String, pageSize: Int, maxSizes: [Int], distribution: String = "imix",
+                             depth: Int? = nil) -> [String]? {
+        guard var extra = workloads.first(where: { $0.name == workload })?.arguments else { return nil }
+        if workload == "mixed" { extra = ["--distribution", distribution] }
+        if let depth { extra += ["--depth", String(depth)] }
         return ["--workload", workload, "--page-size", String(pageSize),
                 "--max-size", maxSizes.map(String.init).joined(separator: ",")] + extra
     }
@@ -225,7 +237,8 @@ struct TuneCommand: ParsableCommand {
                 let maxes = maxSizes.filter { $0 >= page }
                 guard !maxes.isEmpty else { continue }
                 let out = scratch + "/\(name)-\(page)"
-                guard let point = Self.pointOptions(workload: name, pageSize: page, maxSizes: maxes) else { continue }
+                guard let point = Self.pointOptions(workload: name, pageSize: page, maxSizes: maxes,
+                                                    distribution: distribution, depth: depth) else { continue }
                 var arguments = ["run"] + point + ["--counters", counters, "--output", out, "--samples", String(samples),
                                                    "--min-sample-ms", String(minSampleMs)]
                 if quick { arguments.append("--quick") }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FragBench
+import Lab
 
 /// `fragbench pair` end to end: two workers of the debug binary (the same build on both sides),
 /// a small budget. Behaviour only: the protocol runs, every point gets a row and an interval,
@@ -53,6 +54,10 @@ import Testing
                                        "--head-options", "--max-size 4K,32K", "--", "--workload", "alloc-free", "--max-size", "32K"])
         #expect(mismatch.status == 64 && mismatch.stderr.contains("as many points on each side (1 vs 2)"), "\(mismatch.stderr)")
         #expect(PairCommand.words("  --impl   c\t--max-size 4K ") == ["--impl", "c", "--max-size", "4K"])
+        // Without --base and --head both sides are this binary: two versions of one build.
+        let versions = try PairCommand.parse(["--base-options", "--variant v6.12", "--head-options", "--variant v6.13", "--",
+                                              "--workload", "alloc-only"])
+        #expect(versions.base == ThisBinary.path && versions.head == ThisBinary.path)
         #expect(PairCommand.words("").isEmpty)
     }
 
