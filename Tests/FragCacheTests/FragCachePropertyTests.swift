@@ -28,9 +28,9 @@ import Testing
         await Self.check(PageFragCache<OffsetUpLayout>.self, sequences: Self.sequences / 2)
     }
 
-    /// The owner-local free experiment: the owner's frees of its current and previous page go
-    /// to the bias, others' frees are atomic, and the model keeps the previous page as the
-    /// cache does.
+    /// The owner-local free experiment: the owner's frees of its current and left pages go
+    /// to the bias, others' frees are atomic, and the model keeps the left set as the cache
+    /// does.
     @Test func randomSequencesMatchTheModelOwnerLocal() async {
         await Self.check(OwnerLocalFragCache<RemainingLayout>.self, sequences: Self.sequences)
     }
@@ -63,14 +63,14 @@ import Testing
 }
 
 /// A live fragment as the test tracks it.
-private struct LiveFragment {
+struct LiveFragment {
     var address: UnsafeMutableRawPointer
     var size: Int
     var tag: UInt8
     var modelPage: Int
 }
 
-private struct PropertyRun<C: CacheUnderTest & ~Copyable>: ~Copyable {
+struct PropertyRun<C: CacheUnderTest & ~Copyable>: ~Copyable {
     let config: FragCacheConfig
     let allocator: PageAllocator
     var cache: C
@@ -254,6 +254,7 @@ private struct PropertyRun<C: CacheUnderTest & ~Copyable>: ~Copyable {
         check(cache.stats.reuses, model.reuses, "reuse count")
         if cache.stats.refills > refillsBefore, let page = cache.currentPage, let id = model.cachePage {
             pageIds[page] = id
+            model.slots[id] = cache.leftSlot(of: cache.arena.address(of: page))
         }
     }
 
@@ -289,8 +290,9 @@ private struct PropertyRun<C: CacheUnderTest & ~Copyable>: ~Copyable {
         check(cache.currentPage.flatMap { pageIds[$0] }, model.cachePage, "\(what): cache page")
         check(cache.remaining, model.remaining, "\(what): remaining")
         if model.cachePage != nil { check(cache.pagecntBias, model.bias, "\(what): bias") }
-        check(cache.previousPage.flatMap { pageIds[$0] }, model.previous, "\(what): previous page")
-        check(cache.previousBias, model.previousBias, "\(what): previous page's bias")
+        let left = cache.leftPages.map { "\($0.slot):\(pageIds[$0.page].map(String.init) ?? "?")x\($0.bias)" }
+        let modelLeft = model.left.keys.sorted().map { "\($0):\(model.left[$0]!.id)x\(model.left[$0]!.bias)" }
+        check(left, modelLeft, "\(what): left pages (slot:page x bias)")
         var fragmentsPerPage: [Int: Int] = [:]
         for fragment in live { fragmentsPerPage[fragment.modelPage, default: 0] += 1 }
         var basePages = 0
