@@ -17,12 +17,21 @@ extension OwnerLocalFragCache {
     /// SPEC 4's reload, except that a page left with fragments out keeps the cache's references
     /// (it goes into the set of left pages) and a page that has come back whole, the current
     /// one or one of the set, is reused with a load and a store. Returns whether the cache now
-    /// holds a page with all of it free.
-    @inlinable
+    /// holds a page with all of it free. Inlined into the allocation slow path (one call, as
+    /// the kernel cache's `_reloadBody`).
+    @inlinable @inline(__always)
     mutating func _localReload(_ fragsz: Int) -> Bool {
         if _slowPath(fragsz > _cache.config.pageSize) {
             _cache._stats.oversizeFailures &+= 1
             return false
+        }
+        if _bypassReloads > 0 {
+            // The set is off and empty (see `bypassLength`): the kernel's reload. The free's
+            // range words are not read meanwhile; they are brought up to date as it ends.
+            _bypassReloads &-= 1
+            let ok = _cache._reloadBody(fragsz) != 0
+            if _bypassReloads == 0 { _syncCurrent() }
+            return ok
         }
         if !_cache._encoded.isEmpty {
             let current = _cache._currentPage
@@ -38,19 +47,48 @@ extension OwnerLocalFragCache {
                 _cache._stats.pfmemallocDrops &+= 1
                 _cache._arena.put(current, count: Int(_cache._pagecntBias))
                 _cache._becomeEmpty()
+                _syncCurrent()
             } else {
                 // Fragments of the current page are out: it goes into the set, after the
                 // best whole page has come out of it (so the two never fight for a slot).
                 let leaving = _cache._encoded, bias = _cache._pagecntBias
                 _cache._stats.pagesLeftBehind &+= 1
                 _cache._becomeEmpty()
+                _syncCurrent()
                 let reused = _reuseWholeLeftPage()
                 _park(leaving, bias: bias)
+                _countFutility(reused: reused)
                 _checkInvariantsIfDebug()
                 return reused || _refillKeepingLeft()
             }
         }
         return _reuseWholeLeftPage() || _refillKeepingLeft()
+    }
+
+    /// Why a bypass. When the live fragments span more pages than the set holds (a deep ring
+    /// of large fragments on small pages), or other threads free them late, no left page ever
+    /// comes back whole before a newer one evicts it: the scan and the parking are pure cost,
+    /// on top of the kernel's. After `LeftPages.count` such reloads in a row (a ring that fits
+    /// finds a whole page by then: it has visited every page it spans), the set is emptied and
+    /// the next `bypassLength` reloads and every free until then are the kernel's (frees of
+    /// the current page too: such a ring never frees into the current page); then the set is
+    /// tried again.
+    /// Long, so that the 8 futile reloads (scans, parking, evictions) that start each bypass
+    /// are under 1% of the reloads of a workload the set cannot help.
+    @inlinable static var bypassLength: Int { 1024 }
+
+    @inlinable
+    mutating func _countFutility(reused: Bool) {
+        if reused {
+            _futileReloads = 0
+            return
+        }
+        _futileReloads &+= 1
+        if _futileReloads == LeftPages.count {
+            _futileReloads = 0
+            _bypassReloads = Self.bypassLength
+            for i in 0 ..< LeftPages.count { _evict(slot: i) }
+        }
     }
 
     /// Makes the best whole page of the set the current page: one whose refcount is the bias
@@ -105,15 +143,16 @@ extension OwnerLocalFragCache {
     }
 
     /// The kernel's refill; the set is untouched.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func _refillKeepingLeft() -> Bool {
         let ok = _cache._refill() != 0
+        _syncCurrent()
         _checkInvariantsIfDebug()
         return ok
     }
 
     /// Reuses `page`, whose references are all the cache's, as the current page.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func _reuse(_ page: Page, size: UInt32) {
         let maxRefs = _cache._maxSize &+ 1
         // Safe: refcount == the bias the cache holds, so nobody else can see the page.
@@ -122,6 +161,7 @@ extension OwnerLocalFragCache {
         _cache._cursor = Layout.fullCursor(size: size)
         _cache._stats.reuses &+= 1
         _cache._stats.bytesOpened &+= Int(size)
+        _syncCurrent()
     }
 
     @inlinable @inline(__always)

@@ -37,10 +37,22 @@ public struct OwnerLocalFragCache<Layout: FragLayout>: ~Copyable {
     @usableFromInline var _cache: PageFragCache<Layout>
     /// Pages left with fragments out whose references the cache still holds.
     @usableFromInline var _left: LeftPages
+    /// The current page's address and size as plain words (both 0 when empty), so that the
+    /// free's first range check is a subtraction and a compare, with no decoding.
+    @usableFromInline var _currentAddress: UInt
+    @usableFromInline var _currentSize: UInt
+    /// Reloads in a row that left a page with fragments out and found no whole page in the set
+    /// (see `_localReload`), and reloads still to run the kernel's way.
+    @usableFromInline var _futileReloads: Int
+    @usableFromInline var _bypassReloads: Int
 
     public init(allocator: PageAllocator, config: FragCacheConfig = try! FragCacheConfig(), gfp: GFP = .atomic) {
         _cache = PageFragCache(allocator: allocator, config: config, gfp: gfp)
         _left = LeftPages(maxSizeShift: config.pageShift &+ UInt(config.maxOrder))
+        _currentAddress = 0
+        _currentSize = 0
+        _futileReloads = 0
+        _bypassReloads = 0
     }
 
     /// Drops the references held on the left pages; the inner cache drops its own.
@@ -80,24 +92,40 @@ public struct OwnerLocalFragCache<Layout: FragLayout>: ~Copyable {
     // MARK: - Free
 
     /// The owner's free: local (no atomic) for a fragment of the current page or of a left page
-    /// in the set, the kernel's atomic free otherwise. Only the thread that allocates may call it; other
+    /// in the set, the kernel's atomic free otherwise (and always while the set is bypassed). Only the thread that allocates may call it; other
     /// threads free with `arena.freeFragment`.
     @inlinable @inline(__always)
     public mutating func free(_ address: UnsafeMutableRawPointer) {
         let a = UInt(bitPattern: address)
-        // An empty cache has address 0 and a page-sized size: no arena address passes.
-        if _fastPath(a &- _cache._encoded.address < UInt(_cache._encoded.size(pageShift: _cache._pageShift))) {
-            _cache._pagecntBias &+= 1
-            _checkLocalFree(_cache._currentPage, bias: _cache._pagecntBias)
-            return
+        // While the set is bypassed (see `bypassLength`) the free is the kernel's, behind one
+        // predictable branch: where the set cannot win, local free costs what the kernel's does.
+        if _fastPath(_bypassReloads == 0) {
+            // An empty cache has address and size 0: no address passes.
+            if a &- _currentAddress < _currentSize {
+                _cache._pagecntBias &+= 1
+                _checkLocalFree(_cache._currentPage, bias: _cache._pagecntBias)
+                return
+            }
+            let slot = _left.slot(of: a)
+            if _left.slots[slot].holds(a) {
+                _left.slots[slot].bias &+= 1
+                _checkLocalFree(_page(at: _left.slots[slot].address), bias: _left.slots[slot].bias)
+                return
+            }
         }
-        let slot = _left.slot(of: a)
-        if _left.slots[slot].holds(a) {
-            _left.slots[slot].bias &+= 1
-            _checkLocalFree(_page(at: _left.slots[slot].address), bias: _left.slots[slot].bias)
-            return
-        }
-        _cache._arena.freeFragment(address)
+        // The kernel's free, written out so that the arena view is read in place: calling
+        // `_cache._arena.freeFragment` made the compiler copy the view to the stack on every
+        // miss (it cannot hoist the copy out of the caller's loop, the cache being mutated).
+        let page = _cache._arena.headPage(of: a)
+        if _slowPath(_cache._arena.dropReferences(1, from: page) == 0) { _releasePage(page) }
+    }
+
+    /// The last reference to a page the owner freed was dropped: give it back (out of line;
+    /// `mutating` only so that the cache is passed by address: a borrowed `self` was copied,
+    /// all 488 bytes, at every call).
+    @inlinable @inline(never)
+    mutating func _releasePage(_ page: Page) {
+        _cache._arena.freePages(page)
     }
 
     /// refcount == bias + fragments out, and fragments out >= 0: a local free that pushed the
@@ -123,7 +151,16 @@ public struct OwnerLocalFragCache<Layout: FragLayout>: ~Copyable {
     @discardableResult
     public mutating func drain() -> Int? {
         for i in 0 ..< LeftPages.count { _evict(slot: i) }
+        defer { _syncCurrent() }
         return _cache.drain()
+    }
+
+    /// Copies the current page's range into the free's plain words, after the cache's page
+    /// changed (a reload or a drain).
+    @inlinable
+    mutating func _syncCurrent() {
+        _currentAddress = _cache._encoded.address
+        _currentSize = _cache._encoded.isEmpty ? 0 : UInt(_cache._encoded.size(pageShift: _cache._pageShift))
     }
 
     /// The page whose first byte is at `address` (a held page's, so inside the arena).
@@ -142,6 +179,8 @@ public struct OwnerLocalFragCache<Layout: FragLayout>: ~Copyable {
     }
     /// The slot of the set a page at `address` goes into when the cache leaves it.
     public func leftSlot(of address: UInt) -> Int { _left.slot(of: address) }
+    /// Reloads still to run the kernel's way (0: the set is in use).
+    public var bypassReloads: Int { _bypassReloads }
     public var currentPage: Page? { _cache.currentPage }
     public var pagecntBias: Int { _cache.pagecntBias }
     public var remaining: Int { _cache.remaining }
@@ -153,6 +192,15 @@ public struct OwnerLocalFragCache<Layout: FragLayout>: ~Copyable {
     /// nor in two slots (a slot per block), held, allocated, refcount >= bias >= 1.
     public func checkInvariants() {
         _cache.checkInvariants()
+        // (While bypassed the free does not read them, and they are not kept up to date.)
+        precondition(_bypassReloads > 0 || (_currentAddress == _cache._encoded.address
+                     && _currentSize == (_cache._encoded.isEmpty ? 0 : UInt(_cache._encoded.size(pageShift: _cache._pageShift)))),
+                     "the current page's range words disagree with its encoded word")
+        precondition(_futileReloads >= 0 && _futileReloads < LeftPages.count && _bypassReloads >= 0 && _bypassReloads <= Self.bypassLength,
+                     "futile reloads \(_futileReloads), bypass reloads \(_bypassReloads)")
+        if _bypassReloads > 0 {
+            precondition(leftPages.isEmpty, "the set holds pages while the cache reloads the kernel's way")
+        }
         for i in 0 ..< LeftPages.count {
             let left = _left.slots[i]
             if left.isEmpty {

@@ -14,6 +14,8 @@ protocol CacheUnderTest: ~Copyable {
     var currentPage: Page? { get }
     /// The left pages the cache holds references on, by slot (OwnerLocalFragCache).
     var leftPages: [(slot: Int, page: Page, bias: Int)] { get }
+    /// Reloads still to run the kernel's way (OwnerLocalFragCache).
+    var bypassReloads: Int { get }
     /// The slot a page at `address` takes when the cache leaves it.
     func leftSlot(of address: UInt) -> Int
     var arena: PageArena { get }
@@ -43,6 +45,7 @@ extension PageFragCache: CacheUnderTest {
     static var supportsBulkAlloc: Bool { true }
     var leftPages: [(slot: Int, page: Page, bias: Int)] { [] }
     func leftSlot(of address: UInt) -> Int { 0 }
+    var bypassReloads: Int { 0 }
     mutating func ownerFree(_ address: UnsafeMutableRawPointer) -> Int? { free(address) }
 }
 

@@ -293,6 +293,7 @@ struct PropertyRun<C: CacheUnderTest & ~Copyable>: ~Copyable {
         let left = cache.leftPages.map { "\($0.slot):\(pageIds[$0.page].map(String.init) ?? "?")x\($0.bias)" }
         let modelLeft = model.left.keys.sorted().map { "\($0):\(model.left[$0]!.id)x\(model.left[$0]!.bias)" }
         check(left, modelLeft, "\(what): left pages (slot:page x bias)")
+        check(cache.bypassReloads, model.bypass, "\(what): reloads left in the bypass")
         var fragmentsPerPage: [Int: Int] = [:]
         for fragment in live { fragmentsPerPage[fragment.modelPage, default: 0] += 1 }
         var basePages = 0

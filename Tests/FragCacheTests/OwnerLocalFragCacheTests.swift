@@ -88,15 +88,19 @@ import Testing
     }
 
     /// A fragment of a page in the set is freed locally; once another page takes its slot, the
-    /// evicted page's fragments take the atomic path. A fresh arena hands out neighbouring
-    /// 32 KiB blocks in address order, so the ninth page left takes the first one's slot.
+    /// evicted page's fragments take the atomic path. A fresh arena hands out 32 KiB blocks in
+    /// address order: with blocks 0...7 taken and block 0 given back, the cache's first two
+    /// pages are blocks 0 and 8, which share slot 0.
     @Test func aLeftPageIsLocalUntilEvicted() throws {
         let allocator = makeAllocator(for: config)
+        var taken = (0 ... 7).compactMap { _ in allocator.allocPages(order: 3, gfp: .atomic) }
+        #expect(taken.map(\.index) == [0, 8, 16, 24, 32, 40, 48, 56])
+        allocator.put(taken.removeFirst())
         var cache = OwnerLocalFragCache<RemainingLayout>(allocator: allocator, config: config)
         let arena = cache.arena
         var firsts: [UnsafeMutableRawPointer] = []
-        // Ten pages of eight 4 KiB fragments, all kept: nine are left with fragments out.
-        for _ in 0 ..< 10 {
+        // Three pages of eight 4 KiB fragments, all kept: two are left with fragments out.
+        for _ in 0 ..< 3 {
             for n in 0 ..< 8 {
                 let allocated = cache.allocVA(4096)
                 let p = try #require(allocated)
@@ -104,26 +108,77 @@ import Testing
             }
         }
         let pages = firsts.map { arena.headPage(of: $0) }
+        #expect(pages.map(\.index) == [0, 64, 72])
         let slots = pages.map { cache.leftSlot(of: arena.address(of: $0)) }
-        #expect(slots[8] == slots[0])
-        #expect(Set(slots[1 ... 8]).count == 8)
+        #expect(slots[0] == slots[1])
+        // Leaving the second page evicted the first: its references were dropped then.
         let left = cache.leftPages
-        #expect(Set(left.map(\.page)) == Set(pages[1 ... 8]))
-        // The first page's references were dropped when the ninth took its slot.
+        #expect(left.map(\.page) == [pages[1]])
         #expect(arena.refcount(of: pages[0]) == 8)
         cache.free(firsts[0])
         #expect(arena.refcount(of: pages[0]) == 7)       // atomic
         // The second page is in the set: its free is local, its refcount untouched.
-        let bias = try #require(left.first { $0.page == pages[1] }).bias
+        let bias = try #require(left.first).bias
         let refs = arena.refcount(of: pages[1])
+        #expect(refs == bias + 8)
         cache.free(firsts[1])
         let leftAfter = cache.leftPages
-        let biasAfter = try #require(leftAfter.first { $0.page == pages[1] }).bias
-        #expect(biasAfter == bias + 1)
+        #expect(leftAfter.first?.bias == bias + 1)
         #expect(arena.refcount(of: pages[1]) == refs)
-        #expect(refs == bias + 8)
         cache.checkInvariants()
         cache.drain()
         #expect(arena.refcount(of: pages[1]) == 7)
+        for page in taken { allocator.put(page) }
+    }
+
+    /// When no left page comes back whole for as many leaves in a row as the set has slots,
+    /// the set is emptied (its references dropped) and the next 1024 reloads, and the frees
+    /// until then, are the kernel's; then the set is used again.
+    @Test func aSetThatNeverPaysIsBypassed() throws {
+        let allocator = makeAllocator(for: config, blocks: 64)
+        var cache = OwnerLocalFragCache<RemainingLayout>(allocator: allocator, config: config)
+        let arena = cache.arena
+        var kept: [UnsafeMutableRawPointer] = []
+        func fillPage(_ cache: inout OwnerLocalFragCache<RemainingLayout>, keep: Bool) throws {
+            for _ in 0 ..< 8 {
+                let allocated = cache.allocVA(4096)
+                let p = try #require(allocated)
+                if keep { kept.append(p) } else { cache.free(p) }
+            }
+        }
+        // Eight pages filled: seven leaves so far, all futile, the set holds seven pages.
+        for _ in 0 ..< 8 { try fillPage(&cache, keep: true) }
+        let beforeBypass = cache.leftPages.count, bypassBefore = cache.bypassReloads
+        #expect(beforeBypass == 7)
+        #expect(bypassBefore == 0)
+        // The eighth futile leave empties the set.
+        try fillPage(&cache, keep: true)
+        let atBypass = cache.leftPages.count, bypass = cache.bypassReloads
+        #expect(atBypass == 0)
+        #expect(bypass == 1024)
+        // Every left page's references were dropped: only its fragments hold it.
+        let current = cache.currentPage
+        for p in kept where arena.headPage(of: p) != current {
+            #expect(arena.refcount(of: arena.headPage(of: p)) == 8)
+        }
+        cache.checkInvariants()
+        // Bypassed, a free of the current page's fragment is the kernel's atomic one.
+        let refs = try arena.refcount(of: #require(current))
+        cache.free(kept.removeLast())
+        #expect(try arena.refcount(of: #require(current)) == refs - 1)
+        // 1024 reloads the kernel's way (each page's fragments freed at once, so each reload
+        // reuses the page in place), then the set is in use again.
+        for _ in 0 ..< 1024 { try fillPage(&cache, keep: false) }
+        let afterBypass = cache.bypassReloads, leftAfterBypass = cache.leftPages.count
+        #expect(afterBypass == 0)
+        #expect(leftAfterBypass == 0)
+        try fillPage(&cache, keep: true)
+        try fillPage(&cache, keep: true)
+        let parked = cache.leftPages.count
+        #expect(parked == 1)
+        cache.checkInvariants()
+        for p in kept { cache.free(p) }
+        cache.drain()
+        #expect(allocator.stats.pagesInUse == 0)
     }
 }

@@ -30,6 +30,10 @@ struct ReferenceModel {
     /// Page id -> the slot it takes when left; set by the test when it binds a page.
     var slots: [Int: Int] = [:]
     let slotCount = 8
+    /// Leaves in a row that found no whole left page, and leaves still to run the kernel's way
+    /// (OwnerLocalFragCache's bypass, 1024 long).
+    private(set) var futile = 0
+    private(set) var bypass = 0
     private(set) var refills = 0
     private(set) var reuses = 0
     var failAny = 0
@@ -83,7 +87,9 @@ struct ReferenceModel {
 
     private mutating func reload(_ fragsz: Int) -> Bool {
         if fragsz > pageSize { return false }
-        if ownerLocal { return localReload() }
+        if ownerLocal && bypass == 0 { return localReload() }
+        // The kernel's reload; the owner-local cache's while its set is bypassed.
+        if ownerLocal { bypass -= 1 }
         if let id = cachePage {
             pages[id]!.refcount -= bias
             if pages[id]!.refcount == 0 {
@@ -121,6 +127,16 @@ struct ReferenceModel {
                 let held = bias
                 let reused = reuseWholeLeftPage()
                 park(id, bias: held)
+                if reused {
+                    futile = 0
+                } else {
+                    futile += 1
+                    if futile == slotCount {
+                        futile = 0
+                        bypass = 1024
+                        dropLeft()
+                    }
+                }
                 return reused || refill()
             }
         }
@@ -171,7 +187,9 @@ struct ReferenceModel {
     /// The owner's free in the owner-local model: local for the current page and left pages.
     mutating func ownerFree(page id: Int) {
         precondition(ownerLocal)
-        if id == cachePage {
+        if bypass > 0 {
+            _ = put(id, 1)
+        } else if id == cachePage {
             bias += 1
         } else if let slot = slots[id], left[slot]?.id == id {
             left[slot]!.bias += 1
