@@ -197,7 +197,10 @@ public enum FreeSideReport {
                 title: title,
                 subtitle: "\(sizes.isEmpty ? "size distribution" : sizes.joined(separator: ", ")); \(NumberFormat.bytes(first.pageSize)) pages, align \(first.align)" + (run.provenance.quick ? " (QUICK run)" : ""),
                 x: Chart.Axis(title: "max size (PAGE_FRAG_CACHE_MAX_SIZE)", scale: .log2, units: .bytes),
-                y: Chart.Axis(title: "ns per operation"),
+                // Log scale: the grid spans ~2 ns (local free, 64 B) to tens of ns (2 KiB
+                // fragments at a 4K max size, mimalloc's 2 KiB), and a linear axis flattens
+                // the small ones that the comparison is about.
+                y: Chart.Axis(title: "ns per operation", scale: .log2),
                 series: series,
                 footnote: "Lower is faster. A line per API (or peer) and fragment size. Bars: 95% interval of each point's ns/op.")
             let file = "chart-api-" + RunCharts.slug("\(first.workload)-page\(first.pageSize / 1024)k-align\(first.align)") + ".svg"
