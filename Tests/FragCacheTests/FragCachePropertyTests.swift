@@ -48,12 +48,7 @@ import Testing
         var operations = 0
         await propertyCheck(count: count, input: Gen.int(in: 0 ... configs.count - 1), steps) { index, steps in
             var run = PropertyRun<C>(config: configs[index])
-            for (n, step) in steps.enumerated() {
-                run.apply(step, stepNumber: n)
-                operations += 1
-                if run.failed { break }
-            }
-            run.finish()
+            operations += run.run(steps)
             sequences += 1
         }
         // Mismatches are recorded step by step; here, that the sequences really ran.
@@ -305,6 +300,19 @@ struct PropertyRun<C: CacheUnderTest & ~Copyable>: ~Copyable {
             check(refs, model.heldReferences(id) + (fragmentsPerPage[id] ?? 0), "\(what): refcount = bias + live fragments")
         }
         check(allocator.stats.pagesInUse, basePages, "\(what): pages in use")
+    }
+
+    /// Applies `steps` in order until one fails, then drains and checks that every page came
+    /// back. Returns how many steps were applied.
+    mutating func run(_ steps: [FragCachePropertyTests.Step]) -> Int {
+        var applied = 0
+        for (n, step) in steps.enumerated() {
+            apply(step, stepNumber: n)
+            applied += 1
+            if failed { break }
+        }
+        finish()
+        return applied
     }
 
     mutating func finish() {

@@ -46,12 +46,7 @@ import Testing
         var operations = 0
         await propertyCheck(count: count, input: Gen.int(in: 0 ... configs.count - 1), Self.rings) { index, ring in
             var run = PropertyRun<C>(config: configs[index])
-            for (n, step) in steps(of: ring).enumerated() {
-                run.apply(step, stepNumber: n)
-                operations += 1
-                if run.failed { break }
-            }
-            run.finish()
+            operations += run.run(steps(of: ring))
             rings += 1
         }
         #expect(rings == count, sourceLocation: sourceLocation)
