@@ -63,11 +63,18 @@ public struct Chart: Sendable, Equatable {
         public var points: [Point]
         /// Join the points with a line, in x order.
         public var connect: Bool
+        /// Colour, and marker-and-dash, by index into the palettes (default: the series'
+        /// position), so a chart of subjects x sizes can give a subject one colour and a size
+        /// one pattern instead of running through the palette twice.
+        public var colour: Int?
+        public var pattern: Int?
 
-        public init(name: String, points: [Point], connect: Bool = true) {
+        public init(name: String, points: [Point], connect: Bool = true, colour: Int? = nil, pattern: Int? = nil) {
             self.name = name
             self.points = points
             self.connect = connect
+            self.colour = colour
+            self.pattern = pattern
         }
     }
 
@@ -198,9 +205,9 @@ public struct Chart: Sendable, Equatable {
             }
         }
         for (i, s) in series.enumerated() {
-            let colour = Self.palette[i % Self.palette.count]
-            let marker = Self.markers[i % Self.markers.count]
-            let dash = Self.dashes[i % Self.dashes.count]
+            let colour = Self.palette[(s.colour ?? i) % Self.palette.count]
+            let marker = Self.markers[(s.pattern ?? i) % Self.markers.count]
+            let dash = Self.dashes[(s.pattern ?? i) % Self.dashes.count]
             let pts = ordered[i]
             out += "<g>\n"
             for (j, p) in pts.enumerated() {
@@ -266,12 +273,12 @@ public struct Chart: Sendable, Equatable {
         let lx = Self.plotRight + 20
         out += "<g>\n"
         for (i, s) in series.enumerated() {
-            let colour = Self.palette[i % Self.palette.count]
-            let dash = Self.dashes[i % Self.dashes.count]
+            let colour = Self.palette[(s.colour ?? i) % Self.palette.count]
+            let dash = Self.dashes[(s.pattern ?? i) % Self.dashes.count]
             if s.connect {
                 out += "<line x1=\"\(Self.f(lx))\" y1=\"\(Self.f(ly))\" x2=\"\(Self.f(lx + 28))\" y2=\"\(Self.f(ly))\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>\n"
             }
-            out += Self.marker(Self.markers[i % Self.markers.count], x: lx + 14, y: ly, colour: colour) + "\n"
+            out += Self.marker(Self.markers[(s.pattern ?? i) % Self.markers.count], x: lx + 14, y: ly, colour: colour) + "\n"
             out += "<text x=\"\(Self.f(lx + 36))\" y=\"\(Self.f(ly + 4))\">\(Self.escape(s.name))</text>\n"
             ly += 22
         }

@@ -155,13 +155,15 @@ public enum FreeSideReport {
         return out
     }
 
-    /// One chart per API group across max sizes: ns/op with intervals, a line per subject.
+    /// The whole grid in one chart per workload (and page size and alignment): ns/op against
+    /// max size, a line per subject and fragment size ("swift local-free, 256 B"), so every
+    /// fragment size, max size and API reads side by side with mimalloc.
     public static func charts(_ run: BenchRun) -> [ChartFile] {
         var byKey: [String: [BenchPoint]] = [:]
         var order: [String] = []
         for group in groups(run) {
             let p = group[0]
-            let key = [p.workload, String(p.pageSize), p.fragsz.map(String.init) ?? "-", String(p.align)].joined(separator: "|")
+            let key = [p.workload, String(p.pageSize), String(p.align)].joined(separator: "|")
             if byKey[key] == nil { order.append(key) }
             byKey[key, default: []] += group
         }
@@ -169,23 +171,39 @@ public enum FreeSideReport {
         for key in order {
             let points = byKey[key]!
             let first = points[0]
+            func line(_ p: BenchPoint) -> String {
+                p.subjectName + (p.fragsz.map { ", \(NumberFormat.bytes($0))" } ?? "")
+            }
+            // A colour per subject, a marker and dash per fragment size; lines grouped by
+            // fragment size, smallest first, subjects in run order within.
             var subjects: [String] = []
             for p in points where !subjects.contains(p.subjectName) { subjects.append(p.subjectName) }
-            let series = subjects.map { subject in
-                Chart.Series(name: subject, points: points.filter { $0.subjectName == subject }.map {
-                    Chart.Point(x: Double($0.maxSize), y: $0.nsPerOp!, yLow: $0.nsPerOpRange?.low, yHigh: $0.nsPerOpRange?.high)
-                }.sorted { $0.x < $1.x })
+            let fragszs = Set(points.map { $0.fragsz ?? 0 }).sorted()
+            var lines: [(fragsz: Int, subject: String, name: String)] = []
+            for f in fragszs {
+                for subject in subjects where points.contains(where: { ($0.fragsz ?? 0) == f && $0.subjectName == subject }) {
+                    let sample = points.first { ($0.fragsz ?? 0) == f && $0.subjectName == subject }!
+                    lines.append((f, subject, line(sample)))
+                }
             }
-            let what = "\(first.workload) \(first.fragsz.map { "\($0) B" } ?? "")"
-            let title = "What the API experiments buy: \(what)"
+            let series = lines.map { entry in
+                Chart.Series(name: entry.name, points: points.filter { line($0) == entry.name }.map {
+                    Chart.Point(x: Double($0.maxSize), y: $0.nsPerOp!, yLow: $0.nsPerOpRange?.low, yHigh: $0.nsPerOpRange?.high)
+                }.sorted { $0.x < $1.x }, colour: subjects.firstIndex(of: entry.subject)!, pattern: fragszs.firstIndex(of: entry.fragsz)!)
+            }
+            let sizes = Set(points.compactMap(\.fragsz)).sorted().map { NumberFormat.bytes($0) }
+            let title = "What the API experiments buy: \(first.workload)"
             let chart = Chart(
                 title: title,
-                subtitle: "\(NumberFormat.bytes(first.pageSize)) pages, align \(first.align)" + (run.provenance.quick ? " (QUICK run)" : ""),
+                subtitle: "\(sizes.isEmpty ? "size distribution" : sizes.joined(separator: ", ")); \(NumberFormat.bytes(first.pageSize)) pages, align \(first.align)" + (run.provenance.quick ? " (QUICK run)" : ""),
                 x: Chart.Axis(title: "max size (PAGE_FRAG_CACHE_MAX_SIZE)", scale: .log2, units: .bytes),
-                y: Chart.Axis(title: "ns per operation"),
+                // Log scale: the grid spans ~2 ns (local free, 64 B) to tens of ns (2 KiB
+                // fragments at a 4K max size, mimalloc's 2 KiB), and a linear axis flattens
+                // the small ones that the comparison is about.
+                y: Chart.Axis(title: "ns per operation", scale: .log2),
                 series: series,
-                footnote: "Lower is faster. Bars: 95% interval of each point's ns/op.")
-            let file = "chart-api-" + RunCharts.slug("\(first.workload)-\(first.fragsz.map(String.init) ?? "sizes")-page\(first.pageSize / 1024)k-align\(first.align)") + ".svg"
+                footnote: "Lower is faster. A line per API (or peer) and fragment size. Bars: 95% interval of each point's ns/op.")
+            let file = "chart-api-" + RunCharts.slug("\(first.workload)-page\(first.pageSize / 1024)k-align\(first.align)") + ".svg"
             files.append(ChartFile(file: file, title: title, svg: chart.svg()))
         }
         return files

@@ -1,30 +1,33 @@
 /// The owner-local free experiment (not in the kernel; page_pool's direct recycling does the
 /// like): the cache's owner, the one thread that allocates from it, frees fragments through the
-/// cache. A fragment of the page the cache holds, or of the page it left last, goes back by
-/// giving its reference to that page's bias: no atomic. Any other fragment, and every free from
-/// another thread (`PageArena.freeFragment`), takes the kernel's atomic path.
+/// cache. A fragment of the page the cache holds, or of a page it left with fragments out and
+/// still holds references on (a small set, `LeftPages`), goes back by giving its reference to
+/// that page's bias: no atomic. Any other fragment, and every free from another thread
+/// (`PageArena.freeFragment`), takes the kernel's atomic path.
 ///
-/// Why the invariant still holds. For the current page C and the previous page P:
+/// Why the invariant still holds. For the current page C and every left page L in the set:
 ///
-///     refcount(C) == pagecntBias  + fragments of C out     (SPEC 3)
-///     refcount(P) == previousBias + fragments of P out
+///     refcount(C) == pagecntBias + fragments of C out     (SPEC 3)
+///     refcount(L) == bias(L)     + fragments of L out
 ///
 /// - A local free of a fragment of C moves one reference from "out" to the bias: both sides of
 ///   the first line stay equal, and refcount is not touched, so no atomic is needed. Likewise
-///   for P. The refcount only ever falls through remote frees (one reference each, atomic).
-/// - Recognising C or P by address is sound: a page goes back to the page allocator only when
-///   its refcount reaches 0, that is after every fragment of it was freed, so a fragment whose
-///   address lies in C or P was carved from this incarnation of that page.
-/// - Leaving C with fragments out keeps its references (it becomes P, previousBias = bias),
-///   instead of dropping them as the kernel does; the old P's references are dropped then (one
-///   atomic subtract; its remaining fragments' frees release it as in the kernel).
+///   for L. The refcount only ever falls through remote frees (one reference each, atomic).
+/// - Recognising C or L by address is sound: a page goes back to the page allocator only when
+///   its refcount reaches 0, and the cache's bias (>= 1) on C and on every L keeps it above 0,
+///   so a fragment whose address lies in C or L was carved from this incarnation of that page.
+/// - Leaving C with fragments out keeps its references: C goes into its slot with bias(C) =
+///   pagecntBias, instead of the kernel's dropping them. A page already in that slot is evicted:
+///   its references are dropped (one atomic subtract, as the kernel's leave), and its remaining
+///   fragments' frees release it as in the kernel.
 /// - A page whose refcount equals the bias the cache holds on it has no fragment out, and none
 ///   can appear (only the owner hands fragments out), so the owner can reuse it in place with a
-///   plain load and store instead of a read-modify-write. When C runs out and P has come back
-///   whole, the two swap: the ring workloads then ping-pong between two pages with no atomic.
+///   plain load and store instead of a read-modify-write. When C runs out, the reload takes
+///   such a page from the set if there is one (the largest): a ring whose live fragments span
+///   up to the set's size in pages cycles through the same pages with no atomic at all.
 ///
-/// The price: the cache pins up to two pages (the kernel's one), also after a failed refill
-/// and when the page left was a pfmemalloc one (never reused, but kept until the next leave).
+/// The price: the cache pins up to 1 + LeftPages.count pages (the kernel's one), also after a
+/// failed refill; a pfmemalloc page in the set is given back as soon as a reload sees it whole.
 ///
 /// Debug builds (FRAGCACHE_INTERNAL_CHECKS) check refcount >= bias after every local free and
 /// the whole structure after every reload; the property tests check the equalities above
@@ -32,27 +35,30 @@
 public struct OwnerLocalFragCache<Layout: FragLayout>: ~Copyable {
     /// The kernel cache: its state, its refill and its counters.
     @usableFromInline var _cache: PageFragCache<Layout>
-    /// The page left last with fragments out, whose `_previousBias` references the cache still
-    /// holds; `.empty` when none.
-    @usableFromInline var _previous: EncodedPage
-    @usableFromInline var _previousBias: UInt32
-    /// The previous page's address and size as plain words (size 0 when none), so that the
-    /// local free's range check is a subtraction and a compare.
-    @usableFromInline var _previousAddress: UInt
-    @usableFromInline var _previousSize: UInt
+    /// Pages left with fragments out whose references the cache still holds.
+    @usableFromInline var _left: LeftPages
+    /// The current page's address and size as plain words (both 0 when empty), so that the
+    /// free's first range check is a subtraction and a compare, with no decoding.
+    @usableFromInline var _currentAddress: UInt
+    @usableFromInline var _currentSize: UInt
+    /// Reloads in a row that left a page with fragments out and found no whole page in the set
+    /// (see `_localReload`), and reloads still to run the kernel's way.
+    @usableFromInline var _futileReloads: Int
+    @usableFromInline var _bypassReloads: Int
 
     public init(allocator: PageAllocator, config: FragCacheConfig = try! FragCacheConfig(), gfp: GFP = .atomic) {
         _cache = PageFragCache(allocator: allocator, config: config, gfp: gfp)
-        _previous = .empty
-        _previousBias = 0
-        _previousAddress = 0
-        _previousSize = 0
+        _left = LeftPages(maxSizeShift: config.pageShift &+ UInt(config.maxOrder))
+        _currentAddress = 0
+        _currentSize = 0
+        _futileReloads = 0
+        _bypassReloads = 0
     }
 
-    /// Drops the references held on the previous page; the inner cache drops its own.
+    /// Drops the references held on the left pages; the inner cache drops its own.
     deinit {
-        if !_previous.isEmpty {
-            _cache._arena.put(_previousPage, count: Int(_previousBias))
+        for i in 0 ..< LeftPages.count where !_left.slots[i].isEmpty {
+            _cache._arena.put(_page(at: _left.slots[i].address), count: Int(_left.slots[i].bias))
         }
     }
 
@@ -85,24 +91,41 @@ public struct OwnerLocalFragCache<Layout: FragLayout>: ~Copyable {
 
     // MARK: - Free
 
-    /// The owner's free: local (no atomic) for a fragment of the current or the previous page,
-    /// the kernel's atomic free otherwise. Only the thread that allocates may call it; other
+    /// The owner's free: local (no atomic) for a fragment of the current page or of a left page
+    /// in the set, the kernel's atomic free otherwise (and always while the set is bypassed). Only the thread that allocates may call it; other
     /// threads free with `arena.freeFragment`.
     @inlinable @inline(__always)
     public mutating func free(_ address: UnsafeMutableRawPointer) {
         let a = UInt(bitPattern: address)
-        // An empty cache has address 0 and a page-sized size: no arena address passes.
-        if _fastPath(a &- _cache._encoded.address < UInt(_cache._encoded.size(pageShift: _cache._pageShift))) {
-            _cache._pagecntBias &+= 1
-            _checkLocalFree(_cache._currentPage, bias: _cache._pagecntBias)
-            return
+        // While the set is bypassed (see `bypassLength`) the free is the kernel's, behind one
+        // predictable branch: where the set cannot win, local free costs what the kernel's does.
+        if _fastPath(_bypassReloads == 0) {
+            // An empty cache has address and size 0: no address passes.
+            if a &- _currentAddress < _currentSize {
+                _cache._pagecntBias &+= 1
+                _checkLocalFree(_cache._currentPage, bias: _cache._pagecntBias)
+                return
+            }
+            let slot = _left.slot(of: a)
+            if _left.slots[slot].holds(a) {
+                _left.slots[slot].bias &+= 1
+                _checkLocalFree(_page(at: _left.slots[slot].address), bias: _left.slots[slot].bias)
+                return
+            }
         }
-        if a &- _previousAddress < _previousSize {
-            _previousBias &+= 1
-            _checkLocalFree(_previousPage, bias: _previousBias)
-            return
-        }
-        _cache._arena.freeFragment(address)
+        // The kernel's free, written out so that the arena view is read in place: calling
+        // `_cache._arena.freeFragment` made the compiler copy the view to the stack on every
+        // miss (it cannot hoist the copy out of the caller's loop, the cache being mutated).
+        let page = _cache._arena.headPage(of: a)
+        if _slowPath(_cache._arena.dropReferences(1, from: page) == 0) { _releasePage(page) }
+    }
+
+    /// The last reference to a page the owner freed was dropped: give it back (out of line;
+    /// `mutating` only so that the cache is passed by address: a borrowed `self` was copied,
+    /// all 488 bytes, at every call).
+    @inlinable @inline(never)
+    mutating func _releasePage(_ page: Page) {
+        _cache._arena.freePages(page)
     }
 
     /// refcount == bias + fragments out, and fragments out >= 0: a local free that pushed the
@@ -123,23 +146,41 @@ public struct OwnerLocalFragCache<Layout: FragLayout>: ~Copyable {
 
     // MARK: - Drain and queries
 
-    /// Gives back every reference the cache holds (current and previous page); the cache is
+    /// Gives back every reference the cache holds (current and left pages); the cache is
     /// empty afterwards. Returns the current page's references left, or nil if it held none.
     @discardableResult
     public mutating func drain() -> Int? {
-        _dropPrevious()
+        for i in 0 ..< LeftPages.count { _evict(slot: i) }
+        defer { _syncCurrent() }
         return _cache.drain()
     }
 
+    /// Copies the current page's range into the free's plain words, after the cache's page
+    /// changed (a reload or a drain).
     @inlinable
-    var _previousPage: Page {
-        assert(!_previous.isEmpty, "no previous page")
-        return Page(index: Int32(truncatingIfNeeded: (_previous.address &- _cache._arena.base) &>> _cache._pageShift))
+    mutating func _syncCurrent() {
+        _currentAddress = _cache._encoded.address
+        _currentSize = _cache._encoded.isEmpty ? 0 : UInt(_cache._encoded.size(pageShift: _cache._pageShift))
     }
 
-    /// The page left last with fragments out, whose references the cache still holds.
-    public var previousPage: Page? { _previous.isEmpty ? nil : _previousPage }
-    public var previousBias: Int { Int(_previousBias) }
+    /// The page whose first byte is at `address` (a held page's, so inside the arena).
+    @inlinable @inline(__always)
+    func _page(at address: UInt) -> Page {
+        Page(index: Int32(truncatingIfNeeded: (address &- _cache._arena.base) &>> _cache._pageShift))
+    }
+
+    /// The pages left with fragments out that the cache still holds references on, with those
+    /// references and their slots, in slot order.
+    public var leftPages: [(slot: Int, page: Page, bias: Int)] {
+        (0 ..< LeftPages.count).compactMap { i in
+            let left = _left.slots[i]
+            return left.isEmpty ? nil : (i, _page(at: left.address), Int(left.bias))
+        }
+    }
+    /// The slot of the set a page at `address` goes into when the cache leaves it.
+    public func leftSlot(of address: UInt) -> Int { _left.slot(of: address) }
+    /// Reloads still to run the kernel's way (0: the set is in use).
+    public var bypassReloads: Int { _bypassReloads }
     public var currentPage: Page? { _cache.currentPage }
     public var pagecntBias: Int { _cache.pagecntBias }
     public var remaining: Int { _cache.remaining }
@@ -147,21 +188,37 @@ public struct OwnerLocalFragCache<Layout: FragLayout>: ~Copyable {
     public var arena: PageArena { _cache.arena }
     public var config: FragCacheConfig { _cache.config }
 
-    /// The kernel cache's checks, plus the previous page's: held, allocated, refcount >= bias.
+    /// The kernel cache's checks, plus each left page's: in its own slot, not the current page
+    /// nor in two slots (a slot per block), held, allocated, refcount >= bias >= 1.
     public func checkInvariants() {
         _cache.checkInvariants()
-        if _previous.isEmpty {
-            precondition(_previousBias == 0 && _previousSize == 0, "no previous page but bias \(_previousBias), size \(_previousSize)")
-            return
+        // (While bypassed the free does not read them, and they are not kept up to date.)
+        precondition(_bypassReloads > 0 || (_currentAddress == _cache._encoded.address
+                     && _currentSize == (_cache._encoded.isEmpty ? 0 : UInt(_cache._encoded.size(pageShift: _cache._pageShift)))),
+                     "the current page's range words disagree with its encoded word")
+        precondition(_futileReloads >= 0 && _futileReloads < LeftPages.count && _bypassReloads >= 0 && _bypassReloads <= Self.bypassLength,
+                     "futile reloads \(_futileReloads), bypass reloads \(_bypassReloads)")
+        if _bypassReloads > 0 {
+            precondition(leftPages.isEmpty, "the set holds pages while the cache reloads the kernel's way")
         }
-        let page = _previousPage
-        precondition(_previous.address != _cache._encoded.address, "the previous page is the current page")
-        precondition(_cache._arena.isAllocated(page), "previous \(page) is held but not allocated")
-        precondition(_previousAddress == _previous.address && _previousSize == UInt(_previous.size(pageShift: _cache._pageShift)),
-                     "previous page's range words disagree with its encoded word")
-        let refs = _cache._arena.refcount(of: page)
-        precondition(_previousBias >= 1 && refs >= Int(_previousBias),
-                     "previous \(page) refcount \(refs), bias \(_previousBias)")
+        for i in 0 ..< LeftPages.count {
+            let left = _left.slots[i]
+            if left.isEmpty {
+                precondition(left.address == 0 && left.bias == 0 && left.encoded.isEmpty,
+                             "empty slot \(i) with address \(left.address), bias \(left.bias)")
+                continue
+            }
+            let page = _page(at: left.address)
+            precondition(_left.slot(of: left.address) == i, "\(page) sits in slot \(i), belongs in \(_left.slot(of: left.address))")
+            precondition(left.address != _cache._encoded.address, "left \(page) is the current page")
+            precondition(left.address == left.encoded.address && left.size == UInt(left.encoded.size(pageShift: _cache._pageShift)),
+                         "slot \(i)'s range words disagree with its encoded word")
+            precondition(_cache._arena.isAllocated(page), "left \(page) is held but not allocated")
+            precondition(_cache._arena.isPfmemalloc(page) == left.encoded.isPfmemalloc,
+                         "left \(page) pfmemalloc disagrees with its encoded word")
+            let refs = _cache._arena.refcount(of: page)
+            precondition(left.bias >= 1 && refs >= Int(left.bias), "left \(page) refcount \(refs), bias \(left.bias)")
+        }
     }
 }
 

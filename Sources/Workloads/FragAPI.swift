@@ -4,7 +4,8 @@
 public enum FragAPI: String, CaseIterable, Sendable, Codable, Hashable {
     /// page_frag_alloc_va + page_frag_free_va: one atomic decrement per free.
     case kernel
-    /// OwnerLocalFragCache: the owner's frees of the current or previous page go to its bias.
+    /// OwnerLocalFragCache: the owner's frees of the current page or a left page in its set go
+    /// to that page's bias.
     case localFree = "local-free"
     /// allocBulk (one bias and cursor update per page) and bulk free (one atomic per run of
     /// same-page fragments), `bulk` fragments at a time.

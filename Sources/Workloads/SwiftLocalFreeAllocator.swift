@@ -1,7 +1,8 @@
 import FragCache
 
 /// `--api local-free`: the Swift cache (remaining layout) as OwnerLocalFragCache, whose owner
-/// frees without an atomic when the fragment's page is the current or the previous one. The
+/// frees without an atomic when the fragment's page is the current one or one it left and still
+/// holds (its set of left pages). The
 /// ring's and free-only's loops free through the cache (the owner's path); cross-thread's
 /// consumer frees through the arena (a remote free: always atomic).
 struct SwiftLocalFreeAllocator: FragmentAllocator, ~Copyable {

@@ -62,6 +62,36 @@ import Testing
         #expect(MarkdownReport.render(r).contains("What the API experiments buy"))
     }
 
+    /// The whole grid is one chart: a line per subject and fragment size, a subject's lines in
+    /// one colour, a size's lines in one dash pattern.
+    @Test func theGridIsOneChart() {
+        var points: [BenchPoint] = []
+        for fragsz in [64, 256] {
+            for max in [4096, 32768] {
+                for (impl, api, ns) in [("swift", nil, 8.0), ("swift", "local-free", 2.5), ("mimalloc", nil, 4.5)] as [(String, String?, Double)] {
+                    var p = point(ns + Double(fragsz) / 100, impl: impl, api: api, max: max)
+                    p.fragsz = fragsz
+                    points.append(p)
+                }
+            }
+        }
+        let charts = FreeSideReport.charts(run(points))
+        #expect(charts.count == 1)
+        let svg = charts.first?.svg ?? ""
+        for name in ["swift kernel API, 64 B", "swift local-free, 256 B", "mimalloc, 256 B"] {
+            #expect(svg.contains(">\(name)</text>"), "legend line \(name)")
+        }
+        // Series order: 64 B first, subjects in run order; colour by subject, dash by size.
+        // (The legend's sample lines are the chart's last six 2-px lines.)
+        let legend = Array(svg.components(separatedBy: "<line ").dropFirst().filter { $0.contains("stroke-width=\"2\"") }.suffix(6))
+        #expect(legend.count == 6)
+        if legend.count == 6 {
+            #expect(legend[0].contains("#0072B2") && legend[3].contains("#0072B2"))
+            #expect(legend[1].contains("#D55E00") && !legend[1].contains("dasharray"))
+            #expect(legend[4].contains("#D55E00") && legend[4].contains("dasharray=\"6,3\""))
+        }
+    }
+
     @Test func rmwLineAndAttribution() {
         var p = point(8.5)
         p.allocNsPerOp = 1.7

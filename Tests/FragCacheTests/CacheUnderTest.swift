@@ -5,15 +5,19 @@
 /// which exists for alloc/free), the driver replaces with an allocation.
 protocol CacheUnderTest: ~Copyable {
     static func make(_ allocator: PageAllocator, _ config: FragCacheConfig) -> Self
-    /// The owner's frees of the current or previous page are local (OwnerLocalFragCache).
+    /// The owner's frees of the current or a left page are local (OwnerLocalFragCache).
     static var ownerLocal: Bool { get }
     static var supportsPrepare: Bool { get }
     static var supportsBulkAlloc: Bool { get }
 
     var stats: FragCacheStats { get }
     var currentPage: Page? { get }
-    var previousPage: Page? { get }
-    var previousBias: Int { get }
+    /// The left pages the cache holds references on, by slot (OwnerLocalFragCache).
+    var leftPages: [(slot: Int, page: Page, bias: Int)] { get }
+    /// Reloads still to run the kernel's way (OwnerLocalFragCache).
+    var bypassReloads: Int { get }
+    /// The slot a page at `address` takes when the cache leaves it.
+    func leftSlot(of address: UInt) -> Int
     var arena: PageArena { get }
     var remaining: Int { get }
     var pagecntBias: Int { get }
@@ -39,8 +43,9 @@ extension PageFragCache: CacheUnderTest {
     static var ownerLocal: Bool { false }
     static var supportsPrepare: Bool { Layout.supportsPrepare }
     static var supportsBulkAlloc: Bool { true }
-    var previousPage: Page? { nil }
-    var previousBias: Int { 0 }
+    var leftPages: [(slot: Int, page: Page, bias: Int)] { [] }
+    func leftSlot(of address: UInt) -> Int { 0 }
+    var bypassReloads: Int { 0 }
     mutating func ownerFree(_ address: UnsafeMutableRawPointer) -> Int? { free(address) }
 }
 

@@ -28,9 +28,9 @@ import Testing
         await Self.check(PageFragCache<OffsetUpLayout>.self, sequences: Self.sequences / 2)
     }
 
-    /// The owner-local free experiment: the owner's frees of its current and previous page go
-    /// to the bias, others' frees are atomic, and the model keeps the previous page as the
-    /// cache does.
+    /// The owner-local free experiment: the owner's frees of its current and left pages go
+    /// to the bias, others' frees are atomic, and the model keeps the left set as the cache
+    /// does.
     @Test func randomSequencesMatchTheModelOwnerLocal() async {
         await Self.check(OwnerLocalFragCache<RemainingLayout>.self, sequences: Self.sequences)
     }
@@ -48,12 +48,7 @@ import Testing
         var operations = 0
         await propertyCheck(count: count, input: Gen.int(in: 0 ... configs.count - 1), steps) { index, steps in
             var run = PropertyRun<C>(config: configs[index])
-            for (n, step) in steps.enumerated() {
-                run.apply(step, stepNumber: n)
-                operations += 1
-                if run.failed { break }
-            }
-            run.finish()
+            operations += run.run(steps)
             sequences += 1
         }
         // Mismatches are recorded step by step; here, that the sequences really ran.
@@ -63,14 +58,14 @@ import Testing
 }
 
 /// A live fragment as the test tracks it.
-private struct LiveFragment {
+struct LiveFragment {
     var address: UnsafeMutableRawPointer
     var size: Int
     var tag: UInt8
     var modelPage: Int
 }
 
-private struct PropertyRun<C: CacheUnderTest & ~Copyable>: ~Copyable {
+struct PropertyRun<C: CacheUnderTest & ~Copyable>: ~Copyable {
     let config: FragCacheConfig
     let allocator: PageAllocator
     var cache: C
@@ -254,6 +249,7 @@ private struct PropertyRun<C: CacheUnderTest & ~Copyable>: ~Copyable {
         check(cache.stats.reuses, model.reuses, "reuse count")
         if cache.stats.refills > refillsBefore, let page = cache.currentPage, let id = model.cachePage {
             pageIds[page] = id
+            model.slots[id] = cache.leftSlot(of: cache.arena.address(of: page))
         }
     }
 
@@ -289,8 +285,10 @@ private struct PropertyRun<C: CacheUnderTest & ~Copyable>: ~Copyable {
         check(cache.currentPage.flatMap { pageIds[$0] }, model.cachePage, "\(what): cache page")
         check(cache.remaining, model.remaining, "\(what): remaining")
         if model.cachePage != nil { check(cache.pagecntBias, model.bias, "\(what): bias") }
-        check(cache.previousPage.flatMap { pageIds[$0] }, model.previous, "\(what): previous page")
-        check(cache.previousBias, model.previousBias, "\(what): previous page's bias")
+        let left = cache.leftPages.map { "\($0.slot):\(pageIds[$0.page].map(String.init) ?? "?")x\($0.bias)" }
+        let modelLeft = model.left.keys.sorted().map { "\($0):\(model.left[$0]!.id)x\(model.left[$0]!.bias)" }
+        check(left, modelLeft, "\(what): left pages (slot:page x bias)")
+        check(cache.bypassReloads, model.bypass, "\(what): reloads left in the bypass")
         var fragmentsPerPage: [Int: Int] = [:]
         for fragment in live { fragmentsPerPage[fragment.modelPage, default: 0] += 1 }
         var basePages = 0
@@ -302,6 +300,19 @@ private struct PropertyRun<C: CacheUnderTest & ~Copyable>: ~Copyable {
             check(refs, model.heldReferences(id) + (fragmentsPerPage[id] ?? 0), "\(what): refcount = bias + live fragments")
         }
         check(allocator.stats.pagesInUse, basePages, "\(what): pages in use")
+    }
+
+    /// Applies `steps` in order until one fails, then drains and checks that every page came
+    /// back. Returns how many steps were applied.
+    mutating func run(_ steps: [FragCachePropertyTests.Step]) -> Int {
+        var applied = 0
+        for (n, step) in steps.enumerated() {
+            apply(step, stepNumber: n)
+            applied += 1
+            if failed { break }
+        }
+        finish()
+        return applied
     }
 
     mutating func finish() {

@@ -69,10 +69,10 @@ import Testing
 }
 
 /// The owner-local free experiment under the same race: the owner keeps a small ring of its own
-/// fragments and frees the oldest through the cache (local when the page is the current or the
-/// previous one), while every other fragment goes to a consumer thread that frees it
+/// fragments and frees the oldest through the cache (local when the page is the current one or
+/// one it left and still holds), while every other fragment goes to a consumer thread that frees it
 /// atomically. Local and remote frees of the same pages interleave with reloads; at the end no
-/// page may be lost and no byte overwritten. (Reuse and swapping, which depend on how far the
+/// page may be lost and no byte overwritten. (Reuse of left pages, which depend on how far the
 /// consumer lags, are checked deterministically in OwnerLocalFragCacheTests.)
 @Suite struct OwnerLocalStressTests {
     @Test(arguments: [

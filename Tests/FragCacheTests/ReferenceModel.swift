@@ -3,8 +3,10 @@
 /// property test runs the real cache and this model side by side.
 ///
 /// `ownerLocal` models the owner-local free experiment (OwnerLocalFragCache): the owner's frees
-/// of fragments of the current or previous page go to that page's bias, and a page left with
-/// fragments out stays held (as `previous`) until the cache leaves the next one.
+/// of fragments of the current page or of a left page go to that page's bias, and a page left
+/// with fragments out stays held in its slot of the left set until another page takes the
+/// slot, it comes back whole and is reused, or the cache drains. Which slot a page takes is a
+/// function of its address, which the model does not know: the test tells it (`slots`).
 struct ReferenceModel {
     struct PageState {
         var order: Int
@@ -23,8 +25,15 @@ struct ReferenceModel {
     private(set) var remaining = 0
     private(set) var bias = 0
     let ownerLocal: Bool
-    private(set) var previous: Int?
-    private(set) var previousBias = 0
+    /// The left set: slot -> (page id, references held on it).
+    private(set) var left: [Int: (id: Int, bias: Int)] = [:]
+    /// Page id -> the slot it takes when left; set by the test when it binds a page.
+    var slots: [Int: Int] = [:]
+    let slotCount = 8
+    /// Leaves in a row that found no whole left page, and leaves still to run the kernel's way
+    /// (OwnerLocalFragCache's bypass, 1024 long).
+    private(set) var futile = 0
+    private(set) var bypass = 0
     private(set) var refills = 0
     private(set) var reuses = 0
     var failAny = 0
@@ -78,7 +87,9 @@ struct ReferenceModel {
 
     private mutating func reload(_ fragsz: Int) -> Bool {
         if fragsz > pageSize { return false }
-        if ownerLocal { return localReload() }
+        if ownerLocal && bypass == 0 { return localReload() }
+        // The kernel's reload; the owner-local cache's while its set is bypassed.
+        if ownerLocal { bypass -= 1 }
         if let id = cachePage {
             pages[id]!.refcount -= bias
             if pages[id]!.refcount == 0 {
@@ -101,53 +112,87 @@ struct ReferenceModel {
     /// The owner-local reload, as OwnerLocalFragCache documents it.
     private mutating func localReload() -> Bool {
         if let id = cachePage {
-            if pages[id]!.refcount == bias {
-                // Every fragment is back.
-                if pages[id]!.pfmemalloc {
-                    _ = put(id, bias)
-                    cachePage = nil
-                    remaining = 0
-                    return refill()
-                }
-                pages[id]!.refcount = maxSize + 1
-                bias = maxSize + 1
-                remaining = size(of: id)
-                reuses += 1
-                return true
-            }
-            if let p = previous, !pages[p]!.pfmemalloc, pages[p]!.refcount == previousBias {
-                // The previous page is back whole: swap.
-                previous = id
-                previousBias = bias
-                cachePage = p
-                pages[p]!.refcount = maxSize + 1
-                bias = maxSize + 1
-                remaining = size(of: p)
-                reuses += 1
-                return true
-            }
-            dropPrevious()
-            previous = id
-            previousBias = bias
             cachePage = nil
             remaining = 0
+            if pages[id]!.refcount == bias {
+                // Every fragment is back.
+                if !pages[id]!.pfmemalloc {
+                    install(id)
+                    return true
+                }
+                _ = put(id, bias)
+            } else {
+                // Take the best whole left page first, then park the one left (with the
+                // references held on it before the reuse reset `bias`).
+                let held = bias
+                let reused = reuseWholeLeftPage()
+                park(id, bias: held)
+                if reused {
+                    futile = 0
+                } else {
+                    futile += 1
+                    if futile == slotCount {
+                        futile = 0
+                        bypass = 1024
+                        dropLeft()
+                    }
+                }
+                return reused || refill()
+            }
         }
-        return refill()
+        return reuseWholeLeftPage() || refill()
     }
 
-    private mutating func dropPrevious() {
-        if let p = previous { _ = put(p, previousBias) }
-        previous = nil
-        previousBias = 0
+    /// A page whose references are all the cache's becomes the current page, wholly free.
+    private mutating func install(_ id: Int) {
+        pages[id]!.refcount = maxSize + 1
+        bias = maxSize + 1
+        remaining = size(of: id)
+        cachePage = id
+        reuses += 1
     }
 
-    /// The owner's free in the owner-local model: local for the current and previous page.
+    /// Scans the slots in order: whole pfmemalloc pages go back; of the other whole pages the
+    /// first of the largest size becomes the current page.
+    private mutating func reuseWholeLeftPage() -> Bool {
+        var best: Int?
+        for slot in 0 ..< slotCount {
+            guard let (id, held) = left[slot], pages[id]!.refcount == held else { continue }
+            if pages[id]!.pfmemalloc {
+                evict(slot)
+            } else if best == nil || size(of: id) > size(of: left[best!]!.id) {
+                best = slot
+            }
+        }
+        guard let best else { return false }
+        let id = left.removeValue(forKey: best)!.id
+        install(id)
+        return true
+    }
+
+    private mutating func park(_ id: Int, bias held: Int) {
+        let slot = slots[id]!
+        evict(slot)
+        left[slot] = (id, held)
+    }
+
+    private mutating func evict(_ slot: Int) {
+        if let (id, held) = left.removeValue(forKey: slot) { _ = put(id, held) }
+    }
+
+    private mutating func dropLeft() {
+        for slot in 0 ..< slotCount { evict(slot) }
+    }
+
+    /// The owner's free in the owner-local model: local for the current page and left pages.
     mutating func ownerFree(page id: Int) {
         precondition(ownerLocal)
-        if id == cachePage {
+        if bypass > 0 {
+            _ = put(id, 1)
+        } else if id == cachePage {
             bias += 1
-        } else if id == previous {
-            previousBias += 1
+        } else if let slot = slots[id], left[slot]?.id == id {
+            left[slot]!.bias += 1
         } else {
             _ = put(id, 1)
         }
@@ -155,7 +200,7 @@ struct ReferenceModel {
 
     /// The references the cache holds on page `id`.
     func heldReferences(_ id: Int) -> Int {
-        (id == cachePage ? bias : 0) + (id == previous ? previousBias : 0)
+        (id == cachePage ? bias : 0) + left.values.filter { $0.id == id }.map(\.bias).reduce(0, +)
     }
 
     mutating func alloc(_ fragsz: Int, align: Int) -> (page: Int, offset: Int)? {
@@ -198,7 +243,7 @@ struct ReferenceModel {
     mutating func free(page id: Int) -> Int { put(id, 1) }
 
     mutating func drain() -> Int? {
-        dropPrevious()
+        dropLeft()
         guard let id = cachePage else { return nil }
         let left = put(id, bias)
         cachePage = nil
