@@ -199,6 +199,13 @@ else
 fi
 
 dest="$root/results/compare/$(git rev-parse --short=12 "$base_sha")-vs-$head_name"
+# The directory holds this comparison's files only: an earlier comparison of the same two
+# sides (another COUNTERS mode leaves other files) is kept whole as <dir>.previous, not mixed in.
+if [ -e "$dest" ]; then
+  rm -rf "$dest.previous"
+  mv "$dest" "$dest.previous"
+  echo "compare: the earlier comparison of these two sides is kept in $dest.previous" >&2
+fi
 mkdir -p "$dest"
 join() { local IFS=,; echo "$*"; }
 preset_flags=(--preset "$preset")
