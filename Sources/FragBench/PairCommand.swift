@@ -57,6 +57,9 @@ struct PairCommand: ParsableCommand {
     var allowDebug = false
     @Option(name: .customLong("head-inflate-permille"), parsing: .unconditional, help: "Resolution experiment: the head worker does N per mille more work per sample than it reports (a known slowdown).")
     var headInflatePermille = 0
+    @Option(name: .customLong("head-delay-ns"), parsing: .unconditional, help: "Calibration experiment: the head worker spends N ns more per operation in dependent arithmetic that touches no memory (a known, footprint-neutral slowdown; 0...1000).",
+            transform: OptionValues.decimal(0 ... 1_000))
+    var headDelayNs = 0.0
     @Option(name: .customLong("base-options"), parsing: .unconditional, help: "Run options only the base side adds (space-separated), e.g. '--impl swift': pairs two configurations, not only two builds.")
     var baseOptions = ""
     @Option(name: .customLong("head-options"), parsing: .unconditional, help: "Run options only the head side adds (space-separated), e.g. '--impl c' or '--max-size 64K'.")
@@ -97,7 +100,8 @@ struct PairCommand: ParsableCommand {
         var workerArguments = ["--cpu", String(pin)]
         if allowDebug { workerArguments.append("--allow-debug") }
         if let output { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
-        let inflate = headInflatePermille > 0 ? ["--inflate-permille", String(headInflatePermille)] : []
+        let inflate = (headInflatePermille > 0 ? ["--inflate-permille", String(headInflatePermille)] : [])
+            + (headDelayNs > 0 ? ["--delay-ns", String(headDelayNs)] : [])
         let baseLauncher = WorkerLauncher(name: "base", binary: base, arguments: workerArguments,
                                           log: output.map { $0 + "/worker-base.log" })
         let headLauncher = WorkerLauncher(name: "head", binary: head, arguments: workerArguments + inflate,
@@ -151,6 +155,13 @@ struct PairCommand: ParsableCommand {
         }
         if headInflatePermille > 0 {
             comparison.warnings.append("resolution experiment: the head does \(headInflatePermille)‰ more work per sample than it reports (true ratio \(formatFixed(1 + Double(headInflatePermille) / 1000, digits: 3)) on every point but cross-thread)")
+        }
+        if headDelayNs > 0 {
+            // The true ratio of each row: the head's extra time over the base side's own figure.
+            let truths = comparison.rows.compactMap { row in
+                row.base.map { "\(row.label) \(formatFixed(1 + headDelayNs / $0, digits: 4))" }
+            }
+            comparison.warnings.append("calibration experiment: the head spends \(formatFixed(headDelayNs, digits: 2)) ns more per operation in dependent arithmetic that touches no memory; true ratio 1 + \(formatFixed(headDelayNs, digits: 2)) / base ns/op: " + truths.joined(separator: "; "))
         }
         try ComparisonOutput.publish(comparison, output: output, command: "pair")
         if let output { try AtomicFile.write(PairsCSV.document(pairRows), to: output + "/pairs.csv") }

@@ -21,6 +21,10 @@ struct WorkerCommand: ParsableCommand {
     /// (1000 + N) / 1000 of the real one (what `pair --head-inflate-permille` measures).
     @Option(name: .customLong("inflate-permille"), help: .hidden)
     var inflatePermille = 0
+    /// A known slowdown that touches no memory: N ns of dependent arithmetic per operation in
+    /// every timed batch (what `pair --head-delay-ns` measures).
+    @Option(name: .customLong("delay-ns"), help: .hidden, transform: OptionValues.decimal(0 ... 1_000))
+    var delayNs = 0.0
 
     func validate() throws {
         guard (0...1_000).contains(inflatePermille) else { throw ValidationError("--inflate-permille must be within 0...1000") }
@@ -31,7 +35,8 @@ struct WorkerCommand: ParsableCommand {
         if Measure.isDebugBuild && !allowDebug {
             throw ValidationFailure("this is a debug build: build with 'swift build -c release', or pass --allow-debug")
         }
-        let session = WorkerSession(cpu: cpu, inflatePermille: inflatePermille, legacyPoint: Self.legacyPoint)
+        let session = WorkerSession(cpu: cpu, inflatePermille: inflatePermille, delayNanosecondsPerOp: delayNs,
+                                    legacyPoint: Self.legacyPoint)
         StandardStreams.out(WorkerProtocol.greeting + "\n")
         while let line = readLine(strippingNewline: true) {
             let reply: String

@@ -6,6 +6,10 @@ import Workloads
 package final class WorkerSession {
     package let cpu: Int?
     package let inflatePermille: Int
+    /// A known, footprint-neutral slowdown: this many ns of dependent arithmetic per operation
+    /// inside each timed batch (`pair --head-delay-ns`); 0: none.
+    package let delayNanosecondsPerOp: Double
+    private let delay: ArithmeticDelay?
     package let canary = NoiseCanary()
     private var runner: (any WorkloadRunner)?
     private var overheadNanoseconds = 0.0
@@ -13,10 +17,12 @@ package final class WorkerSession {
     /// Reads a request without a `spec` (from a controller that predates it); nil: refuse them.
     private let legacyPoint: ((WorkerProtocol.PointRequest) throws -> WorkloadParameters)?
 
-    package init(cpu: Int?, inflatePermille: Int = 0,
-         legacyPoint: ((WorkerProtocol.PointRequest) throws -> WorkloadParameters)? = nil) {
+    package init(cpu: Int?, inflatePermille: Int = 0, delayNanosecondsPerOp: Double = 0,
+                 legacyPoint: ((WorkerProtocol.PointRequest) throws -> WorkloadParameters)? = nil) {
         self.cpu = cpu
         self.inflatePermille = inflatePermille
+        self.delayNanosecondsPerOp = delayNanosecondsPerOp
+        self.delay = delayNanosecondsPerOp > 0 ? ArithmeticDelay.calibrate() : nil
         self.legacyPoint = legacyPoint
     }
 
@@ -97,8 +103,12 @@ package final class WorkerSession {
     /// each) it took: the sampler's bracket (`BatchTiming`), without counters.
     private func timedBatches(_ ops: Int) -> (nanoseconds: UInt64, batches: Int) {
         guard let runner else { return (0, 0) }
+        let delay = self.delay, perOp = delayNanosecondsPerOp
         let t = BatchTiming.time(ops, limit: runner.maxBatchSize, setup: { n in runner.prepareBatch(n) },
-                                 run: { _, n in runner.runBatch(n) }, teardown: { _ in runner.finishBatch() })
+                                 run: { _, n in
+                                     runner.runBatch(n)
+                                     if let delay { ArithmeticDelay.spin(steps: delay.steps(nanoseconds: Double(n) * perOp)) }
+                                 }, teardown: { _ in runner.finishBatch() })
         return (t.ns, t.batches)
     }
 

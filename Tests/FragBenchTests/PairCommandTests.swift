@@ -61,6 +61,23 @@ import Lab
         #expect(PairCommand.words("").isEmpty)
     }
 
+    /// The footprint-neutral slowdown reaches the head worker, and the report gives each row's
+    /// true ratio.
+    @Test func aKnownDelayIsAppliedToTheHeadAndItsTruthReported() throws {
+        let output = NSTemporaryDirectory() + "fragbench-pair-delay-\(UUID().uuidString)"
+        let result = try runner.run([
+            "pair", "--allow-debug", "--budget", "2", "--min-pairs", "12", "--max-pairs", "24", "--min-sessions", "3",
+            "--sample-ms", "0.2", "--output", output, "--head-delay-ns", "50", "--",
+            "--workload", "alloc-only", "--fragsz", "64", "--max-size", "32K", "--arena", "16M",
+        ])
+        #expect(result.status == 0 || result.status == 2, "stderr: \(result.stderr)")
+        let markdown = try String(contentsOfFile: output + "/compare.md", encoding: .utf8)
+        #expect(markdown.contains("calibration experiment: the head spends 50.00 ns more per operation"), "\(markdown)")
+        #expect(markdown.contains("true ratio 1 + 50.00 / base ns/op: alloc-only"), "\(markdown)")
+        let refused = try runner.run(["pair", "--head-delay-ns", "-1", "--", "--workload", "alloc-only"])
+        #expect(refused.status == 64, "\(refused.stderr)")
+    }
+
     @Test func aBuildWithoutAWorkerIsReportedForTheFallback() throws {
         let binary = try #require(RunCommandTests.binary).path
         // /bin/true starts and exits without the greeting: what an old build does.
