@@ -68,7 +68,9 @@ struct ProfileCommand: ParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
 
         // Exact parts at once (valgrind runs one thread per process): the profile, the gate's
-        // plain count of the same point, and the other side of --against.
+        // plain count of the same point, and the other side of --against. The stripped copy
+        // they share is made first: made by two of them at once, one could run it half-written.
+        _ = CallgrindPoint.strippedCopy(of: binary, in: scratch)
         let results = ProfileResults()
         let group = DispatchGroup()
         let queue = DispatchQueue(label: "profile", attributes: .concurrent)
