@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Where a series' level moved. Two detectors, one per kind of figure:
 ///
@@ -37,12 +38,14 @@ public enum ChangePoints {
         /// The fewest values either side of a split: Welch's interval needs two, and three keep
         /// one outlier from making a level.
         public var minimumSegment: Int
-        /// Permutations of the significance test, and the largest p-value kept.
+        /// Permutations of the significance test, and the largest p-value kept: no shuffle of
+        /// 499 may split as well as the data. The recursion tests every segment it makes, so a
+        /// looser bar (0.01) let one spurious level in on 1 of 20 synthetic histories without one.
         public var permutations: Int
         public var significance: Double
 
         public init(threshold: Double = 0.01, confidence: Double = 0.99, minimumSegment: Int = 3,
-                    permutations: Int = 199, significance: Double = 0.01) {
+                    permutations: Int = 499, significance: Double = 0.002) {
             self.threshold = threshold
             self.confidence = confidence
             self.minimumSegment = minimumSegment
@@ -86,7 +89,7 @@ public enum ChangePoints {
         return splits.enumerated().compactMap { n, split in
             let left = Array(values[bounds[n] ..< split]), right = Array(values[split ..< bounds[n + 2]])
             guard let ratio = RatioEstimate.welch(a: left, b: right, confidence: options.confidence),
-                  let before = median(left), let after = median(right) else { return nil }
+                  let before = Statistics.median(left), let after = Statistics.median(right) else { return nil }
             return Change(index: split, before: before, after: after, ratio: ratio)
         }
     }
@@ -126,31 +129,17 @@ public enum ChangePoints {
     /// ((k + 1) / (permutations + 1)). Shuffled by a fixed-seed SplitMix64, so one history always
     /// gives the same answer.
     static func pValue(_ values: [Double], in segment: Range<Int>, observed: Double, options: Options) -> Double {
-        var state: UInt64 = 0x5EED_0000 &+ UInt64(segment.lowerBound) &* 31 &+ UInt64(segment.count)
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random = SplitMix64(seed: 0x5EED_0000 &+ UInt64(segment.lowerBound) &* 31 &+ UInt64(segment.count))
         var shuffled = Array(values[segment])
         var atLeast = 0
         for _ in 0 ..< options.permutations {
             for i in stride(from: shuffled.count - 1, to: 0, by: -1) {
-                shuffled.swapAt(i, Int(next() % UInt64(i + 1)))
+                shuffled.swapAt(i, random.next(below: i + 1))
             }
             if let best = bestSplit(shuffled, in: 0 ..< shuffled.count, minimumSegment: options.minimumSegment), best.q >= observed {
                 atLeast += 1
             }
         }
         return Double(atLeast + 1) / Double(options.permutations + 1)
-    }
-
-    static func median(_ values: [Double]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
     }
 }

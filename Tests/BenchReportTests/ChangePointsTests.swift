@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 @testable import BenchReport
 
@@ -6,17 +7,10 @@ import Testing
     /// Deterministic noise: SplitMix64 uniforms, a sum of four for a roughly normal shape with
     /// standard deviation `sd` (relative).
     static func series(count: Int, level: Double = 10, shiftAt: Int? = nil, shift: Double = 0, sd: Double, seed: UInt64) -> [Double] {
-        var state = seed
-        func uniform() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-        }
+        var random = SplitMix64(seed: seed)
         return (0 ..< count).map { i in
             // Sum of four uniforms: mean 2, variance 1/3.
-            let noise = ((0 ..< 4).reduce(0.0) { s, _ in s + uniform() } - 2) / (1.0 / 3).squareRoot()
+            let noise = ((0 ..< 4).reduce(0.0) { s, _ in s + random.nextUnit() } - 2) / (1.0 / 3).squareRoot()
             let base = level * (1 + (shiftAt.map { i >= $0 ? shift : 0 } ?? 0))
             return base * (1 + sd * noise)
         }
