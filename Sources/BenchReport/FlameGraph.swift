@@ -53,16 +53,9 @@ public struct FlameGraph: Sendable {
         let levels = depth(root)
         let height = Self.top + Double(levels) * Self.frameHeight + 40
         let scale = root.value > 0 ? (Self.width - 2 * Self.margin) / Double(root.value) : 0
-        var out = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Chart.f(Self.width))" height="\(Chart.f(height))" viewBox="0 0 \(Chart.f(Self.width)) \(Chart.f(height))" font-family="DejaVu Sans Mono, monospace" font-size="11">
-
-            """
-        out += "<title>\(Chart.escape(title))</title>\n"
-        out += "<rect x=\"0\" y=\"0\" width=\"\(Chart.f(Self.width))\" height=\"\(Chart.f(height))\" fill=\"#ffffff\"/>\n"
-        out += "<text x=\"\(Chart.f(Self.width / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"16\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-weight=\"bold\">\(Chart.escape(title))</text>\n"
-        if let subtitle {
-            out += "<text x=\"\(Chart.f(Self.width / 2))\" y=\"44\" text-anchor=\"middle\" fill=\"#444444\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\(Chart.escape(subtitle))</text>\n"
-        }
+        // Frames in a monospace face, so a label's width in characters is its width on screen.
+        var out = Chart.opening(width: Self.width, height: height, title: title, subtitle: subtitle)
+        out += "<g font-family=\"DejaVu Sans Mono, monospace\" font-size=\"11\">\n"
         let total = max(root.value, 1)
         func box(_ name: String, _ node: Node, x: Double, level: Int, slow: Bool) {
             let w = Double(node.value) * scale
@@ -85,7 +78,8 @@ public struct FlameGraph: Sendable {
             }
         }
         box("all", root, x: Self.margin, level: 0, slow: false)
-        out += "<text x=\"\(Chart.f(Self.margin))\" y=\"\(Chart.f(height - 10))\" fill=\"#444444\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">"
+        out += "</g>\n"
+        out += "<text x=\"\(Chart.f(Self.margin))\" y=\"\(Chart.f(height - 10))\" fill=\"#444444\">"
         out += Chart.escape("Width: share of \(root.value) \(unit); callers below callees; siblings in name order. Blue: the slow path (refill, page allocator).")
         out += "</text>\n</svg>\n"
         return out

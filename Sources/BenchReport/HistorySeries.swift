@@ -109,3 +109,16 @@ public enum HistoryTable {
         return keys.map { byKey[$0]! }
     }
 }
+
+extension HistoryTable {
+    /// The point columns of `row` when not given: alloc-free, 64 B fragments, 32 KiB max size.
+    package static let examplePoint = ["workload": "alloc-free", "impl": "swift", "variant": "remaining", "page_size": "4096",
+                                       "max_size": "32768", "fragsz": "64", "align": "1", "parameters": "depth=256",
+                                       "quick": "0", "dirty": "0", "cpu_count": "2"]
+
+    /// One history row from named fields, the others empty (test support: synthetic histories).
+    package static func row(_ fields: [String: String]) -> String {
+        let all = examplePoint.merging(fields) { $1 }
+        return CSV.row(ResultStore.historyColumns.map { all[$0] ?? "" })
+    }
+}

@@ -8,28 +8,12 @@ import Testing
 
     /// One history row with the fields that matter here; the rest empty.
     static func row(run: String, commit: String, host: String, ns: Double, instructions: Double?, callgrind: Bool) -> String {
-        var fields = [String: String]()
-        fields["run"] = run
-        fields["date"] = "2026-12-06T00:00:00Z"
-        fields["commit"] = commit
-        fields["dirty"] = "0"
-        fields["quick"] = "0"
-        fields["host"] = host
-        fields["cpu_count"] = "2"
-        fields["workload"] = "alloc-free"
-        fields["impl"] = "swift"
-        fields["variant"] = "remaining"
-        fields["page_size"] = "4096"
-        fields["max_size"] = "32768"
-        fields["fragsz"] = "64"
-        fields["align"] = "1"
-        fields["parameters"] = "depth=256"
-        fields["ns_per_op"] = NumberFormat.fixed(ns, 3)
-        fields["ns_per_op_low"] = NumberFormat.fixed(ns * 0.99, 3)
-        fields["ns_per_op_high"] = NumberFormat.fixed(ns * 1.01, 3)
-        fields["instructions_per_op"] = NumberFormat.fixed(instructions, 3)
-        fields["counter_source"] = callgrind ? "callgrind" : "software"
-        return CSV.row(ResultStore.historyColumns.map { fields[$0] ?? "" })
+        HistoryTable.row([
+            "run": run, "date": "2026-12-06T00:00:00Z", "commit": commit, "host": host,
+            "ns_per_op": NumberFormat.fixed(ns, 3), "ns_per_op_low": NumberFormat.fixed(ns * 0.99, 3),
+            "ns_per_op_high": NumberFormat.fixed(ns * 1.01, 3), "instructions_per_op": NumberFormat.fixed(instructions, 3),
+            "counter_source": callgrind ? "callgrind" : "software",
+        ])
     }
 
     static func commit(_ n: Int) -> String { String(format: "%040x", n + 0xabc000) }
