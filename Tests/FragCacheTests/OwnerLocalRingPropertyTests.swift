@@ -1,4 +1,5 @@
 import PropertyBased
+import Support
 import Testing
 @testable import FragCache
 
