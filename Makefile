@@ -1,7 +1,7 @@
 # FragBench: a performance lab for the Linux kernel's page_frag cache.
 SWIFT ?= swift
 
-.PHONY: all deps build release test bench clean compare tune peers reproduce check-asm sanitize fuzz
+.PHONY: all deps build release test bench clean compare tune peers reproduce check-asm sanitize fuzz profile history
 
 all: build
 
@@ -66,6 +66,17 @@ compare: deps
 ## tune: sweep PAGE_FRAG_CACHE_MAX_SIZE [WORKLOAD=mixed,…] [OBJECTIVE=fastest-within|fastest|smallest] [SLACK=0.25] [DISTRIBUTION=imix] [DEPTH=256] [QUICK=1]
 tune: release
 	.build/release/fragbench tune $(if $(WORKLOAD),--workload $(WORKLOAD),) $(if $(OBJECTIVE),--objective $(OBJECTIVE),) $(if $(SLACK),--memory-slack $(SLACK),) $(if $(DISTRIBUTION),--distribution '$(DISTRIBUTION)',) $(if $(DEPTH),--depth $(DEPTH),) $(if $(QUICK),--quick,)
+
+## profile: POINT=<name from fragbench list> [AGAINST=<point or another build's fragbench>] [NO_PERF=1]
+## where one point's instructions (callgrind, exact, per function and source line) and time (perf record on the
+## software clock) go: results/profile/<date>-<commit>/profile.md with flame graphs
+profile: release
+	@test -n "$(POINT)" || { echo "usage: make profile POINT=<name from 'fragbench list'> [AGAINST=<point or fragbench binary>] [NO_PERF=1]"; exit 1; }
+	.build/release/fragbench profile '$(POINT)' $(if $(AGAINST),--against '$(AGAINST)',) $(if $(NO_PERF),--no-perf,) --output results
+
+## history: trends and change points across the commits in results/history.csv [FILTER=regex] [THRESHOLD=1 (%)]
+history: release
+	.build/release/fragbench history $(if $(FILTER),--filter '$(FILTER)',) $(if $(THRESHOLD),--threshold $(THRESHOLD),) --output results
 
 clean:
 	rm -rf .build .build-address .build-thread .build-fuzz

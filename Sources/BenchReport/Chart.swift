@@ -141,16 +141,7 @@ public struct Chart: Sendable, Equatable {
         func px(_ v: Double) -> Double { Self.position(v, range: xr, scale: x.scale, from: Self.plotLeft + Self.inset, to: Self.plotRight - Self.inset) }
         func py(_ v: Double) -> Double { Self.position(v, range: yr, scale: y.scale, from: Self.plotBottom, to: Self.plotTop + Self.inset) }
 
-        var out = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Self.f(Self.width))" height="\(Self.f(Self.height))" viewBox="0 0 \(Self.f(Self.width)) \(Self.f(Self.height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">
-
-            """
-        out += "<title>\(Self.escape(title))</title>\n"
-        out += "<rect x=\"0\" y=\"0\" width=\"\(Self.f(Self.width))\" height=\"\(Self.f(Self.height))\" fill=\"#ffffff\"/>\n"
-        out += "<text x=\"\(Self.f(Self.width / 2))\" y=\"26\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">\(Self.escape(title))</text>\n"
-        if let subtitle {
-            out += "<text x=\"\(Self.f(Self.width / 2))\" y=\"46\" text-anchor=\"middle\" fill=\"#444444\">\(Self.escape(subtitle))</text>\n"
-        }
+        var out = Self.opening(width: Self.width, height: Self.height, title: title, subtitle: subtitle)
         // Grid and ticks.
         out += "<g stroke=\"#dddddd\" stroke-width=\"1\">\n"
         for t in xTicks { out += "<line x1=\"\(Self.f(px(t)))\" y1=\"\(Self.f(Self.plotTop))\" x2=\"\(Self.f(px(t)))\" y2=\"\(Self.f(Self.plotBottom))\"/>\n" }
@@ -436,6 +427,22 @@ public struct Chart: Sendable, Equatable {
         default:
             return "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"\(f(s))\" \(style)/>"
         }
+    }
+
+    /// An SVG's opening: the root element, its title, a white page, the title and subtitle
+    /// centred at the top (shared with `FlameGraph`).
+    static func opening(width: Double, height: Double, title: String, subtitle: String?) -> String {
+        var out = """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(f(width))" height="\(f(height))" viewBox="0 0 \(f(width)) \(f(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">
+
+            """
+        out += "<title>\(escape(title))</title>\n"
+        out += "<rect x=\"0\" y=\"0\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"#ffffff\"/>\n"
+        out += "<text x=\"\(f(width / 2))\" y=\"26\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">\(escape(title))</text>\n"
+        if let subtitle {
+            out += "<text x=\"\(f(width / 2))\" y=\"46\" text-anchor=\"middle\" fill=\"#444444\">\(escape(subtitle))</text>\n"
+        }
+        return out
     }
 
     static func f(_ v: Double) -> String {

@@ -98,6 +98,8 @@ struct Staging {
             try AtomicFile.write(text, to: path + "/" + file)
             if index == 0 { try store.step(.staging) }
         }
+        // The files' names durable before the directory is renamed into runs/.
+        try DirectorySync.sync(path)
     }
 
     /// Removes the directory (this process's own, after a failure) and lets go of it.

@@ -104,6 +104,9 @@ public struct ResultStore: Sendable {
                 throw ResultStoreError.system(final, code)
             }
             committed = true
+            // The commit point made durable: the run's name in runs/ (its files were flushed
+            // before the rename).
+            do { try DirectorySync.sync(runsDirectory) } catch { notes.append("\(final) is published but could not be flushed to disk (\(Self.reason(error))): a power loss now could lose it") }
             if let note = prepared.note { notes.append(note) }
             notes += finish(runName, history: prepared.temporary)
             return Publication(directory: final, notes: notes)
@@ -130,6 +133,8 @@ public struct ResultStore: Sendable {
         }
         var notes: [String] = []
         if let note = pointLatest(at: runName) { notes.append(note) }
+        // The new history and latest, durable before "saved" is said.
+        do { try DirectorySync.sync(root) } catch { notes.append("\(historyPath) could not be flushed to disk (\(Self.reason(error)))") }
         do {
             try step(.latest)
             if unlink(directory + "/" + Self.pendingFile) != 0 && errno != ENOENT {

@@ -154,3 +154,16 @@ uint64_t fb_locked_rmw_batch(uint64_t iterations) {
     fb_sink_u64(zeros);
     return (uint64_t)(end.tv_sec - start.tv_sec) * 1000000000u + (uint64_t)end.tv_nsec - (uint64_t)start.tv_nsec;
 }
+
+int fb_known_loop(uint64_t iterations) {
+#if defined(__x86_64__)
+    if (iterations == 0) return 1;
+    uint64_t n = iterations;
+    // Exactly `iterations` times: dec, jnz. volatile: the count is the point, not the result.
+    __asm__ volatile("1:\n\tdec %0\n\tjnz 1b" : "+r"(n) : : "cc");
+    return 1;
+#else
+    (void)iterations;
+    return 0;
+#endif
+}

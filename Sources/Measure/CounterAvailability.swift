@@ -82,6 +82,13 @@ public struct CounterAvailability: Sendable {
                                  reason: status.reason, hint: status.hint))
         }
 
+        // The counters that open are trusted only once they count a known loop right.
+        let calibration = CounterCalibration.run(paranoid: paranoid)
+        entries.append(.init(kind: .hardwareEvent, name: "calibration", available: calibration.isTrusted,
+                             detail: calibration.isTrusted ? calibration.text : "",
+                             reason: calibration.isTrusted ? nil : calibration.text,
+                             hint: calibration.isTrusted ? nil : "use --counters software or --counters callgrind"))
+
         // Software events: open as a group, run a short busy loop, read.
         let (group, failures) = CounterGroup.open(software, paranoid: paranoid)
         var softwareValues: [String: CounterValue] = [:]
@@ -123,8 +130,12 @@ public struct CounterAvailability: Sendable {
                              hint: pfmError == nil ? nil : "apt-get install libpfm4"))
 
         // Backends.
-        let hwOpened = hardwareStatus.filter(\.isAvailable).count
-        let hwFailure = hardwareStatus.first(where: { !$0.isAvailable })?.reason
+        // Events that opened but count wrong are no better than events that did not open; where
+        // none opened, their own failure is the more specific reason.
+        let hwOpenedUntested = hardwareStatus.filter(\.isAvailable).count
+        let hwOpened = calibration.isTrusted ? hwOpenedUntested : 0
+        let hwFailure = hwOpenedUntested > 0 && !calibration.isTrusted ? calibration.text
+            : hardwareStatus.first(where: { !$0.isAvailable })?.reason
         let swOpened = group?.events.count ?? 0
         let onValgrind = Callgrind.isRunningOnValgrind
         // `fragbench run --counters callgrind` does the re-exec itself, per point (on a copy

@@ -39,6 +39,13 @@ public final class CounterSession {
             unavailable += failed.map {
                 .unavailable($0.request.label, source: .pmu, reason: $0.reason ?? "unavailable")
             }
+            // Events that open may still count nothing (some hypervisors): trusted only after a
+            // known loop reads right.
+            if !hardwareSpecs.isEmpty, case .unavailable(let why) = CounterCalibration.run(paranoid: paranoid) {
+                unavailable += hardwareSpecs.map { .unavailable($0.name, source: .pmu, reason: why) }
+                hardwareSpecs = []
+                hardwareFailure = why
+            }
         } else {
             let why = mode == .none ? "counters disabled" : "not used by the \(mode.rawValue) backend"
             unavailable += hardware.map { .unavailable($0.label, source: .pmu, reason: why) }

@@ -154,6 +154,12 @@ int fb_cpu_allowed(int cpu);
 /// cycle per iteration, hidden behind the locked operation's latency).
 uint64_t fb_locked_rmw_batch(uint64_t iterations);
 
+/// A loop whose instruction and branch counts are known (`dec`, `jnz`: two instructions and
+/// one conditional branch per iteration on x86_64), run before a hardware counter is trusted:
+/// some hypervisors' guests read 0, or nonsense, without an error. Returns 1 when the loop is
+/// that exact one, 0 where it is not (other architectures: counts unknown, no calibration).
+int fb_known_loop(uint64_t iterations);
+
 #ifdef __cplusplus
 }
 #endif
