@@ -36,10 +36,10 @@ fuzz: deps
 check-asm: deps
 	SWIFT=$(SWIFT) scripts/check-asm.sh
 
-## peers: swift vs c vs glibc malloc, jemalloc, mimalloc (and the layouts), samples paired in time; ratios with 95% CI [BUDGET=8 s per comparison]
+## peers: swift vs c vs glibc malloc, jemalloc, mimalloc (and the layouts), samples paired in time; ratios with 95% CI [BUDGET=8 s per comparison] [ALIGN=1,64]
 PEERS_QUICK = --quick --fragsz 64 --workload alloc-only,alloc-free
 peers: release
-	.build/release/fragbench peers $(if $(BUDGET),--budget $(BUDGET),) $(if $(QUICK),$(PEERS_QUICK),) --output results
+	.build/release/fragbench peers $(if $(BUDGET),--budget $(BUDGET),) $(if $(ALIGN),--align $(ALIGN),) $(if $(QUICK),$(PEERS_QUICK),) --output results
 
 ## reproduce: rerun each published claim of docs/claims.tsv and write a verdict [BUDGET=45 s per comparison] [QUICK=1] [CLAIMS=docs/claims.tsv] [FILTER=regex]
 reproduce: release

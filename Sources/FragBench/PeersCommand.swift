@@ -29,6 +29,8 @@ struct PeersCommand: ParsableCommand {
     var against = "c,malloc,jemalloc,mimalloc,swift:offset-up,swift:offset-down,swift:local-free,swift:bulk"
     @Option(name: .customLong("max-size"), parsing: .unconditional, help: "PAGE_FRAG_CACHE_MAX_SIZE values (4K pages).")
     var maxSize = "32K"
+    @Option(parsing: .unconditional, help: "Alignments (powers of two up to 4096; 1 = none): the aligned allocation path is paired too.")
+    var align = "1"
     @Option(parsing: .unconditional, help: "swift:bulk: fragments per bulk allocation and per bulk free.",
             transform: OptionValues.integer(1 ... FragAPI.largestBulk))
     var bulk = 16
@@ -101,6 +103,15 @@ struct PeersCommand: ParsableCommand {
         }
     }
 
+    func aligns() throws -> [Int] {
+        let values: [Int]
+        do { values = try SizeParsing.sizes(align) } catch { throw ValidationError("--align \(error)") }
+        for value in values where value < 1 || value & (value - 1) != 0 || value > 4096 {
+            throw ValidationError("--align \(value) is not a power of two between 1 and the page size 4096")
+        }
+        return values
+    }
+
     func sizes() throws -> [Int] {
         do { return try SizeParsing.sizes(fragsz) } catch { throw ValidationError("--fragsz \(error)") }
     }
@@ -144,37 +155,41 @@ struct PeersCommand: ParsableCommand {
         let configs = try configs()
         let twoCPUs = (CPUAffinity.allowedCount() ?? 1) >= 2
         var planned: [Planned] = []
+        let aligns = try aligns()
         for kind in try kinds() {
             for config in configs {
                 for size in kind == .mixed ? [sizes[0]] : sizes {
-                    let page = NumberFormat.bytes(config.pageSize), max = NumberFormat.bytes(config.maxSize)
-                    let label = "\(kind.rawValue), \(page) pages, max \(max), " + (kind == .mixed ? "imix sizes" : "fragsz \(size) B")
-                    var swift = ["--workload", kind.rawValue, "--page-size", String(config.pageSize),
-                                 "--max-size", String(config.maxSize), "--arena", arena, "--count", String(count),
-                                 "--bulk", String(bulk)]
-                    if kind != .mixed { swift += ["--fragsz", String(size)] }
-                    if kind == .crossThread && twoCPUs { swift += ["--push-cpu", "0", "--pop-cpu", "1"] }
-                    let point = Point(label: label, swift: swift)
-                    let parameters = WorkloadParameters(kind: kind, config: config, fragsz: size, count: count)
-                    do { try parameters.validate() } catch {
-                        throw ValidationError("--workload \(kind.rawValue) --fragsz \(size): \(error)")
-                    }
-                    do { _ = try SelfPairing.label(swift) } catch { throw ValidationError("\(label): \(error)") }
-                    for subject in subjects.dropFirst() {
-                        let options = swift + ["--impl", subject.impl.rawValue, "--variant", subject.variant.rawValue,
-                                               "--api", subject.api.rawValue]
-                        var p = WorkloadParameters(kind: kind, config: config, fragsz: size, count: count)
-                        p.impl = subject.impl
-                        p.variant = subject.variant
-                        p.api = subject.api
-                        if let why = p.notApplicableReason {
-                            planned.append(Planned(point: point, subject: subject, options: nil, notApplicable: why))
-                            continue
+                    for align in aligns {
+                        let page = NumberFormat.bytes(config.pageSize), max = NumberFormat.bytes(config.maxSize)
+                        let label = "\(kind.rawValue), \(page) pages, max \(max), " + (kind == .mixed ? "imix sizes" : "fragsz \(size) B")
+                            + (align > 1 ? ", align \(align)" : "")
+                        var swift = ["--workload", kind.rawValue, "--page-size", String(config.pageSize),
+                                     "--max-size", String(config.maxSize), "--arena", arena, "--count", String(count),
+                                     "--bulk", String(bulk), "--align", String(align)]
+                        if kind != .mixed { swift += ["--fragsz", String(size)] }
+                        if kind == .crossThread && twoCPUs { swift += ["--push-cpu", "0", "--pop-cpu", "1"] }
+                        let point = Point(label: label, swift: swift)
+                        let parameters = WorkloadParameters(kind: kind, config: config, fragsz: size, align: align, count: count)
+                        do { try parameters.validate() } catch {
+                            throw ValidationError("--workload \(kind.rawValue) --fragsz \(size): \(error)")
                         }
-                        do { _ = try SelfPairing.label(options) } catch {
-                            throw ValidationError("\(label), \(subject.name): \(error)")
+                        do { _ = try SelfPairing.label(swift) } catch { throw ValidationError("\(label): \(error)") }
+                        for subject in subjects.dropFirst() {
+                            let options = swift + ["--impl", subject.impl.rawValue, "--variant", subject.variant.rawValue,
+                                                   "--api", subject.api.rawValue]
+                            var p = WorkloadParameters(kind: kind, config: config, fragsz: size, align: align, count: count)
+                            p.impl = subject.impl
+                            p.variant = subject.variant
+                            p.api = subject.api
+                            if let why = p.notApplicableReason {
+                                planned.append(Planned(point: point, subject: subject, options: nil, notApplicable: why))
+                                continue
+                            }
+                            do { _ = try SelfPairing.label(options) } catch {
+                                throw ValidationError("\(label), \(subject.name): \(error)")
+                            }
+                            planned.append(Planned(point: point, subject: subject, options: options, notApplicable: nil))
                         }
-                        planned.append(Planned(point: point, subject: subject, options: options, notApplicable: nil))
                     }
                 }
             }

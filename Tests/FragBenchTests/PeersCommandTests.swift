@@ -2,6 +2,7 @@ import BenchReport
 import Foundation
 import Testing
 @testable import FragBench
+import Lab
 
 /// peers.md: a title, where it was measured, full point labels, both sides' figures from the
 /// same pairs beside the paired ratio, and a reason wherever a figure is missing.
@@ -73,6 +74,18 @@ import Testing
         }
     }
 
+    /// --align pairs the aligned path too: one point per alignment, named so, each side with
+    /// the alignment in its options.
+    @Test func alignmentsArePointsOfTheirOwn() throws {
+        let command = try PeersCommand.parse(["--workload", "alloc-only", "--fragsz", "64", "--against", "c", "--align", "1,64"])
+        let planned = try command.comparisons()
+        #expect(planned.count == 2)
+        #expect(planned.map(\.point.label) == ["alloc-only, 4 KiB pages, max 32 KiB, fragsz 64 B",
+                                               "alloc-only, 4 KiB pages, max 32 KiB, fragsz 64 B, align 64"])
+        let aligned = try #require(planned.last?.options)
+        #expect(try SelfPairing.point(aligned).align == 64)
+    }
+
     @Test func aSubjectThatDoesNotApplySaysWhyAndBadOptionsAreRefused() throws {
         let output = NSTemporaryDirectory() + "fragbench-peers-\(UUID().uuidString)"
         let result = try runner.run([
@@ -84,7 +97,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: output), "--no-save writes nothing")
         for (args, message) in [(["--budget", "0"], "--budget"), (["--threshold", "nan"], "--threshold"),
                                 (["--against", "tcmalloc"], "--against"), (["--arena", "1K"], "arena"),
-                                (["--max-size", "0"], "--max-size 0 must be at least 1")] {
+                                (["--max-size", "0"], "--max-size 0 must be at least 1"),
+                                (["--align", "3"], "--align 3 is not a power of two")] {
             let refused = try runner.run(["peers", "--allow-debug"] + args)
             #expect(refused.status == 64, "\(args): \(refused.stderr)")
             #expect(refused.stderr.contains(message), "\(args): \(refused.stderr)")
