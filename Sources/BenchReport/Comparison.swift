@@ -167,20 +167,9 @@ public struct Comparison: Sendable, Equatable {
         return items.filter { seen.insert($0).inserted }
     }
 
-    /// A short label: the key without the default impl/variant.
-    static func label(_ p: BenchPoint) -> String {
-        var parts = [p.workload]
-        if p.impl != "swift" { parts.append(p.impl) }
-        if p.variant != "remaining" { parts.append(p.variant) }
-        if p.api != "kernel" { parts.append("api=\(p.api)") }
-        parts.append("page=\(NumberFormat.bytes(p.pageSize).replacingOccurrences(of: " ", with: ""))")
-        parts.append("max=\(NumberFormat.bytes(p.maxSize).replacingOccurrences(of: " ", with: ""))")
-        if let f = p.fragsz { parts.append("fragsz=\(f)") }
-        if p.align > 1 { parts.append("align=\(p.align)") }
-        if p.workload == "cross-thread", p.parameters["prepare"] == "1" { parts.append("prepare") }
-        if let d = p.parameters["distribution"] { parts.append(d) }
-        return parts.joined(separator: " ")
-    }
+    /// A point's name in a comparison: its `fragbench list` name, the one name a point has in
+    /// every table, CSV, chart and `--filter`.
+    static func label(_ p: BenchPoint) -> String { GoogleBenchmarkReport.benchmarkName(p) }
 
     /// What differs between two runs' origins beyond the commit and date: the reasons two
     /// sets of numbers may not be comparable.

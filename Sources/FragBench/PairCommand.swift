@@ -127,8 +127,10 @@ struct PairCommand: ParsableCommand {
         var progress = Progress(total: basePoints.count)
         for (i, (basePoint, headPoint)) in zip(basePoints, headPoints).enumerated() {
             if InterruptFlag.isRaised { break }
-            let baseText = PointLabel.text(basePoint), headText = PointLabel.text(headPoint)
-            let label = baseText == headText ? baseText : "\(baseText) vs \(headText)"
+            // Rows carry the points' list names; the workers are still asked by label text, which
+            // builds from before PointSpec match.
+            let baseName = PointLabel.benchmarkName(basePoint), headName = PointLabel.benchmarkName(headPoint)
+            let label = baseName == headName ? baseName : "\(baseName) vs \(headName)"
             let spent = Date().timeIntervalSince(start)
             let share = max(0.5, (budget - spent) / Double(basePoints.count - i))
             let outcome = try pairer.pair(

@@ -20,7 +20,8 @@ import Lab
         #expect(result.status == 0 || result.status == 2, "stderr: \(result.stderr)")
         let markdown = try String(contentsOfFile: output + "/compare.md", encoding: .utf8)
         #expect(markdown.contains("samples paired in time"))
-        for label in ["alloc-only page=4096 max=4096 fragsz=64", "alloc-free page=4096 max=32768 fragsz=64"] {
+        // Rows carry the points' fragbench list names.
+        for label in ["alloc-only/page:4096/max:4096/fragsz:64/align:1", "alloc-free/page:4096/max:32768/fragsz:64/align:1/depth:256"] {
             #expect(markdown.contains("| \(label) |"), "no row for \(label)")
         }
         #expect(markdown.contains("sessions") && markdown.contains("resolution ±"))
@@ -32,7 +33,7 @@ import Lab
         #expect(pairs.first == "point,session,first,base_ns_per_op,head_ns_per_op,ratio,base_canary_ns_per_step,head_canary_ns_per_step,used")
         let body = pairs.dropFirst().filter { !$0.isEmpty }
         #expect(body.count >= 4 * 12, "at least --min-pairs per point")
-        for label in ["alloc-only page=4096 max=4096 fragsz=64", "alloc-free page=4096 max=32768 fragsz=64"] {
+        for label in ["alloc-only/page:4096/max:4096/fragsz:64/align:1", "alloc-free/page:4096/max:32768/fragsz:64/align:1/depth:256"] {
             #expect(Set(body.filter { $0.hasPrefix(label + ",") }.map { $0.split(separator: ",")[1] }).count >= 3, "sessions of \(label)")
         }
     }
@@ -48,7 +49,7 @@ import Lab
         ])
         #expect(result.status == 0 || result.status == 2, "stderr: \(result.stderr)")
         let markdown = try String(contentsOfFile: output + "/compare.md", encoding: .utf8)
-        #expect(markdown.contains("| alloc-free page=4096 max=32768 fragsz=64 vs alloc-free impl=c page=4096 max=32768 fragsz=64 |"))
+        #expect(markdown.contains("| alloc-free/page:4096/max:32768/fragsz:64/align:1/depth:256 vs alloc-free<c>/page:4096/max:32768/fragsz:64/align:1/depth:256 |"), "\(markdown)")
         // Sides naming different numbers of points are refused before anything runs.
         let mismatch = try runner.run(["pair", "--base", binary, "--head", binary, "--allow-debug",
                                        "--head-options", "--max-size 4K,32K", "--", "--workload", "alloc-free", "--max-size", "32K"])
