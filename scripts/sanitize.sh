@@ -26,6 +26,9 @@ for sanitizer in ${SANITIZERS:-address thread}; do
   log="$scratch/sanitize.log"
   echo "sanitize: $sanitizer: testing${SANITIZE_FILTER:+ ($SANITIZE_FILTER)}, log in $log"
   set +e
+  # FRAGBENCH_SANITIZER: tests that run the binary under valgrind skip (valgrind cannot run a
+  # sanitizer-instrumented binary).
+  FRAGBENCH_SANITIZER="$sanitizer" \
   ASAN_OPTIONS="detect_leaks=1:abort_on_error=0" \
   LSAN_OPTIONS="suppressions=$PWD/scripts/sanitizers/lsan.supp:print_suppressions=0" \
   TSAN_OPTIONS="halt_on_error=0" \

@@ -32,7 +32,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 
-    @Test(.enabled(if: Self.onPath("valgrind"), "needs valgrind"))
+    @Test(.enabled(if: Self.onPath("valgrind") && ProcessInfo.processInfo.environment["FRAGBENCH_SANITIZER"] == nil,
+                   "needs valgrind, and a binary without a sanitizer (make sanitize sets FRAGBENCH_SANITIZER)"))
     func theExactSplitSumsToTheGatesCount() throws {
         let output = runner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: output) }
