@@ -59,10 +59,7 @@ import Testing
         while consumerDone.load(ordering: .acquiring) == 0 { Thread.sleep(forTimeInterval: 0.001) }
 
         #expect(corrupted.load(ordering: .relaxed) == 0)
-        // Page changes, not refills alone: with the left-page set a reload may reuse a page that
-        // came back whole, and how many do depends on how fast the consumer thread frees (under
-        // TSan, 128K pages gave 7 refills).
-        #expect(stats.refills + stats.reuses > 10, "the run must change pages, not stay on one (\(stats.refills) refills, \(stats.reuses) reuses)")
+        #expect(stats.refills > 10, "the run must exercise refills, not stay on one page")
         #expect(stats.reuses + stats.pagesLeftBehind > 0)
         let after = allocator.stats
         #expect(after.pagesInUse == 0)
@@ -153,7 +150,10 @@ import Testing
         #expect(pushed == remoteCount)
         #expect(localFrees > count / 2)
         #expect(corrupted.load(ordering: .relaxed) == 0)
-        #expect(stats.refills > 10, "the run must exercise refills, not stay on one page")
+        // Page changes, not refills alone: with the left-page set a reload may reuse a page that
+        // came back whole, and how many do depends on how fast the consumer thread frees (under
+        // TSan, 128K pages gave 7 refills).
+        #expect(stats.refills + stats.reuses > 10, "the run must change pages, not stay on one (\(stats.refills) refills, \(stats.reuses) reuses)")
         #expect(stats.pagesLeftBehind > 0)
         let after = allocator.stats
         #expect(after.pagesInUse == 0)
