@@ -113,7 +113,7 @@ public struct Comparison: Sendable, Equatable {
                 }
                 if estimate == nil && note == nil { note = "too few rounds or samples for an interval" }
             }
-            rows.append(Row(key: key, label: label, base: median(av), head: median(bv), estimate: estimate,
+            rows.append(Row(key: key, label: label, base: Statistics.median(av), head: Statistics.median(bv), estimate: estimate,
                             verdict: Verdict.judge(estimate, threshold: threshold), note: note))
         }
         let baseKeys = Set(order)
@@ -160,7 +160,6 @@ public struct Comparison: Sendable, Equatable {
         }
     }
 
-    static func median(_ values: [Double]) -> Double? { Statistics.median(values) }
 
     static func dedupe(_ items: [String]) -> [String] {
         var seen = Set<String>()

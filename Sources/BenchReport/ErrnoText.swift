@@ -7,7 +7,6 @@ import Support
 /// Why a file operation failed, as one line a reader can act on: the system's sentence and the
 /// errno symbol to search for, e.g. "No space left on device (ENOSPC)".
 enum ErrnoText {
-    static func text(_ code: Int32) -> String { errnoText(code) }
 
     /// Foundation's Cocoa codes for the file errors it does not wrap a POSIX error for.
     static let cocoaCodes: [Int: Int32] = [4: ENOENT, 257: EACCES, 513: EACCES, 516: EEXIST, 640: ENOSPC, 642: EROFS]
@@ -16,14 +15,14 @@ enum ErrnoText {
 extension ResultStoreError {
     /// A failed system call on `path`, with the errno it left.
     static func system(_ path: String, _ code: Int32 = errno) -> ResultStoreError {
-        .writeFailed(path, ErrnoText.text(code))
+        .writeFailed(path, errnoText(code))
     }
 
     /// Any error as one line. Foundation's file errors (an NSCocoaErrorDomain dump when printed
     /// as they are) are reduced to the path and the POSIX error underneath them.
     public static func describe(_ error: Error) -> String {
         if let error = error as? ResultStoreError { return error.description }
-        if let error = error as? POSIXError { return ErrnoText.text(error.code.rawValue) }
+        if let error = error as? POSIXError { return errnoText(error.code.rawValue) }
         let ns = error as NSError
         guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return "\(error)" }
         let path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo["NSURL"] as? URL)?.path
@@ -38,7 +37,7 @@ extension ResultStoreError {
             }
         }
         if code == nil, ns.domain == NSCocoaErrorDomain { code = ErrnoText.cocoaCodes[ns.code] }
-        let why = code.map(ErrnoText.text) ?? ns.localizedDescription
+        let why = code.map(errnoText) ?? ns.localizedDescription
         return path.map { "cannot write \($0): \(why)" } ?? why
     }
 }

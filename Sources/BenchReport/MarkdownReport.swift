@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// `report.md`: a summary first (points, how many unstable, the estimator behind ns/op, the
 /// machine's noise, what to do about unstable points, said once), then the provenance, the
@@ -53,7 +54,7 @@ public enum MarkdownReport {
         }
         out += "- **\(points.count) point(s)**, **\(unstable.count) unstable**"
         let why = points.contains(where: { $0.nsPerOpInterval != nil })
-            ? "95% interval wider than ±\(NumberFormat.fixed(UnstableAdvice.intervalThresholdPercent, 0))%, or too few undisturbed samples"
+            ? "95% interval wider than ±\(NumberFormat.fixed(Stability.intervalThresholdPercent, 0))%, or too few undisturbed samples"
             : "sample spread above 5%"
         out += unstable.isEmpty ? " (none with \(why)).\n" : " (\(why), marked ⚠).\n"
         let intervals = points.filter { $0.nsPerOpInterval != nil }.count

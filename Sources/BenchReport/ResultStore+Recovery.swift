@@ -1,4 +1,5 @@
 import Foundation
+import Support
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -64,11 +65,11 @@ extension ResultStore {
                 return "\(latestPath) is \(what), not the symlink FragBench keeps: left as it is, so it does not point to this run (runs/\(runName)); remove or rename it and the next run recreates it"
             }
         } else if errno != ENOENT {
-            return "\(latestPath) could not be read (\(ErrnoText.text(errno))): not updated"
+            return "\(latestPath) could not be read (\(errnoText(errno))): not updated"
         }
         let temporary = root + "/.latest.tmp-\(getpid())-\(String(UInt32.random(in: 0 ... .max), radix: 16))"
         guard symlink("runs/" + runName, temporary) == 0 else {
-            return "\(latestPath) not updated: cannot create \(temporary): \(ErrnoText.text(errno))"
+            return "\(latestPath) not updated: cannot create \(temporary): \(errnoText(errno))"
         }
         do {
             try step(.latestTemp)
@@ -79,7 +80,7 @@ extension ResultStore {
         guard rename(temporary, latestPath) == 0 else {
             let code = errno
             unlink(temporary)
-            return "\(latestPath) not updated (\(ErrnoText.text(code))): it still points to an earlier run"
+            return "\(latestPath) not updated (\(errnoText(code))): it still points to an earlier run"
         }
         return nil
     }

@@ -4,8 +4,6 @@ import Support
 /// `--min-sample-ms` with a value in milliseconds, more `--samples`, pinning; callgrind only
 /// when the run was not already using it.
 public enum UnstableAdvice {
-    /// The interval width above which the sampler calls a point unstable.
-    public static var intervalThresholdPercent: Double { Stability.intervalThresholdPercent }
 
     /// A concrete next step for an unstable point (nil for a stable one).
     public static func hint(_ p: BenchPoint, counterBackend: String) -> String? {
@@ -14,9 +12,9 @@ public enum UnstableAdvice {
         if let v = p.nsPerOp, v > 0, let lo = p.nsPerOpLow, let hi = p.nsPerOpHigh {
             let width = max(v - lo, hi - v) / v * 100
             var why = "95% interval ±\(NumberFormat.fixed(width, 1))%"
-            why += width > intervalThresholdPercent ? " > ±\(NumberFormat.fixed(intervalThresholdPercent, 0))%" : ""
+            why += width > Stability.intervalThresholdPercent ? " > ±\(NumberFormat.fixed(Stability.intervalThresholdPercent, 0))%" : ""
             if let d = p.disturbedSamples, d > 0 {
-                why += p.samples - d < Stability.minimumUndisturbed && width <= intervalThresholdPercent
+                why += p.samples - d < Stability.minimumUndisturbed && width <= Stability.intervalThresholdPercent
                     ? ", but only \(p.samples - d) of \(p.samples) samples undisturbed"
                     : ", \(d) of \(p.samples) samples disturbed"
             }

@@ -262,12 +262,11 @@ struct ReproduceCommand: ParsableCommand {
         try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         // Planning already refused options that name no single point.
-        distinct = distinct.filter { (try? SelfPairing.namedPoint($0)) != nil }
-        let tasks = distinct.enumerated().compactMap { n, options in
-            (try? SelfPairing.namedPoint(options)).map {
-                CallgrindOnlyRun.Task(label: options.joined(separator: " "), point: $0, quick: quick, tag: "side\(n)",
-                                      branchSim: true)
-            }
+        let sides = distinct.compactMap { options in (try? SelfPairing.namedPoint(options)).map { (options, $0) } }
+        distinct = sides.map(\.0)
+        let tasks = sides.enumerated().map { n, side in
+            CallgrindOnlyRun.Task(label: side.0.joined(separator: " "), point: side.1, quick: quick, tag: "side\(n)",
+                                  branchSim: true)
         }
         StandardStreams.err("reproduce: \(tasks.count) point(s) under callgrind\n")
         let measured = CallgrindOnlyRun.measure(tasks, scratch: scratch, jobs: jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount))

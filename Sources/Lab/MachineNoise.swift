@@ -76,21 +76,12 @@ package enum CanaryReference {
         let old = table[key]
         table[key] = Reference(baseline: min(old?.baseline ?? baseline, baseline), runs: (old?.runs ?? 0) + 1)
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let staging = file(in: directory) + ".\(getpid()).tmp"
-            guard FileManager.default.createFile(atPath: staging, contents: try encoder.encode(table)) else {
-                return "cannot write \(staging)"
-            }
-            guard rename(staging, file(in: directory)) == 0 else {
-                let why = errnoText(errno)
-                unlink(staging)
-                return "cannot replace \(file(in: directory)): \(why)"
-            }
+            try AtomicFile.write(String(decoding: try encoder.encode(table), as: UTF8.self), to: file(in: directory))
             return nil
         } catch {
-            return "\(error)"
+            return ResultStoreError.describe(error)
         }
     }
 
@@ -125,7 +116,7 @@ package enum CanaryReference {
             guard let v = p.nsPerOp, v > 0 else { return p }
             p.nsPerOpLow = min(p.nsPerOpLow ?? v, v / factor)
             let width = (v - (p.nsPerOpLow ?? v)) / v * 100
-            if width > Instability.thresholdPercent {
+            if width > Stability.intervalThresholdPercent {
                 p.unstable = true
                 let why = "machine \(formatFixed((factor - 1) * 100, digits: 0))% slower than the quietest earlier run on this CPU (canary): interval widened to what a quiet machine would measure; rerun when the machine is quiet"
                 p.hint = p.hint.map { $0 + "; " + why } ?? why

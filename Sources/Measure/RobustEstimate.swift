@@ -59,16 +59,15 @@ public struct RobustEstimate: Sendable, Equatable {
     }
 
     /// Fewer undisturbed samples than this and the estimate falls back to all samples (and says so).
-    public static var minimumUndisturbed: Int { Stability.minimumUndisturbed }
 
     /// Applies `estimator` to the undisturbed samples (all of them when fewer than
-    /// `minimumUndisturbed` are), with a percentile-bootstrap 95% interval.
+    /// `Stability.minimumUndisturbed` are), with a percentile-bootstrap 95% interval.
     public static func estimate(samples: [Double], classes: [SampleClass], estimator: Estimator,
                                 resamples: Int = 1_000, seed: UInt64 = 0x5EED) -> RobustEstimate? {
         let finite = samples.indices.filter { samples[$0].isFinite }
         let clean = finite.filter { $0 < classes.count ? classes[$0] == .undisturbed : true }.map { samples[$0] }
         let disturbed = samples.count - clean.count
-        let usingAll = clean.count < minimumUndisturbed
+        let usingAll = clean.count < Stability.minimumUndisturbed
         let pool = usingAll ? finite.map { samples[$0] } : clean
         guard let value = estimator.apply(pool) else { return nil }
         let (lower, upper) = Bootstrap.interval(pool, statistic: { estimator.apply($0) ?? .nan },

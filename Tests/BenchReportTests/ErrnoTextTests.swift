@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 @testable import BenchReport
+import Support
 
 /// File errors read as one line with the reason and the path, never a Foundation dump.
 @Suite struct ErrnoTextTests {
     @Test func errnoHasItsSentenceAndSymbol() {
-        #expect(ErrnoText.text(ENOSPC) == "No space left on device (ENOSPC)")
-        #expect(ErrnoText.text(EROFS) == "Read-only file system (EROFS)")
+        #expect(errnoText(ENOSPC) == "No space left on device (ENOSPC)")
+        #expect(errnoText(EROFS) == "Read-only file system (EROFS)")
         #expect(ResultStoreError.system("/r/history.csv", EACCES).description == "cannot write /r/history.csv: Permission denied (EACCES)")
     }
 

@@ -21,6 +21,6 @@ import Testing
 
         let unknown = Instability(estimate: nil, undisturbed: 0)
         #expect(unknown.isUnstable && unknown.intervalPercent == nil)
-        #expect(Instability.thresholdPercent == 3)
+        #expect(Stability.intervalThresholdPercent == 3)
     }
 }
