@@ -76,6 +76,10 @@ public struct BenchPoint: Codable, Sendable, Equatable {
     /// canary ran slow around it, or it was a far outlier), so an A/A analysis can recompute
     /// any estimator from the stored samples.
     public var sampleDisturbed: [Bool]? = nil
+    /// Per sample (in `sampleNsPerOp` order), in a run whose visits ran in separate processes:
+    /// true when the sample's process ran in the machine's slow state and was left out of the
+    /// estimate (`SpeedStates`); nil when no process was left out.
+    public var sampleSlowState: [Bool]? = nil
 
     // MARK: Free-side attribution (optional: nil where not measured)
     /// alloc-free and mixed: nanoseconds per allocation and per free, timed apart on the same

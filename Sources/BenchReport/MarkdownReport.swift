@@ -52,6 +52,10 @@ public enum MarkdownReport {
             }
             return out + "\n"
         }
+        if let contended = MachineContention(run), contended.isMostOfTheTime {
+            // First, so a reader does not take a row's wide interval for the code's fault.
+            out += "- **\(contended.headline)**\n"
+        }
         out += "- **\(points.count) point(s)**, **\(unstable.count) unstable**"
         let why = points.contains(where: { $0.nsPerOpInterval != nil })
             ? "95% interval wider than ±\(NumberFormat.fixed(Stability.intervalThresholdPercent, 0))%, or too few undisturbed samples"

@@ -11,7 +11,7 @@ struct FragBench: ParsableCommand {
         commandName: "fragbench",
         abstract: "A performance lab for the Linux kernel's page_frag cache, modelled in Swift.",
         subcommands: [RunCommand.self, ListCommand.self, ReplayCommand.self, CountersCommand.self, PeersCommand.self, ReportCommand.self, CompareCommand.self, TuneCommand.self, ReproduceCommand.self,
-                      PairCommand.self, ProfileCommand.self, HistoryCommand.self, WorkerCommand.self, CallgrindChildCommand.self, VisitCommand.self, StoreSelftestCommand.self]
+                      PairCommand.self, ProfileCommand.self, HistoryCommand.self, ProbeCommand.self, WorkerCommand.self, CallgrindChildCommand.self, VisitCommand.self, StoreSelftestCommand.self]
     )
 
     /// ArgumentParser's own main, except that a usage error (exit 64) is one line naming the

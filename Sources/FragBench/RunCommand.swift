@@ -98,10 +98,10 @@ struct RunCommand: ParsableCommand {
     var counters = "auto"
     @Flag(help: "Short samples (for smoke runs, not conclusions).")
     var quick = false
-    @Option(parsing: .unconditional, help: "Samples per visit of a point (default \(SamplerConfig.standard.samples), quick \(SamplerConfig.quick.samples); with --process-per-visit \(ProcessVisits.defaultSamples)).",
+    @Option(parsing: .unconditional, help: "Samples per visit of a point (default \(ProcessVisits.defaultSamples), in \(ProcessVisits.defaultVisits) visit processes; \(SamplerConfig.standard.samples) with --one-process; quick \(SamplerConfig.quick.samples)).",
             transform: OptionValues.integer(1 ... OptionValues.largestSampleCount))
     var samples: Int?
-    @Option(parsing: .unconditional, help: "Visits per point: passes over the sweep, each point measured once per pass (default \(SamplerConfig.standard.visits), quick \(SamplerConfig.quick.visits); with --process-per-visit \(ProcessVisits.defaultVisits) processes).",
+    @Option(parsing: .unconditional, help: "Visits per point: passes over the sweep, each point measured once per pass, each pass in its own process (default \(ProcessVisits.defaultVisits); \(SamplerConfig.standard.visits) with --one-process; quick \(SamplerConfig.quick.visits)).",
             transform: OptionValues.integer(1 ... 100))
     var visits: Int?
     @Option(name: .customLong("min-sample-ms"), parsing: .unconditional, help: "Minimum duration of one sample in milliseconds.",
@@ -109,8 +109,8 @@ struct RunCommand: ParsableCommand {
     var minSampleMs: Double?
     @Option(parsing: .unconditional, help: "Point estimate from the undisturbed samples: p10 (default), pNN, min or median.")
     var estimator = "p10"
-    @Flag(name: .customLong("process-per-visit"), help: "Run each pass over the sweep (each visit of every point) in a fresh child process and pool the visits: the interval then includes the spread between processes. Default \(ProcessVisits.defaultVisits) visits of \(ProcessVisits.defaultSamples) samples (make bench uses it).")
-    var processPerVisit = false
+    @Flag(help: "Where the visits run. --process-per-visit (the default when a point has more than one visit and the counters are not callgrind's): each pass over the sweep in a fresh child process, the visits pooled, so the interval includes the spread between processes and a process that ran wholly in the machine's slow state can be told and left out; \(ProcessVisits.defaultVisits) visits of \(ProcessVisits.defaultSamples) samples unless --visits/--samples say otherwise. --one-process: every visit in this process.")
+    var visitProcesses: VisitProcesses?
     @Flag(name: .customLong("no-canary"), help: "Do not time the noise canary between samples (no disturbed-sample detection).")
     var noCanary = false
     @Option(parsing: .unconditional, help: "CPU to pin single-threaded workloads to (default: the CPU the run starts on).",
@@ -137,7 +137,7 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--counters '\(counters)' is not one of auto, pmu, software, callgrind, none")
         }
         if callgrindOnly && counters != "callgrind" { throw ValidationError("--callgrind-only needs --counters callgrind") }
-        if processPerVisit && counters == "callgrind" {
+        if visitProcesses == .processPerVisit && counters == "callgrind" {
             throw ValidationError("--process-per-visit with --counters callgrind: callgrind counts are deterministic, one process is enough")
         }
         guard Estimator(text: estimator) != nil else {
@@ -288,10 +288,26 @@ struct RunCommand: ParsableCommand {
             StandardStreams.err("\(plan.summary)\n")
             return
         }
-        if processPerVisit {
+        if visitProcesses == nil && !spreadsVisits && !(counters == "callgrind" || callgrindOnly) {
+            StandardStreams.err("run: one visit per point, so one process (--visits 2 or more spreads them over processes)\n")
+        }
+        if spreadsVisits {
             try ProcessVisits.run(plan, settings: settings())
         } else {
             try SweepRun.run(plan, settings: settings())
+        }
+    }
+
+    /// Whether the visits run in child processes: asked for, or by default wherever there is
+    /// more than one visit to spread and the counters are not callgrind's (deterministic counts
+    /// need one process).
+    var spreadsVisits: Bool {
+        switch visitProcesses {
+        case .processPerVisit: return true
+        case .oneProcess: return false
+        case nil:
+            if counters == "callgrind" || callgrindOnly { return false }
+            return ProcessVisits.plan(visits: visits, samples: samples, quick: quick).visits > 1
         }
     }
 
@@ -314,4 +330,10 @@ struct RunCommand: ParsableCommand {
         s.command = (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         return s
     }
+}
+
+/// `--process-per-visit` or `--one-process`.
+enum VisitProcesses: String, EnumerableFlag {
+    case processPerVisit
+    case oneProcess
 }

@@ -239,8 +239,10 @@ struct TuneCommand: ParsableCommand {
                 let out = scratch + "/\(name)-\(page)"
                 guard let point = Self.pointOptions(workload: name, pageSize: page, maxSizes: maxes,
                                                     distribution: distribution, depth: depth) else { continue }
+                // One process per child run: tune's verdicts come from the paired sides, and the
+                // child runs give memory and an unpaired figure beside them.
                 var arguments = ["run"] + point + ["--counters", counters, "--output", out, "--samples", String(samples),
-                                                   "--min-sample-ms", String(minSampleMs)]
+                                                   "--min-sample-ms", String(minSampleMs), "--one-process"]
                 if quick { arguments.append("--quick") }
                 if allowDebug { arguments.append("--allow-debug") }
                 StandardStreams.err("tune: \(name) on \(page / 1024)K pages, max \(maxes.map { "\($0 / 1024)K" }.joined(separator: ","))\n")

@@ -43,9 +43,15 @@ package enum ProcessVisits {
     /// One point from its visits, each a run's point from one child process: the samples
     /// pooled, the estimate and its interval over visits (`RobustEstimate.pooled`), counters and
     /// per-op figures the median over the visits that have them, cache figures from the first.
-    package static func merge(_ visits: [BenchPoint], estimator: Estimator) -> BenchPoint? {
+    ///
+    /// `used` (one flag per visit, nil: all) says which visits feed the estimate: the others ran
+    /// in the machine's slow state (`SpeedStates`). Their samples stay in the point, marked in
+    /// `sampleSlowState`.
+    package static func merge(_ visits: [BenchPoint], estimator: Estimator, used: [Bool]? = nil) -> BenchPoint? {
         guard var point = visits.first else { return nil }
         guard visits.count > 1 else { return point }
+        let used = used.flatMap { $0.count == visits.count && $0.contains(true) ? $0 : nil }
+            ?? Array(repeating: true, count: visits.count)
         let sampleSets = visits.map { $0.sampleNsPerOp ?? [] }
         let classSets: [[SampleClass]] = visits.map { p in
             let samples = p.sampleNsPerOp ?? []
@@ -55,9 +61,14 @@ package enum ProcessVisits {
             return disturbed.map { $0 ? .canary : .undisturbed }
         }
         let all = sampleSets.flatMap { $0 }
-        let estimate = RobustEstimate.pooled(visitSamples: sampleSets, visitClasses: classSets, estimator: estimator)
-        let undisturbed = classSets.flatMap { $0 }.filter { $0 == .undisturbed }.count
+        let kept = visits.indices.filter { used[$0] }
+        var estimate = RobustEstimate.pooled(visitSamples: kept.map { sampleSets[$0] }, visitClasses: kept.map { classSets[$0] },
+                                             estimator: estimator)
+        let leftOut = visits.count - kept.count
+        if leftOut > 0 { estimate?.description += "; \(leftOut) of \(visits.count) visits left out (slow state)" }
+        let undisturbed = kept.flatMap { classSets[$0] }.filter { $0 == .undisturbed }.count
         let instability = Instability(estimate: estimate, undisturbed: undisturbed)
+        point.sampleSlowState = leftOut > 0 ? visits.indices.flatMap { i in Array(repeating: !used[i], count: sampleSets[i].count) } : nil
         point.ops = visits.reduce(0) { $0 &+ $1.ops }
         point.samples = all.count
         point.sampleNsPerOp = all
@@ -95,30 +106,53 @@ package enum ProcessVisits {
     package static func merge(_ runs: [BenchRun], estimator: Estimator, command: String) -> BenchRun? {
         guard var provenance = runs.first?.provenance else { return nil }
         provenance.command = command
+        let states = SpeedStates(baselines: runs.map(\.provenance.canaryBaselineNs))
+        let usedRuns = states.used
         var order: [String] = []
-        var byKey: [String: [BenchPoint]] = [:]
-        for run in runs {
+        var byKey: [String: [(point: BenchPoint, used: Bool)]] = [:]
+        for (run, used) in zip(runs, usedRuns) {
             for p in run.points {
                 if byKey[p.key] == nil { order.append(p.key) }
-                byKey[p.key, default: []].append(p)
+                byKey[p.key, default: []].append((p, used))
             }
         }
-        let points = order.compactMap { byKey[$0].flatMap { merge($0, estimator: estimator) } }
+        var points = order.compactMap { key in
+            byKey[key].flatMap { merge($0.map(\.point), estimator: estimator, used: $0.map(\.used)) }
+        }
+        if states.estimatedFrom == .slow, let factor = states.slowFactor {
+            // The quick state was seen but too briefly to estimate from: reach down to it.
+            points = CanaryReference.widen(points, slowdown: factor)
+        }
         var warnings: [String] = []
         for w in runs.flatMap(\.warnings) where !warnings.contains(where: { BenchRun.sameWarning($0, w) }) { warnings.append(w) }
         let baselines = runs.compactMap(\.provenance.canaryBaselineNs)
-        provenance.canaryBaselineNs = Statistics.median(baselines)
+        // The baseline of the state the estimates come from: the one to hold against the
+        // machine's reference.
+        provenance.canaryBaselineNs = Statistics.median(zip(runs, usedRuns).compactMap { $1 ? $0.provenance.canaryBaselineNs : nil })
+        provenance.visitStates = states.states.map { $0?.rawValue ?? "unknown" }
+        provenance.visitCanaryBaselinesNs = runs.map(\.provenance.canaryBaselineNs)
+        provenance.slowStateShare = baselines.isEmpty ? nil : Double(states.slowCount) / Double(runs.count)
         let total = points.reduce(0) { $0 + $1.samples }
         let disturbed = points.reduce(0) { $0 + ($1.disturbedSamples ?? 0) }
         if total > 0, !baselines.isEmpty {
             provenance.disturbedShare = Double(disturbed) / Double(total)
-            provenance.machineNoise = "\(formatFixed(Double(disturbed) / Double(total) * 100, digits: 0))% of samples disturbed (\(disturbed) of \(total)); canary baselines \(baselines.map { formatFixed($0, digits: 2) }.joined(separator: ", ")) ns/step in the \(runs.count) visit processes"
+            provenance.machineNoise = "\(formatFixed(Double(disturbed) / Double(total) * 100, digits: 0))% of samples disturbed within their process (\(disturbed) of \(total)); canary baselines \(baselines.map { formatFixed($0, digits: 2) }.joined(separator: ", ")) ns/step in the \(runs.count) visit processes"
+                + (states.summary.map { "; \($0)" } ?? "")
         }
+        if let line = states.summary { warnings.append("Speed states: \(line).") }
         return BenchRun(provenance: provenance, points: points, partial: runs.contains(where: \.partial), warnings: warnings)
     }
 }
 
 extension ProcessVisits {
+    /// A visit's saved run: the latest, or, when the child kept it as partial (a sweep in which
+    /// no point applies is saved so), the newest kept run.
+    static func loadVisit(_ output: String) -> BenchRun? {
+        if let run = try? StoredRun.load(output).run { return run }
+        let kept = (try? FileManager.default.contentsOfDirectory(atPath: output + "/runs"))?.sorted() ?? []
+        return kept.last.flatMap { try? StoredRun.load(output + "/runs/" + $0).run }
+    }
+
     /// Runs the visits as children of this binary, then merges, reports and saves as `run`
     /// does. A child that fails or is interrupted leaves the visits before it; the run is then
     /// partial and says why.
@@ -151,7 +185,7 @@ extension ProcessVisits {
             process.waitUntilExit()
             let status = process.terminationStatus
             if status != 0 && status != 130 { failures.append("visit \(visit): the child run exited with status \(status)") }
-            if let run = try? StoredRun.load(visitOutput).run { runs.append(run) }
+            if let run = loadVisit(visitOutput) { runs.append(run) }
             if status != 0 { break }
         }
         let interrupted = InterruptFlag.isRaised

@@ -103,4 +103,37 @@ import Workloads
         #expect(merged.warnings.count == 1)
         #expect(merged.provenance.command == "fragbench run --process-per-visit")
     }
+
+    /// Visits whose process ran wholly in the machine's slow state are left out of the estimate
+    /// (their samples kept and marked), and the run says so once.
+    @Test func processesInTheSlowStateAreLeftOutAndSaidSo() throws {
+        let baselines = [7.05, 8.30, 7.10, 7.03]
+        let runs = baselines.enumerated().map { i, b in
+            var provenance = Provenance.unknown
+            provenance.canaryBaselineNs = b
+            let level = i == 1 ? 12.0 : 10.0
+            return BenchRun(provenance: provenance, points: [Self.visit([level, level + 0.1, level + 0.2, level + 0.1, level, level + 0.3])],
+                            partial: false, warnings: [])
+        }
+        let merged = try #require(ProcessVisits.merge(runs, estimator: .minimum, command: "fragbench run"))
+        let point = try #require(merged.points.first)
+        #expect(point.nsPerOp == 10.0, "the slow process's samples (12 ns) do not feed the estimate")
+        #expect(point.samples == 24, "every sample stays in the point")
+        #expect(point.sampleSlowState == Array(repeating: false, count: 6) + Array(repeating: true, count: 6) + Array(repeating: false, count: 12))
+        #expect(point.estimator?.contains("1 of 4 visits left out (slow state)") == true)
+        #expect(merged.provenance.visitStates == ["fast", "slow", "fast", "fast"])
+        #expect(merged.provenance.canaryBaselineNs == 7.05, "the baseline of the state estimated from")
+        #expect(merged.warnings.contains { $0.hasPrefix("Speed states: 1 of 4 processes ran 18% slow") })
+        #expect(merged.provenance.machineNoise?.contains("1 of 4 processes ran 18% slow") == true)
+
+        // All in one state: nothing left out, nothing said.
+        let same = baselines.map { b -> BenchRun in
+            var provenance = Provenance.unknown
+            provenance.canaryBaselineNs = b == 8.30 ? 7.06 : b
+            return BenchRun(provenance: provenance, points: [Self.visit([10, 10.1, 12])], partial: false, warnings: [])
+        }
+        let level = try #require(ProcessVisits.merge(same, estimator: .minimum, command: "fragbench run"))
+        #expect(level.points.first?.sampleSlowState == nil)
+        #expect(!level.warnings.contains { $0.hasPrefix("Speed states") })
+    }
 }
