@@ -123,6 +123,9 @@ struct PairCommand: ParsableCommand {
         var rows: [Comparison.Row] = []
         var onlyOneSide: [String] = []
         var pairRows: [[String]] = []
+        // Per row, the median of the base side's samples in the pairs the ratio used: the level
+        // a calibration delay is a fraction of.
+        var baseMedians: [String: Double?] = [:]
         let start = Date()
         var progress = Progress(total: basePoints.count)
         for (i, (basePoint, headPoint)) in zip(basePoints, headPoints).enumerated() {
@@ -142,6 +145,7 @@ struct PairCommand: ParsableCommand {
                 progress.finished(label, summary: "skipped: \(why)")
             case .measured(let row, let pairs, let exclusions):
                 rows.append(row)
+                baseMedians[label] = Statistics.median(zip(pairs, exclusions).compactMap { $1 == nil ? $0.base.nanosecondsPerOp : nil })
                 pairRows += PairsCSV.rows(point: label, pairs: pairs, exclusions: exclusions)
                 progress.finished(label, summary: PairSummary.progressText(row))
             }
@@ -159,11 +163,13 @@ struct PairCommand: ParsableCommand {
             comparison.warnings.append("resolution experiment: the head does \(headInflatePermille)‰ more work per sample than it reports (true ratio \(formatFixed(1 + Double(headInflatePermille) / 1000, digits: 3)) on every point but cross-thread)")
         }
         if headDelayNs > 0 {
-            // The true ratio of each row: the head's extra time over the base side's own figure.
+            // The true ratio of each row: the head's extra time over the base side's level in the
+            // same estimator the ratio uses (pair ratios are medians, so the base's median over
+            // the used pairs; its p10 would overstate the truth by the samples' spread).
             let truths = comparison.rows.compactMap { row in
-                row.base.map { "\(row.label) \(formatFixed(1 + headDelayNs / $0, digits: 4))" }
+                (baseMedians[row.label] ?? row.base).map { "\(row.label) \(formatFixed(1 + headDelayNs / $0, digits: 4))" }
             }
-            comparison.warnings.append("calibration experiment: the head spends \(formatFixed(headDelayNs, digits: 2)) ns more per operation in dependent arithmetic that touches no memory; true ratio 1 + \(formatFixed(headDelayNs, digits: 2)) / base ns/op: " + truths.joined(separator: "; "))
+            comparison.warnings.append("calibration experiment: the head spends \(formatFixed(headDelayNs, digits: 2)) ns more per operation in dependent arithmetic that touches no memory; true ratio 1 + \(formatFixed(headDelayNs, digits: 2)) / the base's median ns/op over the pairs used: " + truths.joined(separator: "; "))
         }
         try ComparisonOutput.publish(comparison, output: output, command: "pair")
         if let output { try AtomicFile.write(PairsCSV.document(pairRows), to: output + "/pairs.csv") }

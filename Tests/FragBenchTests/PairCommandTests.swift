@@ -74,7 +74,7 @@ import Lab
         #expect(result.status == 0 || result.status == 2, "stderr: \(result.stderr)")
         let markdown = try String(contentsOfFile: output + "/compare.md", encoding: .utf8)
         #expect(markdown.contains("calibration experiment: the head spends 50.00 ns more per operation"), "\(markdown)")
-        #expect(markdown.contains("true ratio 1 + 50.00 / base ns/op: alloc-only"), "\(markdown)")
+        #expect(markdown.contains("true ratio 1 + 50.00 / the base's median ns/op over the pairs used: alloc-only"), "\(markdown)")
         let refused = try runner.run(["pair", "--head-delay-ns", "-1", "--", "--workload", "alloc-only"])
         #expect(refused.status == 64, "\(refused.stderr)")
     }
