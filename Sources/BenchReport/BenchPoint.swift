@@ -80,6 +80,9 @@ public struct BenchPoint: Codable, Sendable, Equatable {
     /// true when the sample's process ran in the machine's slow state and was left out of the
     /// estimate (`SpeedStates`); nil when no process was left out.
     public var sampleSlowState: [Bool]? = nil
+    /// Runs whose visits ran in separate processes: how many of `sampleNsPerOp` each visit
+    /// took, in order (they add up to the samples), so the visits can be told apart again.
+    public var visitSampleCounts: [Int]? = nil
 
     // MARK: Free-side attribution (optional: nil where not measured)
     /// alloc-free and mixed: nanoseconds per allocation and per free, timed apart on the same

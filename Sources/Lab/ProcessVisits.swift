@@ -69,6 +69,7 @@ package enum ProcessVisits {
         let undisturbed = kept.flatMap { classSets[$0] }.filter { $0 == .undisturbed }.count
         let instability = Instability(estimate: estimate, undisturbed: undisturbed)
         point.sampleSlowState = leftOut > 0 ? visits.indices.flatMap { i in Array(repeating: !used[i], count: sampleSets[i].count) } : nil
+        point.visitSampleCounts = sampleSets.map(\.count)
         point.ops = visits.reduce(0) { $0 &+ $1.ops }
         point.samples = all.count
         point.sampleNsPerOp = all
