@@ -125,7 +125,11 @@ package enum ProcessVisits {
             points = CanaryReference.widen(points, slowdown: factor)
         }
         var warnings: [String] = []
-        for w in runs.flatMap(\.warnings) where !warnings.contains(where: { BenchRun.sameWarning($0, w) }) { warnings.append(w) }
+        // Each visit's own noise line is replaced by one for the whole run (below): ten lines of
+        // ten processes' shares said more than the run's one figure.
+        for w in runs.flatMap(\.warnings) where !w.hasPrefix(MachineNoise.warningPrefix) && !warnings.contains(where: { BenchRun.sameWarning($0, w) }) {
+            warnings.append(w)
+        }
         let baselines = runs.compactMap(\.provenance.canaryBaselineNs)
         // The baseline of the state the estimates come from: the one to hold against the
         // machine's reference.
@@ -139,6 +143,9 @@ package enum ProcessVisits {
             provenance.disturbedShare = Double(disturbed) / Double(total)
             provenance.machineNoise = "\(formatFixed(Double(disturbed) / Double(total) * 100, digits: 0))% of samples disturbed within their process (\(disturbed) of \(total)); canary baselines \(baselines.map { formatFixed($0, digits: 2) }.joined(separator: ", ")) ns/step in the \(runs.count) visit processes"
                 + (states.summary.map { "; \($0)" } ?? "")
+        }
+        if let share = provenance.disturbedShare, share >= MachineNoise.warnShare, let noise = provenance.machineNoise {
+            warnings.append("\(MachineNoise.warningPrefix) \(noise); the point estimates use the undisturbed ones.")
         }
         if let line = states.summary { warnings.append("Speed states: \(line).") }
         return BenchRun(provenance: provenance, points: points, partial: runs.contains(where: \.partial), warnings: warnings)

@@ -141,7 +141,7 @@ package enum SweepRun {
             provenance.machineNoise = noise.text
             provenance.disturbedShare = noise.share
             provenance.canaryBaselineNs = canary.baseline
-            if noise.share >= MachineNoise.warnShare { warnings.append("Machine noise: \(noise.text); the point estimates use the undisturbed ones.") }
+            if noise.share >= MachineNoise.warnShare { warnings.append("\(MachineNoise.warningPrefix) \(noise.text); the point estimates use the undisturbed ones.") }
             if settings.machineReference {
                 let checked = CanaryReference.check(points, baseline: canary.baseline, cpuModel: provenance.cpuModel)
                 points = checked.points

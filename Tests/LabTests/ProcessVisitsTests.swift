@@ -126,6 +126,23 @@ import Workloads
         #expect(merged.warnings.contains { $0.hasPrefix("Speed states: 1 of 4 processes ran 18% slow") })
         #expect(merged.provenance.machineNoise?.contains("1 of 4 processes ran 18% slow") == true)
 
+        // The visits' own noise lines give way to one for the whole run.
+        let noisy = runs.map { run -> BenchRun in
+            var run = run
+            run.warnings = ["Machine noise: \(Int.random(in: 10...90))% of samples disturbed (3 of 6); the point estimates use the undisturbed ones."]
+            run.points = run.points.map { p in
+                var p = p
+                p.sampleDisturbed = [true, false, false, false, false, false]
+                p.disturbedSamples = 1
+                return p
+            }
+            return run
+        }
+        let once = try #require(ProcessVisits.merge(noisy, estimator: .minimum, command: "fragbench run"))
+        let lines = once.warnings.filter { $0.hasPrefix("Machine noise:") }
+        #expect(lines.count == 1, "\(once.warnings)")
+        #expect(lines.first?.contains("17% of samples disturbed within their process (4 of 24)") == true, "\(lines)")
+
         // All in one state: nothing left out, nothing said.
         let same = baselines.map { b -> BenchRun in
             var provenance = Provenance.unknown
