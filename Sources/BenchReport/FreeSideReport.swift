@@ -47,7 +47,7 @@ public enum FreeSideReport {
         out += rmw != nil ? " free ÷ locked RMW |\n|---|---|---:|---:|---:|---:|---:|---:|\n" : "\n|---|---|---:|---:|---:|---:|---:|\n"
         for p in points {
             let a = p.allocNsPerOp!, f = p.freeNsPerOp!
-            var row = "| \(pointName(p)) | \(p.subjectName) | \(NumberFormat.significant(p.nsPerOp)) | \(NumberFormat.significant(a)) | "
+            var row = "| \(p.name) | \(p.subjectName) | \(NumberFormat.significant(p.nsPerOp)) | \(NumberFormat.significant(a)) | "
             row += "\(NumberFormat.significant(f)) | \(NumberFormat.significant(a + f)) | \(a + f > 0 ? NumberFormat.fixed(100 * f / (a + f), 0) + "%" : "—") |"
             if let rmw { row += " \(rmw > 0 ? NumberFormat.fixed(f / rmw, 2) : "—") |" }
             out += row + "\n"
@@ -66,15 +66,6 @@ public enum FreeSideReport {
         let params = p.parameters.filter { $0.key != "api" && $0.key != "bulk" }
         return [p.workload, String(p.pageSize), String(p.maxSize), p.fragsz.map(String.init) ?? "-", String(p.align),
                 params.keys.sorted().map { "\($0)=\(params[$0]!)" }.joined(separator: ";")].joined(separator: "|")
-    }
-
-    static func pointName(_ p: BenchPoint) -> String {
-        var name = "\(p.workload) \(p.fragsz.map { "\($0) B" } ?? (p.parameters["distribution"] ?? ""))"
-        name += ", max \(NumberFormat.bytes(p.maxSize))"
-        if p.pageSize != 4096 { name += ", \(NumberFormat.bytes(p.pageSize)) pages" }
-        if p.align > 1 { name += ", align \(p.align)" }
-        if let depth = p.parameters["depth"], depth != "256" { name += ", depth \(depth)" }
-        return name
     }
 
     /// Groups (in run order) that hold at least one API-experiment point.
@@ -137,7 +128,7 @@ public enum FreeSideReport {
             for p in group {
                 let range = p.nsPerOpRange.map { "\(NumberFormat.significant($0.low))–\(NumberFormat.significant($0.high))" } ?? "—"
                 let isKernel = p.impl == "swift" && p.variant == "remaining" && p.api == "kernel"
-                let cells = [pointName(p), p.subjectName, NumberFormat.significant(p.nsPerOp), range,
+                let cells = [p.name, p.subjectName, NumberFormat.significant(p.nsPerOp), range,
                              NumberFormat.significant(p.perOp("instructions")).isEmpty ? "—" : NumberFormat.significant(p.perOp("instructions")),
                              isKernel ? "1 (baseline)" : ratioText(timeRatio(kernel, p)),
                              p.impl == "mimalloc" ? "1 (baseline)" : ratioText(timeRatio(mimalloc, p)),
@@ -145,7 +136,7 @@ public enum FreeSideReport {
                 out += "| " + cells.map(\.replacingPipes).joined(separator: " | ") + " |\n"
                 if p.api != "kernel", let m = timeRatio(mimalloc, p) {
                     let speed = 1 / m.ratio
-                    verdicts.append("\(pointName(p)), \(p.subjectName): \(NumberFormat.fixed(speed, 2))× mimalloc's speed (95% interval \(NumberFormat.fixed(1 / m.upper, 2))–\(NumberFormat.fixed(1 / m.lower, 2)))")
+                    verdicts.append("\(p.name), \(p.subjectName): \(NumberFormat.fixed(speed, 2))× mimalloc's speed (95% interval \(NumberFormat.fixed(1 / m.upper, 2))–\(NumberFormat.fixed(1 / m.lower, 2)))")
                 }
             }
         }

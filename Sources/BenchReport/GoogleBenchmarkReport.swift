@@ -146,12 +146,19 @@ public enum GoogleBenchmarkReport {
     /// The same name from a point's defining values (what `fragbench run --list` and `--filter`
     /// use before anything is measured).
     public static func benchmarkName(workload: String, impl: String, variant: String, pageSize: Int, maxSize: Int,
-                                     fragsz: Int?, align: Int, parameters: [String: String]) -> String {
+                                     fragsz: Int?, align: Int, parameters: [String: String],
+                                     wildcards: Set<BenchPoint.NameAxis> = []) -> String {
         var parts = [workload + (impl != "swift" ? "<\(impl)>" : "") + (variant != "remaining" ? "[\(variant)]" : "")]
         parts.append("page:\(pageSize)")
-        parts.append("max:\(maxSize)")
-        parts.append("fragsz:\(fragsz.map(String.init) ?? "-")")
+        parts.append("max:\(wildcards.contains(.maxSize) ? "*" : String(maxSize))")
+        parts.append("fragsz:\(wildcards.contains(.fragsz) ? "*" : fragsz.map(String.init) ?? "-")")
         parts.append("align:\(align)")
+        var parameters = parameters
+        // Where cross-thread's two threads ran is part of what was measured: a point left to
+        // the scheduler says so rather than looking like one whose CPUs were not recorded.
+        if workload == "cross-thread" {
+            for key in ["push_cpu", "pop_cpu"] where parameters[key] == nil { parameters[key] = "any" }
+        }
         for key in parameters.keys.sorted() { parts.append("\(key):\(parameters[key]!)") }
         return parts.joined(separator: "/")
     }
