@@ -312,12 +312,20 @@ public enum Tuning {
     /// then the rule a recommendation follows.
     static func columnNotes(_ groups: [Group]) -> String {
         // One estimator description for the file: the family, without each point's counts.
+        let settings = groups.flatMap(\.settings)
         var families: [String] = []
-        for s in groups.flatMap(\.settings) where !families.contains(s.point.estimatorFamily) { families.append(s.point.estimatorFamily) }
+        for s in settings where !families.contains(s.point.estimatorFamily) { families.append(s.point.estimatorFamily) }
+        // The estimator proper (what follows its first "; " is about the interval, the next
+        // line's subject); where points fell back to another, how many did.
+        let estimators = families.map { family -> String in
+            let head = family.components(separatedBy: "; ").first ?? family
+            let count = settings.filter { $0.point.estimatorFamily == family }.count
+            return families.count == 1 ? head : "\(head) (\(count) setting\(count == 1 ? "" : "s"))"
+        }
         var out = "Columns:\n\n"
         out += "- point: the setting's point as `fragbench list` names it; max size: its PAGE_FRAG_CACHE_MAX_SIZE (◀ recommended).\n"
-        out += "- ns/op: the \(families.isEmpty ? BenchPoint.legacyEstimator : families.joined(separator: "; ")) of the run's samples (⚠: unstable, the samples spread above 5%).\n"
-        out += "- 95% interval: the estimate's interval where the run recorded one, else a 95% t-interval of the samples' geometric mean (or ns/op ± err% where samples were not stored).\n"
+        out += "- ns/op: the run's estimate, the \(estimators.isEmpty ? BenchPoint.legacyEstimator : estimators.joined(separator: "; or the ")) (⚠: unstable, the samples spread above 5%).\n"
+        out += "- 95% interval: the estimate's interval where the run recorded one (where another run should land), else a 95% t-interval of the samples' geometric mean (or ns/op ± err% where samples were not stored).\n"
         out += "- peak pinned: the most bytes of pages held at once by outstanding fragments and the cache.\n"
         out += "- waste%: alignment padding and abandoned page tails, as a share of the bytes handed out.\n"
         out += "- high-order failures: refills whose high-order allocation failed and fell back to a single page, as a share of refills.\n"

@@ -40,6 +40,22 @@ import Testing
         #expect(g.explanation.contains("32 KiB, 64 KiB, 128 KiB pin more than the objective allows and were not paired with it"))
     }
 
+    /// The estimator is said once for the file, by family, whatever each point's counts; a
+    /// fallback estimator is named with how many settings used it.
+    @Test func theEstimatorIsSaidOnce() {
+        let points = Self.mixedSweep.enumerated().map { i, p -> BenchPoint in
+            var p = p
+            p.estimator = i == 0 ? "p10 of all 35 samples (only 4 undisturbed) over 3 visits; 95% interval predicts another run (at least ±1%)"
+                : "p10 of \(40 + i) undisturbed samples (\(i) disturbed) over 3 visits; 95% interval predicts another run (at least ±1%)"
+            return p
+        }
+        let groups = Tuning.analyse(points)
+        let text = Tuning.markdown(groups, objective: .default, charts: [], provenance: nil, notes: [])
+        #expect(text.components(separatedBy: "p10 of the undisturbed samples").count == 2)
+        #expect(text.contains("- ns/op: the run's estimate, the p10 of all samples (where too few were undisturbed) over the visits (1 setting); or the p10 of the undisturbed samples over the visits (\(points.count - 1) settings)"))
+        #expect(!text.contains("predicts another run (at least"), "the interval has its own line")
+    }
+
     @Test func otherObjectives() {
         let fastest = group(4096, .fastest)
         #expect(fastest.recommended == 32768, "32K, 64K and 128K tie at ~12 ns; 32K pins least")
