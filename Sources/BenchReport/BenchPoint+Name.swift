@@ -16,5 +16,5 @@ extension BenchPoint {
     }
 
     /// The name's parts a group can vary.
-    public enum NameAxis: Sendable, Hashable { case maxSize, fragsz }
+    public enum NameAxis: Sendable, Hashable { case pageSize, maxSize, fragsz }
 }

@@ -182,11 +182,17 @@ public enum FreeSideReport {
                     Chart.Point(x: Double($0.maxSize), y: $0.nsPerOp!, yLow: $0.nsPerOpRange?.low, yHigh: $0.nsPerOpRange?.high)
                 }.sorted { $0.x < $1.x }, colour: subjects.firstIndex(of: entry.subject)!, pattern: fragszs.firstIndex(of: entry.fragsz)!)
             }
-            let sizes = Set(points.compactMap(\.fragsz)).sorted().map { NumberFormat.bytes($0) }
             let title = "What the API experiments buy: \(first.workload)"
+            // The points' names with what the chart spans as `*`: the axes, and the subject
+            // (`<impl>`, `[variant]`, `api:`) that each line fixes.
+            var kernel = first
+            kernel.impl = "swift"
+            kernel.variant = "remaining"
+            kernel.parameters = first.parameters.filter { $0.key != "api" && $0.key != "bulk" }
+            let pattern = kernel.namePattern(varying: [.maxSize, .fragsz])
             let chart = Chart(
                 title: title,
-                subtitle: "\(sizes.isEmpty ? "size distribution" : sizes.joined(separator: ", ")); \(NumberFormat.bytes(first.pageSize)) pages, align \(first.align)" + (run.provenance.quick ? " (QUICK run)" : ""),
+                subtitle: "\(pattern), a line per subject and fragment size" + (run.provenance.quick ? " (QUICK run)" : ""),
                 x: Chart.Axis(title: "max size (PAGE_FRAG_CACHE_MAX_SIZE)", scale: .log2, units: .bytes),
                 // Log scale: the grid spans ~2 ns (local free, 64 B) to tens of ns (2 KiB
                 // fragments at a 4K max size, mimalloc's 2 KiB), and a linear axis flattens

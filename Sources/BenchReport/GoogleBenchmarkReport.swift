@@ -149,7 +149,7 @@ public enum GoogleBenchmarkReport {
                                      fragsz: Int?, align: Int, parameters: [String: String],
                                      wildcards: Set<BenchPoint.NameAxis> = []) -> String {
         var parts = [workload + (impl != "swift" ? "<\(impl)>" : "") + (variant != "remaining" ? "[\(variant)]" : "")]
-        parts.append("page:\(pageSize)")
+        parts.append("page:\(wildcards.contains(.pageSize) ? "*" : String(pageSize))")
         parts.append("max:\(wildcards.contains(.maxSize) ? "*" : String(maxSize))")
         parts.append("fragsz:\(wildcards.contains(.fragsz) ? "*" : fragsz.map(String.init) ?? "-")")
         parts.append("align:\(align)")

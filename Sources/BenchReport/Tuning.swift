@@ -382,8 +382,11 @@ public enum Tuning {
                 }, connect: false)
             }
             let title = "\(g.workload): speed against memory by max size"
+            // The points' names, the axes the chart spans as `*` (page size: one series each).
+            let varying: Set<BenchPoint.NameAxis> = Set(gs.map(\.pageSize)).count > 1 ? [.maxSize, .pageSize] : [.maxSize]
+            let pattern = g.settings.first.map { $0.point.namePattern(varying: varying) }
             let chart = Chart(
-                title: title, subtitle: g.detail.isEmpty ? nil : g.detail,
+                title: title, subtitle: pattern,
                 x: Chart.Axis(title: "peak pinned memory", scale: .log2, units: .bytes),
                 y: Chart.Axis(title: "ns per operation"),
                 series: series, highlightLegend: "recommended", flaggedLegend: "unstable",

@@ -58,6 +58,7 @@ import Testing
         #expect(section.contains("swift local-free: 2.80× mimalloc's speed"))
         let charts = FreeSideReport.charts(r)
         #expect(charts.count == 1)
+        #expect(charts[0].svg.contains(">alloc-free/page:4096/max:*/fragsz:*/align:1/depth:256, a line per subject and fragment size (QUICK run)</text>"))
         #expect(charts[0].svg.contains("swift local-free"))
         #expect(MarkdownReport.render(r).contains("What the API experiments buy"))
     }

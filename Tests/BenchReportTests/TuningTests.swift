@@ -134,5 +134,8 @@ import Testing
         let charts = Tuning.charts(Tuning.analyse(points, objective: .default), objective: .default)
         #expect(!charts[0].svg.contains("stroke-width=\"2\" fill=\"none\""), "no line through the settings")
         #expect(charts[0].svg.contains(">unstable</text>"))
+        // Subtitled with its points' name, the axes it spans (max size; page size, a series
+        // each) as `*`.
+        #expect(charts[0].svg.contains(">mixed/page:*/max:*/fragsz:-/align:1/depth:256/distribution:imix</text>"))
     }
 }
