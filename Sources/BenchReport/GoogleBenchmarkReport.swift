@@ -135,6 +135,8 @@ public enum GoogleBenchmarkReport {
             if let value, value.isFinite { entry[key] = .double(value) }
         }
         if point.unstable { entry["fragbench_unstable"] = .int(1) }
+        // The spin-wait caveat, for tools that read the counts without report.md beside them.
+        if point.countsIncludeSpinning && instructions != nil { entry["fragbench_counts_include_spin_waits"] = .int(1) }
     }
 
     /// google-benchmark style: family/arg:value/…
