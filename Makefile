@@ -63,9 +63,9 @@ compare: deps
 	@test -n "$(BASE)" || { echo "usage: make compare BASE=<rev> [HEAD=<rev>] [COUNTERS=both|auto|callgrind] [THRESHOLD=2] [GATE_THRESHOLD=1] [BUDGET=120] [PRESET=quick] [FILTER=regex] [VARIANT=list] [ALIGN=list] [API=list]"; exit 1; }
 	$(if $(COUNTERS),COUNTERS=$(COUNTERS)) $(if $(THRESHOLD),THRESHOLD=$(THRESHOLD)) $(if $(GATE_THRESHOLD),GATE_THRESHOLD=$(GATE_THRESHOLD)) $(if $(BUDGET),BUDGET=$(BUDGET)) $(if $(ROUNDS),ROUNDS=$(ROUNDS)) $(if $(PRESET),PRESET=$(PRESET)) $(if $(FILTER),FILTER='$(FILTER)') $(if $(VARIANT),VARIANT='$(VARIANT)') $(if $(ALIGN),ALIGN='$(ALIGN)') $(if $(API),API='$(API)') SWIFT=$(SWIFT) scripts/compare.sh "$(BASE)" "$(HEAD)"
 
-## tune: sweep PAGE_FRAG_CACHE_MAX_SIZE [WORKLOAD=mixed,…] [OBJECTIVE=fastest-within|fastest|smallest] [SLACK=0.25] [DISTRIBUTION=imix] [DEPTH=256] [QUICK=1]
+## tune: sweep PAGE_FRAG_CACHE_MAX_SIZE [WORKLOAD=mixed,…] [OBJECTIVE=fastest-within|fastest|smallest] [SLACK=0.25] [DISTRIBUTION=imix] [DEPTH=256] [FRAGMENTED=heavy|moderate|FRACTION[:ORDER]] [QUICK=1]
 tune: release
-	.build/release/fragbench tune $(if $(WORKLOAD),--workload $(WORKLOAD),) $(if $(OBJECTIVE),--objective $(OBJECTIVE),) $(if $(SLACK),--memory-slack $(SLACK),) $(if $(DISTRIBUTION),--distribution '$(DISTRIBUTION)',) $(if $(DEPTH),--depth $(DEPTH),) $(if $(QUICK),--quick,)
+	.build/release/fragbench tune $(if $(WORKLOAD),--workload $(WORKLOAD),) $(if $(OBJECTIVE),--objective $(OBJECTIVE),) $(if $(SLACK),--memory-slack $(SLACK),) $(if $(DISTRIBUTION),--distribution '$(DISTRIBUTION)',) $(if $(DEPTH),--depth $(DEPTH),) $(if $(FRAGMENTED),--fragmented '$(FRAGMENTED)',) $(if $(QUICK),--quick,)
 
 ## profile: POINT=<name from fragbench list> [AGAINST=<point or another build's fragbench>] [NO_PERF=1]
 ## where one point's instructions (callgrind, exact, per function and source line) and time (perf record on the

@@ -5,7 +5,14 @@ import Foundation
 /// estimate named in `estimator` ("median" for runs before schema 3), with its 95% interval in
 /// `ns_per_op_low`/`ns_per_op_high` when the run recorded one.
 public enum CSVReport {
-    public static let columns = [
+    /// results.csv: `name` first, the point's `fragbench list` name and the row's identifier;
+    /// the defining columns after it are the same values split out for filtering.
+    public static let columns = ["name"] + pointColumns
+
+    /// Every column but the name. history.csv keeps exactly these (its readers derive the name
+    /// from them): a new column there would set every existing history aside as another
+    /// FragBench's.
+    public static let pointColumns = [
         "workload", "impl", "variant", "page_size", "max_size", "fragsz", "align", "parameters",
         "ops", "samples", "ns_per_op", "estimator", "ns_per_op_low", "ns_per_op_high", "median_ns_per_op",
         "disturbed_samples", "min_ns_per_op", "err_pct", "unstable", "tsc_cycles_per_op",
@@ -16,10 +23,13 @@ public enum CSVReport {
     ]
 
     public static func render(_ points: [BenchPoint]) -> String {
-        CSV.document(columns: columns, rows: points.map(fields))
+        CSV.document(columns: columns, rows: points.map { [$0.name] + pointFields($0) })
     }
 
-    public static func fields(_ p: BenchPoint) -> [String] {
+    /// A row of results.csv.
+    public static func fields(_ p: BenchPoint) -> [String] { [p.name] + pointFields(p) }
+
+    public static func pointFields(_ p: BenchPoint) -> [String] {
         let instructions = p.perOp("instructions")
         let cycles = p.perOp("cycles", "estimated cycles")
         let ipc = (instructions != nil && cycles != nil && cycles! > 0) ? instructions! / cycles! : nil

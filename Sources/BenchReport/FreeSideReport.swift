@@ -47,7 +47,7 @@ public enum FreeSideReport {
         out += rmw != nil ? " free ÷ locked RMW |\n|---|---|---:|---:|---:|---:|---:|---:|\n" : "\n|---|---|---:|---:|---:|---:|---:|\n"
         for p in points {
             let a = p.allocNsPerOp!, f = p.freeNsPerOp!
-            var row = "| \(pointName(p)) | \(p.subjectName) | \(NumberFormat.significant(p.nsPerOp)) | \(NumberFormat.significant(a)) | "
+            var row = "| \(p.name) | \(p.subjectName) | \(NumberFormat.significant(p.nsPerOp)) | \(NumberFormat.significant(a)) | "
             row += "\(NumberFormat.significant(f)) | \(NumberFormat.significant(a + f)) | \(a + f > 0 ? NumberFormat.fixed(100 * f / (a + f), 0) + "%" : "—") |"
             if let rmw { row += " \(rmw > 0 ? NumberFormat.fixed(f / rmw, 2) : "—") |" }
             out += row + "\n"
@@ -66,15 +66,6 @@ public enum FreeSideReport {
         let params = p.parameters.filter { $0.key != "api" && $0.key != "bulk" }
         return [p.workload, String(p.pageSize), String(p.maxSize), p.fragsz.map(String.init) ?? "-", String(p.align),
                 params.keys.sorted().map { "\($0)=\(params[$0]!)" }.joined(separator: ";")].joined(separator: "|")
-    }
-
-    static func pointName(_ p: BenchPoint) -> String {
-        var name = "\(p.workload) \(p.fragsz.map { "\($0) B" } ?? (p.parameters["distribution"] ?? ""))"
-        name += ", max \(NumberFormat.bytes(p.maxSize))"
-        if p.pageSize != 4096 { name += ", \(NumberFormat.bytes(p.pageSize)) pages" }
-        if p.align > 1 { name += ", align \(p.align)" }
-        if let depth = p.parameters["depth"], depth != "256" { name += ", depth \(depth)" }
-        return name
     }
 
     /// Groups (in run order) that hold at least one API-experiment point.
@@ -137,7 +128,7 @@ public enum FreeSideReport {
             for p in group {
                 let range = p.nsPerOpRange.map { "\(NumberFormat.significant($0.low))–\(NumberFormat.significant($0.high))" } ?? "—"
                 let isKernel = p.impl == "swift" && p.variant == "remaining" && p.api == "kernel"
-                let cells = [pointName(p), p.subjectName, NumberFormat.significant(p.nsPerOp), range,
+                let cells = [p.name, p.subjectName, NumberFormat.significant(p.nsPerOp), range,
                              NumberFormat.significant(p.perOp("instructions")).isEmpty ? "—" : NumberFormat.significant(p.perOp("instructions")),
                              isKernel ? "1 (baseline)" : ratioText(timeRatio(kernel, p)),
                              p.impl == "mimalloc" ? "1 (baseline)" : ratioText(timeRatio(mimalloc, p)),
@@ -145,7 +136,7 @@ public enum FreeSideReport {
                 out += "| " + cells.map(\.replacingPipes).joined(separator: " | ") + " |\n"
                 if p.api != "kernel", let m = timeRatio(mimalloc, p) {
                     let speed = 1 / m.ratio
-                    verdicts.append("\(pointName(p)), \(p.subjectName): \(NumberFormat.fixed(speed, 2))× mimalloc's speed (95% interval \(NumberFormat.fixed(1 / m.upper, 2))–\(NumberFormat.fixed(1 / m.lower, 2)))")
+                    verdicts.append("\(p.name), \(p.subjectName): \(NumberFormat.fixed(speed, 2))× mimalloc's speed (95% interval \(NumberFormat.fixed(1 / m.upper, 2))–\(NumberFormat.fixed(1 / m.lower, 2)))")
                 }
             }
         }
@@ -191,11 +182,17 @@ public enum FreeSideReport {
                     Chart.Point(x: Double($0.maxSize), y: $0.nsPerOp!, yLow: $0.nsPerOpRange?.low, yHigh: $0.nsPerOpRange?.high)
                 }.sorted { $0.x < $1.x }, colour: subjects.firstIndex(of: entry.subject)!, pattern: fragszs.firstIndex(of: entry.fragsz)!)
             }
-            let sizes = Set(points.compactMap(\.fragsz)).sorted().map { NumberFormat.bytes($0) }
             let title = "What the API experiments buy: \(first.workload)"
+            // The points' names with what the chart spans as `*`: the axes, and the subject
+            // (`<impl>`, `[variant]`, `api:`) that each line fixes.
+            var kernel = first
+            kernel.impl = "swift"
+            kernel.variant = "remaining"
+            kernel.parameters = first.parameters.filter { $0.key != "api" && $0.key != "bulk" }
+            let pattern = kernel.namePattern(varying: [.maxSize, .fragsz])
             let chart = Chart(
                 title: title,
-                subtitle: "\(sizes.isEmpty ? "size distribution" : sizes.joined(separator: ", ")); \(NumberFormat.bytes(first.pageSize)) pages, align \(first.align)" + (run.provenance.quick ? " (QUICK run)" : ""),
+                subtitle: "\(pattern), a line per subject and fragment size" + (run.provenance.quick ? " (QUICK run)" : ""),
                 x: Chart.Axis(title: "max size (PAGE_FRAG_CACHE_MAX_SIZE)", scale: .log2, units: .bytes),
                 // Log scale: the grid spans ~2 ns (local free, 64 B) to tens of ns (2 KiB
                 // fragments at a 4K max size, mimalloc's 2 KiB), and a linear axis flattens

@@ -135,6 +135,8 @@ public enum GoogleBenchmarkReport {
             if let value, value.isFinite { entry[key] = .double(value) }
         }
         if point.unstable { entry["fragbench_unstable"] = .int(1) }
+        // The spin-wait caveat, for tools that read the counts without report.md beside them.
+        if point.countsIncludeSpinning && instructions != nil { entry["fragbench_counts_include_spin_waits"] = .int(1) }
     }
 
     /// google-benchmark style: family/arg:value/…
@@ -146,12 +148,19 @@ public enum GoogleBenchmarkReport {
     /// The same name from a point's defining values (what `fragbench run --list` and `--filter`
     /// use before anything is measured).
     public static func benchmarkName(workload: String, impl: String, variant: String, pageSize: Int, maxSize: Int,
-                                     fragsz: Int?, align: Int, parameters: [String: String]) -> String {
+                                     fragsz: Int?, align: Int, parameters: [String: String],
+                                     wildcards: Set<BenchPoint.NameAxis> = []) -> String {
         var parts = [workload + (impl != "swift" ? "<\(impl)>" : "") + (variant != "remaining" ? "[\(variant)]" : "")]
-        parts.append("page:\(pageSize)")
-        parts.append("max:\(maxSize)")
-        parts.append("fragsz:\(fragsz.map(String.init) ?? "-")")
+        parts.append("page:\(wildcards.contains(.pageSize) ? "*" : String(pageSize))")
+        parts.append("max:\(wildcards.contains(.maxSize) ? "*" : String(maxSize))")
+        parts.append("fragsz:\(wildcards.contains(.fragsz) ? "*" : fragsz.map(String.init) ?? "-")")
         parts.append("align:\(align)")
+        var parameters = parameters
+        // Where cross-thread's two threads ran is part of what was measured: a point left to
+        // the scheduler says so rather than looking like one whose CPUs were not recorded.
+        if workload == "cross-thread" {
+            for key in ["push_cpu", "pop_cpu"] where parameters[key] == nil { parameters[key] = "any" }
+        }
         for key in parameters.keys.sorted() { parts.append("\(key):\(parameters[key]!)") }
         return parts.joined(separator: "/")
     }

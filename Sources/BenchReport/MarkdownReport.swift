@@ -119,12 +119,13 @@ public enum MarkdownReport {
         return out + "\n"
     }
 
-    static let header = ["workload", "page", "max", "fragsz", "align", "ns/op", "95% interval", "TSC/op", "ins/op", "cyc/op",
+    /// The first column is the point's `fragbench list` name, the one name every output uses.
+    static let header = ["point", "ns/op", "95% interval", "TSC/op", "ins/op", "cyc/op",
                          "IPC", "L1d/op", "LLC/op", "refills/1k op", "waste%", "pinned"]
 
     public static func table(_ points: [BenchPoint]) -> String {
         var out = "| " + header.joined(separator: " | ") + " |\n"
-        out += "|" + header.map { $0 == "workload" ? "---" : "---:" }.joined(separator: "|") + "|\n"
+        out += "|" + header.map { $0 == "point" ? "---" : "---:" }.joined(separator: "|") + "|\n"
         for p in points {
             let instructions = p.perOp("instructions")
             let cycles = p.perOp("cycles", "estimated cycles")
@@ -132,12 +133,10 @@ public enum MarkdownReport {
             var ns = NumberFormat.significant(p.nsPerOp)
             if p.unstable { ns += " ⚠" }
             let cells = [
-                p.workload + (p.parameters["prepare"] == "1" ? " +prepare" : "")
-                    + (p.impl != "swift" ? " (\(p.impl))" : "") + (p.variant != "remaining" ? " [\(p.variant)]" : "") + p.apiSuffix,
-                NumberFormat.bytes(p.pageSize), NumberFormat.bytes(p.maxSize),
-                p.fragsz.map(String.init) ?? (p.parameters["distribution"] ?? "—"), String(p.align),
-                ns, intervalText(p),
-                dash(NumberFormat.significant(p.tscCyclesPerOp)), dash(NumberFormat.significant(instructions)), dash(NumberFormat.significant(cycles)),
+                p.name, ns, intervalText(p),
+                dash(NumberFormat.significant(p.tscCyclesPerOp)),
+                dash(NumberFormat.significant(instructions)) + (p.countsIncludeSpinning && instructions != nil ? " †" : ""),
+                dash(NumberFormat.significant(cycles)),
                 dash(NumberFormat.fixed(ipc, 2)),
                 dash(NumberFormat.fixed(p.perOp("L1-dcache-load-misses", "L1D misses"), 3)),
                 dash(NumberFormat.fixed(p.perOp("LLC-load-misses", "cache-misses", "LL misses"), 3)),
@@ -146,8 +145,15 @@ public enum MarkdownReport {
             ]
             out += "| " + cells.map(\.replacingPipes).joined(separator: " | ") + " |\n"
         }
+        if points.contains(where: { $0.countsIncludeSpinning && $0.perOp("instructions") != nil }) {
+            out += "\n" + spinCaveat
+        }
         return out
     }
+
+    /// Said under every table that prints cross-thread's counts (the run's terminal table and
+    /// report.md alike), so its instructions/op are never read as the allocation path's.
+    static let spinCaveat = "† cross-thread: ins/op (and the other counts) are both threads' together, spin waits on the ring included: they vary with how the two threads are scheduled and measure the ring's waiting as much as the cache (`make compare` does not compare them). For the allocation path alone, count alloc-only with the same sizes.\n"
 
     /// The estimate's 95% interval; for runs from before intervals, the samples' spread.
     static func intervalText(_ p: BenchPoint) -> String {
@@ -161,17 +167,11 @@ public enum MarkdownReport {
     static func crossThreadSection(_ points: [BenchPoint]) -> String {
         let rows = points.filter { $0.workload == "cross-thread" }
         guard !rows.isEmpty else { return "" }
-        var out = "\nCross-thread, as the kernel's page_frag test reports it (producer allocates and pushes, consumer pops and frees):\n\n"
-        out += "| max | fragsz | align | prepare | count | time for the count | ns/op | push CPU | pop CPU |\n|---:|---:|---:|---|---:|---:|---:|---:|---:|\n"
+        var out = "\nCross-thread, as the kernel's page_frag test reports it (producer allocates and pushes, consumer pops and frees; the name carries the count, prepare and the push and pop CPUs, `any` where the scheduler chose):\n\n"
+        out += "| point | time for the count | ns/op |\n|---|---:|---:|\n"
         for p in rows {
             let time = p.sampleNs.map { NumberFormat.significant($0 / 1e6) + " ms" } ?? "—"
-            out += "| \(NumberFormat.bytes(p.maxSize)) | \(p.fragsz.map(String.init) ?? "—") | \(p.align) | "
-            out += "\(p.parameters["prepare"] == "1" ? "yes" : "no") | \(NumberFormat.integer(p.opsPerSample)) | \(time) | "
-            out += "\(NumberFormat.significant(p.nsPerOp)) | \(p.parameters["push_cpu"] ?? "any") | \(p.parameters["pop_cpu"] ?? "any") |\n"
-        }
-        if rows.contains(where: { $0.perOp("instructions") != nil }) {
-            // The table's counts for these rows are both threads' together, spinning included.
-            out += "\nCross-thread's ins/op (and the other counts) are both threads' together, spin waits on the ring included: they vary with how valgrind schedules the two threads and measure the ring's waiting as much as the cache (`make compare` does not compare them). For the allocation path alone, count alloc-only with the same sizes.\n"
+            out += "| \(p.name.replacingPipes) | \(time) | \(NumberFormat.significant(p.nsPerOp)) |\n"
         }
         return out
     }
@@ -183,7 +183,7 @@ public enum MarkdownReport {
             // The advice is in the summary, once; here only which points and how spread.
             out += "⚠ unstable:\n\n"
             for p in unstable {
-                out += "- \(p.key): " + (p.hint.map { String($0.prefix { $0 != ":" }) } ?? "spread \(p.errPct.map { NumberFormat.fixed($0, 1) + "%" } ?? "not computable")") + "\n"
+                out += "- \(p.name): " + (p.hint.map { String($0.prefix { $0 != ":" }) } ?? "spread \(p.errPct.map { NumberFormat.fixed($0, 1) + "%" } ?? "not computable")") + "\n"
             }
             out += "\n"
         }

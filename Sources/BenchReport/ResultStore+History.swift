@@ -147,7 +147,7 @@ extension ResultStore {
     /// The run's columns, then the machine's (so merged histories from several machines can be
     /// told apart), then the point's.
     public static let historyColumns = ["run", "date", "commit", "dirty", "quick", "counter_backend", "host", "cpu_count",
-                                        "memory_bytes", "smt", "aslr", "thp", "load_avg"] + CSVReport.columns
+                                        "memory_bytes", "smt", "aslr", "thp", "load_avg"] + CSVReport.pointColumns
 
     /// The history rows of one run, in the history's format.
     static func historyRows(_ points: [BenchPoint], runName: String, provenance: Provenance) -> String {
@@ -156,7 +156,7 @@ extension ResultStore {
                       NumberFormat.integer(provenance.cpuCount), NumberFormat.integer(provenance.memoryBytes),
                       provenance.smt ?? "", provenance.aslr ?? "", provenance.transparentHugePages ?? "",
                       provenance.loadAverage ?? ""]
-        return points.map { CSV.row(prefix + CSVReport.fields($0)) }.joined()
+        return points.map { CSV.row(prefix + CSVReport.pointFields($0)) }.joined()
     }
 
     /// A new history written beside the old one, not yet in place. Renaming it over

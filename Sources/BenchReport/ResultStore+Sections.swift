@@ -9,7 +9,11 @@ extension ResultStore {
     /// fails on an existing directory, so an earlier output is never reused or clobbered, even
     /// by two commands started in the same second.
     public func freshDirectory(section: String, name: String) throws -> String {
-        let parent = root + "/" + section
+        try Self.freshDirectory(in: root + "/" + section, name: name)
+    }
+
+    /// The same in any `parent` (`tune --output` names the tune directories' parent itself).
+    public static func freshDirectory(in parent: String, name: String) throws -> String {
         try Directories.create(parent)
         for n in 1 ... 10_000 {
             let candidate = parent + "/" + (n == 1 ? name : "\(name)-\(n)")

@@ -47,16 +47,16 @@ public enum RunCharts {
                 let sizes = first.fragsz.map { "fragsz \($0)" } ?? (first.parameters["distribution"].map { "sizes \($0)" } ?? "drawn sizes")
                 series = [Chart.Series(name: sizes, points: points.map(chartPoint { Double($0.maxSize) }))]
             }
-            var what = "\(NumberFormat.bytes(first.pageSize)) pages, align \(first.align)"
             let extra = first.parameters.keys.sorted().filter { !["depth", "count", "push_cpu", "pop_cpu"].contains($0) }
                 .map { "\($0) \(first.parameters[$0]!)" }
-            if !extra.isEmpty { what += ", " + extra.joined(separator: ", ") }
-            let name = first.workload + (first.impl != "swift" ? " (\(first.impl))" : "") + (first.variant != "remaining" ? " [\(first.variant)]" : "") + first.apiSuffix
-            let title = "\(name): ns/op by " + (byFragsz ? "fragment size" : "max size")
+            // The points' `fragbench list` name with the chart's axes as `*`: each point on the
+            // chart is that name with its max size and fragment size filled in.
+            let pattern = first.namePattern(varying: byFragsz ? [.maxSize, .fragsz] : [.maxSize])
+            let title = "ns/op by " + (byFragsz ? "fragment size" : "max size")
             let samples = Set(points.map(\.samples)).sorted().map(String.init).joined(separator: "/")
             let bars = points.contains { $0.nsPerOpInterval != nil } ? ", bars its 95% interval" : ""
             let chart = Chart(
-                title: title, subtitle: what + (run.provenance.quick ? " (QUICK run)" : ""),
+                title: title, subtitle: pattern + (run.provenance.quick ? " (QUICK run)" : ""),
                 x: byFragsz ? Chart.Axis(title: "fragment size", scale: .log2, units: .bytes)
                     : Chart.Axis(title: "PAGE_FRAG_CACHE_MAX_SIZE", scale: .log2, units: .bytes),
                 y: Chart.Axis(title: "ns per operation (\(estimator))"),
@@ -66,7 +66,7 @@ public enum RunCharts {
                 + (byFragsz ? "" : "-by-max") + (extra.isEmpty ? "" : "-" + extra.joined(separator: "-")))
             while used.contains(file) { file += "-x" }
             used.insert(file)
-            files.append(ChartFile(file: file + ".svg", title: "\(title), \(what)", svg: chart.svg()))
+            files.append(ChartFile(file: file + ".svg", title: "\(title): \(pattern)", svg: chart.svg()))
         }
         return files
     }

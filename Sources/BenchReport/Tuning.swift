@@ -81,6 +81,11 @@ public enum Tuning {
         public var reference: Int?
         /// This group's paired comparisons (empty without a paired phase).
         public var pairs: [TuningPairs.Comparison] = []
+
+        /// The group's points' `fragbench list` name with the max size as `*`.
+        public var namePattern: String {
+            settings.first.map { $0.point.namePattern(varying: [.maxSize]) } ?? "\(workload)/page:\(pageSize)/max:*"
+        }
     }
 
     /// Whether the data resolve a speed difference between two settings: a paired ratio
@@ -161,6 +166,9 @@ public enum Tuning {
         if let fraction = first.parameters["pressure_fraction"] {
             detail.append("\(fraction) of the arena fragmented to order \(first.parameters["pressure_order"] ?? "?")")
         }
+        if let fraction = first.parameters["fragment_fraction"] {
+            detail.append("arena fragmented: \(fraction) of it, free blocks up to order \(first.parameters["fragment_order"] ?? "?")")
+        }
         if first.align > 1 { detail.append("align \(first.align)") }
         if first.impl != "swift" { detail.append(first.impl) }
         var result = Group(key: key, workload: first.workload, pageSize: first.pageSize, detail: detail.joined(separator: ", "),
@@ -221,18 +229,43 @@ public enum Tuning {
             text += choice.maxSize != reference.maxSize ? " (the \(role) is \(size(reference)), \(NumberFormat.significant(reference.nsPerOp)) ns/op)." : "."
         }
         text += evidence.basisText
-        if let fastest = measured.min(by: { $0.nsPerOp < $1.nsPerOp }), !candidates.contains(where: { $0.maxSize == fastest.maxSize }),
-           separable(fastest, choice) {
-            text += " Faster but outside the memory budget: \(size(fastest)) (\(NumberFormat.significant(fastest.nsPerOp)) ns/op, pins \(NumberFormat.bytes(fastest.pinned)))."
+        // Settings outside the budget were never paired with the choice: their runs' ns/op
+        // stand in the table, and no claim is made about them here (separate runs on a shared
+        // machine drift apart by more than max sizes differ).
+        let outside = measured.filter { s in !candidates.contains { $0.maxSize == s.maxSize } }
+        if !outside.isEmpty {
+            text += " \(outside.map(size).joined(separator: ", ")) pin\(outside.count == 1 ? "s" : "") more than the objective allows and \(outside.count == 1 ? "was" : "were") not paired with it: \(outside.count == 1 ? "its" : "their") ns/op is not compared with the recommendation's."
         }
         if candidates.count == 1 && measured.count > 1 {
             text += " Only this setting meets the memory budget."
             if choice.point.unstable || choice.lower > 0 && choice.upper / choice.lower > widestInterval {
                 text += " Its ns/op is noisy (unstable or a wide interval), which does not affect the choice: no ranking was needed."
             }
+        } else if let why = unstableButSound(settings, candidates: candidates, evidence: evidence) {
+            text += " " + why
         }
         result.explanation = text
         return result
+    }
+
+    /// Why a recommendation stands beside settings flagged unstable, or nil when none is.
+    /// Only candidates with paired evidence can be unstable here (`unsupported` refuses the
+    /// others), and a paired ratio alternates the two settings sample by sample, so both see
+    /// the same speed states of the machine: the runs' spread does not reach it.
+    static func unstableButSound(_ settings: [Setting], candidates: [Setting], evidence: PairedEvidence) -> String? {
+        let unstable = settings.filter(\.point.unstable)
+        guard !unstable.isEmpty else { return nil }
+        let names = { (s: [Setting]) in s.map { NumberFormat.bytes($0.maxSize) }.joined(separator: ", ") }
+        let inBudget = unstable.filter { s in candidates.contains { $0.maxSize == s.maxSize } }
+        let outside = unstable.filter { s in !candidates.contains { $0.maxSize == s.maxSize } }
+        var parts: [String] = []
+        if !inBudget.isEmpty {
+            parts.append("\(names(inBudget)) \(inBudget.count == 1 ? "is" : "are") flagged unstable (⚠: \(inBudget.count == 1 ? "its run's" : "their runs'") samples spread above 5%), yet the recommendation stands: it rests on paired ratios, which alternate the two settings sample by sample so that both meet the same speed states of the machine, and the runs' spread does not enter them")
+        }
+        if !outside.isEmpty {
+            parts.append("\(names(outside)) (⚠) \(outside.count == 1 ? "lies" : "lie") outside the memory budget and take\(outside.count == 1 ? "s" : "") no part in the choice")
+        }
+        return parts.joined(separator: "; ") + "."
     }
 
     // MARK: Output
@@ -246,20 +279,20 @@ public enum Tuning {
         }
         for note in notes { out += "- \(note)\n" }
         if !notes.isEmpty { out += "\n" }
-        out += "## Recommendations\n\n| workload | page | recommended max size | cannot be separated from |\n|---|---:|---:|---|\n"
+        out += "## Recommendations\n\n| points | recommended max size | cannot be separated from |\n|---|---:|---|\n"
         for g in groups {
-            out += "| \(g.workload)\(g.detail.isEmpty ? "" : " (\(g.detail))") | \(NumberFormat.bytes(g.pageSize)) | "
+            out += "| `\(g.namePattern)` | "
             out += "\(g.recommended.map { NumberFormat.bytes($0) } ?? "none: data too noisy or incomplete") | \(g.inseparable.isEmpty ? "—" : g.inseparable.map { NumberFormat.bytes($0) }.joined(separator: ", ")) |\n"
         }
         out += "\n"
         for g in groups {
             out += "## \(g.workload), \(NumberFormat.bytes(g.pageSize)) pages\(g.detail.isEmpty ? "" : " (\(g.detail))")\n\n"
-            out += "| max size | ns/op | 95% interval | peak pinned | waste% | high-order failures | refills/1k op | frontier |\n"
-            out += "|---:|---:|---:|---:|---:|---:|---:|:---:|\n"
+            out += "| point | max size | ns/op | 95% interval | peak pinned | waste% | high-order failures | refills/1k op | frontier |\n"
+            out += "|---|---:|---:|---:|---:|---:|---:|---:|:---:|\n"
             for s in g.settings {
                 let mark = s.maxSize == g.recommended ? " ◀" : ""
                 let failures = s.point.highOrderFailureRate.map { NumberFormat.fixed($0 * 100, 1) + "%" } ?? "—"
-                out += "| \(NumberFormat.bytes(s.maxSize))\(mark) | \(NumberFormat.significant(s.nsPerOp))\(s.point.unstable ? " ⚠" : "") | "
+                out += "| \(s.point.name) | \(NumberFormat.bytes(s.maxSize))\(mark) | \(NumberFormat.significant(s.nsPerOp))\(s.point.unstable ? " ⚠" : "") | "
                 out += "\(NumberFormat.significant(s.lower))–\(NumberFormat.significant(s.upper)) | \(NumberFormat.bytes(s.pinned).isEmpty ? "—" : NumberFormat.bytes(s.pinned)) | "
                 out += "\(NumberFormat.significant(s.point.wastePct).isEmpty ? "—" : NumberFormat.significant(s.point.wastePct)) | \(failures) | "
                 out += "\(NumberFormat.significant(s.point.refillsPerKop).isEmpty ? "—" : NumberFormat.significant(s.point.refillsPerKop)) | \(s.onFrontier ? "yes" : "") |\n"
@@ -270,16 +303,39 @@ public enum Tuning {
                 if !out.contains("(\(chart.file))") { out += "![\(chart.title)](\(chart.file))\n\n" }
             }
         }
-        let estimators = Set(groups.flatMap { $0.settings.map(\.point.estimatorName) }).sorted().joined(separator: "; ")
-        out += "ns/op: the \(estimators.isEmpty ? BenchPoint.legacyEstimator : estimators) of the samples; interval: the estimate's 95% interval where the run recorded one, else a 95% t-interval of the samples' geometric mean (or ns/op ± err% where samples were not stored). "
-        out += "A recommendation needs every setting within the objective stable, with an interval whose upper end is within \(NumberFormat.fixed(widestInterval, 2)) times its lower end; otherwise tune says so instead of recommending. "
-        out += "Peak pinned: most bytes of pages held at once by outstanding fragments and the cache. High-order failures: refills whose high-order allocation failed and fell back to a single page, as a share of refills. "
-        out += "Refills/1k op: page refills per 1000 operations (for prepare-commit, per 1000 messages). Frontier: no other setting is at least as fast while pinning no more memory.\n"
+        out += columnNotes(groups)
         if groups.contains(where: { !$0.pairs.isEmpty }) { out += "\n" + pairedMethod }
         return out
     }
 
-    public static let csvColumns = ["workload", "page_size", "detail", "max_size", "ns_per_op", "ci_lower", "ci_upper",
+    /// What each column of the tables means, in the tables' order, said once for the file;
+    /// then the rule a recommendation follows.
+    static func columnNotes(_ groups: [Group]) -> String {
+        // One estimator description for the file: the family, without each point's counts.
+        let settings = groups.flatMap(\.settings)
+        var families: [String] = []
+        for s in settings where !families.contains(s.point.estimatorFamily) { families.append(s.point.estimatorFamily) }
+        // The estimator proper (what follows its first "; " is about the interval, the next
+        // line's subject); where points fell back to another, how many did.
+        let estimators = families.map { family -> String in
+            let head = family.components(separatedBy: "; ").first ?? family
+            let count = settings.filter { $0.point.estimatorFamily == family }.count
+            return families.count == 1 ? head : "\(head) (\(count) setting\(count == 1 ? "" : "s"))"
+        }
+        var out = "Columns:\n\n"
+        out += "- point: the setting's point as `fragbench list` names it; max size: its PAGE_FRAG_CACHE_MAX_SIZE (◀ recommended).\n"
+        out += "- ns/op: the run's estimate, the \(estimators.isEmpty ? BenchPoint.legacyEstimator : estimators.joined(separator: "; or the ")) (⚠: unstable, the samples spread above 5%).\n"
+        out += "- 95% interval: the estimate's interval where the run recorded one (where another run should land), else a 95% t-interval of the samples' geometric mean (or ns/op ± err% where samples were not stored).\n"
+        out += "- peak pinned: the most bytes of pages held at once by outstanding fragments and the cache.\n"
+        out += "- waste%: alignment padding and abandoned page tails, as a share of the bytes handed out.\n"
+        out += "- high-order failures: refills whose high-order allocation failed and fell back to a single page, as a share of refills.\n"
+        out += "- refills/1k op: page refills per 1000 operations (for prepare-commit, per 1000 messages).\n"
+        out += "- frontier: no other setting is at least as fast while pinning no more memory.\n\n"
+        out += "A recommendation needs every setting within the objective stable, with an interval whose upper end is within \(NumberFormat.fixed(widestInterval, 2)) times its lower end, unless a paired ratio against the reference judges it; otherwise tune says so instead of recommending.\n"
+        return out
+    }
+
+    public static let csvColumns = ["name", "workload", "page_size", "detail", "max_size", "ns_per_op", "ci_lower", "ci_upper",
                                     "interval_source", "err_pct", "peak_pinned_bytes", "waste_pct", "high_order_failure_rate",
                                     "refills_per_kop", "fallbacks", "on_frontier", "recommended", "inseparable_from_recommended"]
         + pairedColumns
@@ -288,7 +344,7 @@ public enum Tuning {
         CSV.document(columns: csvColumns, rows: groups.flatMap { g in
             g.settings.map { s in
                 [
-                    g.workload, String(g.pageSize), g.detail, String(s.maxSize), NumberFormat.fixed(s.nsPerOp, 3),
+                    s.point.name, g.workload, String(g.pageSize), g.detail, String(s.maxSize), NumberFormat.fixed(s.nsPerOp, 3),
                     NumberFormat.fixed(s.lower, 3), NumberFormat.fixed(s.upper, 3), s.intervalSource,
                     NumberFormat.fixed(s.point.errPct, 2), NumberFormat.integer(s.pinned), NumberFormat.fixed(s.point.wastePct, 3),
                     NumberFormat.fixed(s.point.highOrderFailureRate, 4), NumberFormat.fixed(s.point.refillsPerKop, 3),
@@ -326,8 +382,11 @@ public enum Tuning {
                 }, connect: false)
             }
             let title = "\(g.workload): speed against memory by max size"
+            // The points' names, the axes the chart spans as `*` (page size: one series each).
+            let varying: Set<BenchPoint.NameAxis> = Set(gs.map(\.pageSize)).count > 1 ? [.maxSize, .pageSize] : [.maxSize]
+            let pattern = g.settings.first.map { $0.point.namePattern(varying: varying) }
             let chart = Chart(
-                title: title, subtitle: g.detail.isEmpty ? nil : g.detail,
+                title: title, subtitle: pattern,
                 x: Chart.Axis(title: "peak pinned memory", scale: .log2, units: .bytes),
                 y: Chart.Axis(title: "ns per operation"),
                 series: series, highlightLegend: "recommended", flaggedLegend: "unstable",

@@ -134,7 +134,7 @@ struct PeersCommand: ParsableCommand {
         _ = try comparisons()
     }
 
-    /// One point of the sweep: its label for tables and Swift's run options for it.
+    /// One point of the sweep: its label for error messages and Swift's run options for it.
     struct Point {
         var label: String
         var swift: [String]
@@ -147,6 +147,8 @@ struct PeersCommand: ParsableCommand {
         var subject: Subject
         var options: [String]?
         var notApplicable: String?
+        /// The subject's point as `fragbench list` names it: the row's name in every output.
+        var name: String
     }
 
     func comparisons() throws -> [Planned] {
@@ -182,13 +184,15 @@ struct PeersCommand: ParsableCommand {
                             p.variant = subject.variant
                             p.api = subject.api
                             if let why = p.notApplicableReason {
-                                planned.append(Planned(point: point, subject: subject, options: nil, notApplicable: why))
+                                let name = (try? SelfPairing.namedPoint(options)).map(PointLabel.benchmarkName) ?? PointLabel.benchmarkName(p)
+                                planned.append(Planned(point: point, subject: subject, options: nil, notApplicable: why, name: name))
                                 continue
                             }
-                            do { _ = try SelfPairing.label(options) } catch {
+                            let name: String
+                            do { name = try SelfPairing.label(options) } catch {
                                 throw ValidationError("\(label), \(subject.name): \(error)")
                             }
-                            planned.append(Planned(point: point, subject: subject, options: options, notApplicable: nil))
+                            planned.append(Planned(point: point, subject: subject, options: options, notApplicable: nil, name: name))
                         }
                     }
                 }
@@ -212,8 +216,8 @@ struct PeersCommand: ParsableCommand {
                                                      tsc: nil, command: (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
                                                      quick: quick, machine: machine)
         let name = ResultStore.runName(date: Date(), commit: provenance.gitCommit, dirty: provenance.gitDirty)
-        let directory = "\(output)/peers/\(name)"
-        if !noSave { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        // A new directory of its own (`-2`, … when the name is taken): only this run's files.
+        let directory = noSave ? "" : try ResultStore(root: output).freshDirectory(section: "peers", name: name)
         var settings = SelfPairing.Settings()
         settings.thresholdPercent = threshold
         settings.cpu = cpu
@@ -232,18 +236,18 @@ struct PeersCommand: ParsableCommand {
         var progress = Progress(total: planned.count)
         for item in planned {
             if InterruptFlag.isRaised { break }
-            let label = "\(item.point.label) \(item.subject.name)"
+            let label = item.name
             guard let options = item.options else {
-                rows.append(Row(point: item.point.label, subject: item.subject.name, note: item.notApplicable))
+                rows.append(Row(point: label, subject: item.subject.name, note: item.notApplicable))
                 progress.finished(label, summary: "not applicable")
                 continue
             }
             switch pairing.compare(label: label, base: item.point.swift, head: options, seconds: seconds) {
             case .missing(let why):
-                rows.append(Row(point: item.point.label, subject: item.subject.name, note: "failed: \(why)"))
+                rows.append(Row(point: label, subject: item.subject.name, note: "failed: \(why)"))
                 progress.finished(label, summary: "failed: \(why)")
             case .measured(let row, let pairs, let exclusions):
-                rows.append(Row(point: item.point.label, subject: item.subject.name, nsPerOp: row.head, swiftNsPerOp: row.base,
+                rows.append(Row(point: label, subject: item.subject.name, nsPerOp: row.head, swiftNsPerOp: row.base,
                                 estimate: row.estimate, verdict: row.verdict, pairing: row.note))
                 pairRows += PairsCSV.rows(point: label, pairs: pairs, exclusions: exclusions)
                 progress.finished(label, summary: PairSummary.progressText(row))
@@ -302,6 +306,7 @@ struct PeersCommand: ParsableCommand {
         let pct = NumberFormat.fixed(threshold, threshold == threshold.rounded() ? 0 : 1)
         out += "Each subject is paired with the Swift model sample by sample, as `make compare` pairs two builds: two workers of this binary pinned to one CPU take turns A A B B, B B A A of single 1 ms samples (the first of each turn re-warms that side's caches and is not used), in sessions with fresh worker processes. "
         out += "ratio = subject/swift (below 1: faster than the Swift model): the geometric mean over sessions of each session's median pair ratio, with a Student-t 95% interval over the sessions; "
+        out += "point: the subject's point as `fragbench list` names it (the Swift side is the same point without the subject's `<impl>`, `[variant]` or `api:`); "
         out += "ns/op columns: the p10 of each side's samples in the pairs used (their quotient is close to the ratio, not equal to it). "
         out += "A comparison stops once its interval is narrower than \(pct)% or after \(NumberFormat.significant(budget)) s; a subject is faster or slower only when the whole interval lies beyond ±\(pct)%. — means not measured (the reason is in the row).\n\n"
         out += "| point | impl | ns/op | swift ns/op (same pairs) | ratio vs swift | 95% CI | verdict | pairing |\n|---|---|---:|---:|---:|---|---|---|\n"

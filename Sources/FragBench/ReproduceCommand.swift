@@ -67,6 +67,9 @@ struct ReproduceCommand: ParsableCommand {
         var head: [String] = []
         /// Why one side cannot run the point (a version without the API), or nil.
         var notApplicable: String?
+        /// Each side's point as `fragbench list` names it.
+        var baseName = ""
+        var headName = ""
         var callgrindBase: [String]?
         var callgrindHead: [String]?
         /// How the callgrind point differs from the timed one, or why there are no counts.
@@ -132,6 +135,8 @@ struct ReproduceCommand: ParsableCommand {
         let base: WorkloadParameters, head: WorkloadParameters
         do { base = try SelfPairing.namedPoint(planned.base) } catch let f as ValidationFailure { throw ValidationFailure("base side: \(f)") }
         do { head = try SelfPairing.namedPoint(planned.head) } catch let f as ValidationFailure { throw ValidationFailure("head side: \(f)") }
+        planned.baseName = PointLabel.benchmarkName(base)
+        planned.headName = PointLabel.benchmarkName(head)
         switch (base.notApplicableReason, head.notApplicableReason) {
         case (let b?, let h?):
             throw ValidationFailure("neither side can run its point: base: \(b); head: \(h)")
@@ -212,10 +217,13 @@ struct ReproduceCommand: ParsableCommand {
         if InterruptFlag.isRaised { notes.append("interrupted: the claims after the last measured one were not measured") }
 
         let rows = planned.map { p in
-            ReproduceReport.row(p.claim, base: p.base, head: p.head, notApplicable: p.notApplicable,
+            var row = ReproduceReport.row(p.claim, base: p.base, head: p.head, notApplicable: p.notApplicable,
                                 time: times.outcomes[Self.pairKey(p)], counts: (counts.values[p.callgrindBase ?? []], counts.values[p.callgrindHead ?? []]),
                                 countsMissing: p.callgrindBase == nil ? p.callgrindNote ?? "no callgrind point" : counts.missing,
                                 countsNote: p.callgrindBase == nil ? nil : p.callgrindNote, tolerance: exactTolerance / 100)
+            row.baseName = p.baseName
+            row.headName = p.headName
+            return row
         }
         let whyPath = ((claims as NSString).deletingLastPathComponent.isEmpty ? "." : (claims as NSString).deletingLastPathComponent) + "/record-why.md"
         let context = ReproduceReport.Context(
@@ -300,7 +308,7 @@ struct ReproduceCommand: ParsableCommand {
         for key in order {
             if InterruptFlag.isRaised { break }
             guard let p = planned.first(where: { Self.pairKey($0) == key }) else { continue }
-            let label = ids[key, default: []].joined(separator: ", ")
+            let label = ids[key, default: []].joined(separator: ", ") + ": \(p.baseName) → \(p.headName)"
             let outcome = pairing.compare(label: label, base: p.base, head: p.head, seconds: seconds)
             times.outcomes[key] = outcome
             switch outcome {

@@ -87,6 +87,12 @@ struct RunCommand: ParsableCommand {
             help: "pressure: largest free order left in the fragmented part.",
             transform: OptionValues.integer(0 ... PageAllocator.maxOrder - 1))
     var pressureOrder = 0
+    @Option(parsing: .unconditional,
+            help: "mixed: fragment the page allocator's arena before the ring fills: \(ArenaFragmentation.syntax).",
+            transform: { text in
+                do { return try ArenaFragmentation.parse(text) } catch { throw ValidationError("\(error)") }
+            })
+    var fragmented: ArenaFragmentation?
     @Option(parsing: .unconditional, help: "replay: the trace file.", transform: OptionValues.nonEmpty)
     var trace: String?
     @Option(parsing: .unconditional, help: "Page allocator arena per point (pre-faulted; checked against the memory cgroup limit and MemAvailable).")
@@ -230,6 +236,12 @@ struct RunCommand: ParsableCommand {
             arenaBytes: arenaBytes, seed: seed)
         template.bulk = bulk
         template.ringFull = ringFull
+        if let fragmented {
+            guard preset == nil, kinds.allSatisfy({ $0 == .mixed }) else {
+                throw ValidationError("--fragmented is for --workload mixed only (pressure fragments its own arena: --pressure-fraction)")
+            }
+            template.fragmented = fragmented
+        }
         if let preset {
             do {
                 let plan = try filtered(SweepPresets.plan(preset, template: template))
@@ -277,7 +289,7 @@ struct RunCommand: ParsableCommand {
         do {
             try p.validate()
         } catch {
-            throw ValidationError("\(PointLabel.text(p)): \(error)")
+            throw ValidationError("\(PointLabel.benchmarkName(p)): \(error)")
         }
     }
 

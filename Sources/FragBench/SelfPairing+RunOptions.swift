@@ -4,15 +4,15 @@ import Workloads
 
 /// `SelfPairing` sides named by `fragbench run` options, as `tune`, `peers` and `reproduce` name them.
 extension SelfPairing {
-    /// The label the worker will find for a side's options: exactly one applicable point.
+    /// The `fragbench list` name of the one applicable point a side's options name.
     static func label(_ arguments: [String]) throws -> String {
-        PointLabel.text(try point(arguments))
+        PointLabel.benchmarkName(try point(arguments))
     }
 
     /// The one applicable point a side's options name, or why they do not name one.
     static func point(_ arguments: [String]) throws -> WorkloadParameters {
         let point = try namedPoint(arguments)
-        if let why = point.notApplicableReason { throw ValidationFailure("\(PointLabel.text(point)): \(why)") }
+        if let why = point.notApplicableReason { throw ValidationFailure("\(PointLabel.benchmarkName(point)): \(why)") }
         return point
     }
 

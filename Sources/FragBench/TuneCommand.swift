@@ -43,6 +43,9 @@ struct TuneCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Live fragments kept by every workload's ring (as run's --depth; default run's).",
             transform: OptionValues.integer(1 ... 1 << 30))
     var depth: Int?
+    @Option(parsing: .unconditional,
+            help: "mixed: fragment the page allocator's arena before the ring fills, as run's --fragmented: \(ArenaFragmentation.syntax). High-order refills that fail fall back to single pages, and the recommendation counts them.")
+    var fragmented: String?
     @Option(parsing: .unconditional, help: "fastest-within (default: the fastest setting within --memory-slack of the smallest pinned memory), fastest, smallest.")
     var objective = "fastest-within"
     @Option(name: .customLong("memory-slack"), parsing: .unconditional,
@@ -107,6 +110,12 @@ struct TuneCommand: ParsableCommand {
             throw ValidationError("--page-size \(page) is not one of 4K, 16K, 64K")
         }
         do { _ = try SizeDistribution.parse(distribution) } catch { throw ValidationError("--distribution \(error)") }
+        if let fragmented {
+            do { _ = try ArenaFragmentation.parse(fragmented) } catch { throw ValidationError("--fragmented '\(fragmented)': \(error)") }
+            guard workload.split(separator: ",").contains("mixed") else {
+                throw ValidationError("--fragmented fragments the mixed workload's arena; --workload \(workload) has no mixed (pressure fragments its own)")
+            }
+        }
         let maxes = try sizes(maxSize, "max-size")
         guard pages.contains(where: { page in maxes.contains { $0 >= page } }) else {
             throw ValidationError("--max-size \(maxSize): every max size is below every page size, nothing to tune")
@@ -129,8 +138,9 @@ struct TuneCommand: ParsableCommand {
             directory = from
         } else {
             merged = try measure()
-            directory = output + "/" + ResultStore.runName(date: Date(), commit: merged.provenance.gitCommit,
-                                                          dirty: merged.provenance.gitDirty)
+            // A new directory of its own (`-2`, … when the name is taken): only this tune's files.
+            directory = try ResultStore.freshDirectory(in: output, name: ResultStore.runName(
+                date: Date(), commit: merged.provenance.gitCommit, dirty: merged.provenance.gitDirty))
             // Written before the paired phase: whatever stops it, the runs stay re-analysable.
             try AtomicFile.write(JSONReport.render(merged), to: directory + "/points.json")
             let record = try pairingPhase(merged, objective: objective, directory: directory)
@@ -138,7 +148,14 @@ struct TuneCommand: ParsableCommand {
             try AtomicFile.write(try record.json(), to: directory + "/" + TuningPairs.fileName)
             pairs = record
         }
-        var notes = merged.warnings
+        // What was measured, then how settings were separated, then what the runs warned of.
+        var notes: [String] = []
+        notes.append("Counters: \(merged.provenance.counterBackend) (the frontier needs time and memory only).")
+        let pages = Set(merged.points.map(\.pageSize))
+        if pages.contains(65536) {
+            notes.append("On 64 KiB pages only 64 KiB and 128 KiB max sizes exist: a smaller PAGE_FRAG_CACHE_MAX_SIZE means a single page.")
+        }
+        if let arena = Self.fragmentedNote(merged.points) { notes.append(arena) }
         if let pairs {
             notes.append(pairs.note)
         } else if from != nil {
@@ -146,11 +163,7 @@ struct TuneCommand: ParsableCommand {
                 ? "Paired evidence not used (--pair-budget 0): settings are separated by their runs' samples only."
                 : "No paired comparisons (no paired.json: a tune from before the paired phase): settings are separated by their runs' samples only.")
         }
-        let pages = Set(merged.points.map(\.pageSize))
-        if pages.contains(65536) {
-            notes.append("On 64 KiB pages only 64 KiB and 128 KiB max sizes exist: a smaller PAGE_FRAG_CACHE_MAX_SIZE means a single page.")
-        }
-        notes.append("Counters: \(merged.provenance.counterBackend) (the frontier needs time and memory only).")
+        notes += merged.warnings
         let groups = Tuning.analyse(merged.points, objective: objective, pairs: pairs)
         let charts = Tuning.charts(groups, objective: objective)
         let markdown = Tuning.markdown(groups, objective: objective, charts: charts, provenance: merged.provenance, notes: notes)
@@ -179,10 +192,19 @@ struct TuneCommand: ParsableCommand {
         InterruptFlag.install()
         let pairing = TunePairing(settings: settings, budget: budget) { group, maxSize in
             try Self.pointOptions(workload: group.workload, pageSize: group.pageSize, maxSizes: [maxSize],
-                                  distribution: distribution, depth: depth)
+                                  distribution: distribution, depth: depth, fragmented: fragmented)
                 .map { try SelfPairing.point($0) }
         }
         return pairing.run(Tuning.analyse(merged.points, objective: objective))
+    }
+
+    /// What a fragmented arena (`--fragmented`) meant, read from the points so that `--from`
+    /// says it too; nil when no point ran on one.
+    static func fragmentedNote(_ points: [BenchPoint]) -> String? {
+        guard let p = points.first(where: { $0.parameters["fragment_fraction"] != nil }),
+              let fraction = p.parameters["fragment_fraction"], let order = p.parameters["fragment_order"].flatMap(Int.init) else { return nil }
+        return "Fragmented arena (--fragmented \(fraction):\(order)): before each mixed run fills its ring, one page in every \(1 << (order + 1)) is pinned over \(fraction) of the page allocator's arena, "
+            + "so the largest free block there is \(1 << order) page(s); a refill of a higher order that finds none falls back to a single page (high-order failures). The other workloads' arenas are not fragmented (pressure fragments its own)."
     }
 
     static func loadPoints(_ directory: String) throws -> BenchRun {
@@ -210,11 +232,18 @@ struct TuneCommand: ParsableCommand {
 
     /// The run options naming one workload's points on one page size: the child run gets them
     /// with all max sizes, each paired side with one, so both measure the same point. `tune`'s
-    /// own --distribution (mixed) and --depth come last and so win over a workload's defaults.
+    /// own --distribution and --fragmented (mixed) and --depth come last and so win over a
+    /// workload's defaults. cross-thread runs its two threads on CPUs 0 and 1 where there are
+    /// two, as the presets, peers and the kernel test do.
     static func pointOptions(workload: String, pageSize: Int, maxSizes: [Int], distribution: String = "imix",
-                             depth: Int? = nil) -> [String]? {
+                             depth: Int? = nil, fragmented: String? = nil,
+                             twoCPUs: Bool = (CPUAffinity.allowedCount() ?? 1) >= 2) -> [String]? {
         guard var extra = workloads.first(where: { $0.name == workload })?.arguments else { return nil }
-        if workload == "mixed" { extra = ["--distribution", distribution] }
+        if workload == "mixed" {
+            extra = ["--distribution", distribution]
+            if let fragmented { extra += ["--fragmented", fragmented] }
+        }
+        if workload == "cross-thread" && twoCPUs { extra += ["--push-cpu", "0", "--pop-cpu", "1"] }
         if let depth { extra += ["--depth", String(depth)] }
         return ["--workload", workload, "--page-size", String(pageSize),
                 "--max-size", maxSizes.map(String.init).joined(separator: ",")] + extra
@@ -231,14 +260,14 @@ struct TuneCommand: ParsableCommand {
         let chosen = workload.split(separator: ",").map(String.init)
         var points: [BenchPoint] = []
         var provenance: Provenance?
-        var warnings: [String] = []
+        var warnings = ChildWarnings()
         for (name, _) in Self.workloads where chosen.contains(name) {
             for page in try sizes(pageSize, "page-size") {
                 let maxes = maxSizes.filter { $0 >= page }
                 guard !maxes.isEmpty else { continue }
                 let out = scratch + "/\(name)-\(page)"
                 guard let point = Self.pointOptions(workload: name, pageSize: page, maxSizes: maxes,
-                                                    distribution: distribution, depth: depth) else { continue }
+                                                    distribution: distribution, depth: depth, fragmented: fragmented) else { continue }
                 // One process per child run: tune's verdicts come from the paired sides, and the
                 // child runs give memory and an unpaired figure beside them.
                 var arguments = ["run"] + point + ["--counters", counters, "--output", out, "--samples", String(samples),
@@ -259,14 +288,44 @@ struct TuneCommand: ParsableCommand {
                 }
                 let run = try StoredRun.load(out).run
                 provenance = provenance ?? run.provenance
-                // Each child run says the same things; once is enough (the load warning differs
-                // only in its figures: the first one stands for all).
-                for w in run.warnings where !warnings.contains(where: { BenchRun.sameWarning($0, w) }) { warnings.append(w) }
+                warnings.add(run.warnings, from: "\(name) on \(NumberFormat.bytes(page)) pages")
                 points += run.points
             }
         }
         guard var p = provenance else { throw ValidationFailure("nothing to tune: no workload and page size left") }
         p.command = (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        return BenchRun(provenance: p, points: points, partial: false, warnings: warnings)
+        return BenchRun(provenance: p, points: points, partial: false, warnings: warnings.lines)
+    }
+}
+
+/// The child runs' warnings as tune.md lists them, each labelled with the runs it came from.
+/// A warning whose figures are the point (machine noise: how many samples were disturbed in
+/// that run) keeps one line per run; any other is said once, naming every run that said it
+/// (two warnings are the same when they agree up to their first parenthesis).
+struct ChildWarnings {
+    private var entries: [(text: String, runs: [String])] = []
+
+    static func isPerRun(_ warning: String) -> Bool { warning.hasPrefix("Machine noise") }
+
+    mutating func add(_ warnings: [String], from run: String) {
+        for w in warnings {
+            if !Self.isPerRun(w), let i = entries.firstIndex(where: { BenchRun.sameWarning($0.text, w) }) {
+                if !entries[i].runs.contains(run) { entries[i].runs.append(run) }
+            } else {
+                entries.append((w, [run]))
+            }
+        }
+    }
+
+    var lines: [String] {
+        entries.map { entry in
+            if Self.isPerRun(entry.text), let colon = entry.text.firstIndex(of: ":") {
+                // "Machine noise, mixed on 4 KiB pages: 31% of samples disturbed …"
+                return "\(entry.text[..<colon]), \(entry.runs.joined(separator: "; "))\(entry.text[colon...])"
+            }
+            // The first run's figures stand for the others'.
+            let others = entry.runs.dropFirst()
+            return "\(entry.runs[0])\(others.isEmpty ? "" : " (likewise \(others.joined(separator: "; ")))"): \(entry.text)"
+        }
     }
 }

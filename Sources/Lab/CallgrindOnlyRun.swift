@@ -27,7 +27,7 @@ package enum CallgrindOnlyRun {
     /// Each applicable point's counts, by its index in `points`.
     package static func measure(points: [WorkloadParameters], quick: Bool, scratch: String, jobs: Int) -> [Int: [CounterValue]] {
         let indices = points.indices.filter { points[$0].notApplicableReason == nil }
-        let tasks = indices.map { Task(label: PointLabel.text(points[$0]), point: points[$0], quick: quick, tag: String($0)) }
+        let tasks = indices.map { Task(label: PointLabel.benchmarkName(points[$0]), point: points[$0], quick: quick, tag: String($0)) }
         var byPoint: [Int: [CounterValue]] = [:]
         for (position, values) in measure(tasks, scratch: scratch, jobs: jobs) { byPoint[indices[position]] = values }
         return byPoint

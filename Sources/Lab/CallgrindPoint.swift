@@ -32,7 +32,7 @@ package enum CallgrindPoint {
         let config = childSampler(quick: quick, fixedBatch: runner.fixedBatchSize, maxBatch: runner.maxBatchSize)
         let session = CounterSession.open(mode: .callgrind)
         let result = Sampler(config).measureBatches(
-            label: PointLabel.text(p), counters: session,
+            label: PointLabel.benchmarkName(p), counters: session,
             setup: { ops in runner.prepareBatch(ops) },
             run: { _, ops in runner.runBatch(ops) },
             teardown: { _ in runner.finishBatch() })

@@ -34,7 +34,7 @@ package struct PointRunner {
         if let fixed = runner.fixedBatchSize { config.fixedOpsPerSample = fixed }
         config.batchLimit = runner.maxBatchSize
         let result = Sampler(config).measureBatches(
-            label: PointLabel.text(parameters), counters: counters, canary: canary,
+            label: PointLabel.benchmarkName(parameters), counters: counters, canary: canary,
             setup: { ops in runner.prepareBatch(ops) },
             run: { _, ops in runner.runBatch(ops) },
             teardown: { _ in runner.finishBatch() })
@@ -52,6 +52,8 @@ package struct PointRunner {
 }
 
 package enum PointLabel {
+    /// The label a worker request carries: builds from before `PointSpec` find the point by it,
+    /// so it keeps its old form. Every output names a point by `benchmarkName` instead.
     package static func text(_ p: WorkloadParameters) -> String {
         var parts = [p.kind.rawValue]
         if p.impl != .swift { parts.append("impl=\(p.impl.rawValue)") }
@@ -59,7 +61,7 @@ package enum PointLabel {
         if p.api != .kernel { parts.append("api=\(p.api.rawValue)" + (p.api == .bulk ? " bulk=\(p.bulk)" : "")) }
         parts += ["page=\(p.config.pageSize)", "max=\(p.config.maxSize)"]
         switch p.kind {
-        case .mixed: parts.append("sizes=\(p.distribution)")
+        case .mixed: parts.append("sizes=\(p.distribution)" + (p.fragmented.map { " fragmented=\($0)" } ?? ""))
         case .replay: parts.append("trace=\(p.tracePath ?? "?")")
         default: parts.append("fragsz=\(p.fragsz)")
         }
@@ -92,7 +94,13 @@ package enum PointLabel {
             if p.ringFull != .wait { d["ring_full"] = p.ringFull.rawValue }
             return d
         case .prepareCommit: return ["depth": String(p.depth)]
-        case .mixed: return ["depth": String(p.depth), "distribution": p.distribution.description]
+        case .mixed:
+            var d = ["depth": String(p.depth), "distribution": p.distribution.description]
+            if let f = p.fragmented {
+                d["fragment_fraction"] = String(f.fraction)
+                d["fragment_order"] = String(f.maxFreeOrder)
+            }
+            return d
         case .pressure:
             return ["depth": String(p.depth), "pressure_fraction": String(p.pressureFraction),
                     "pressure_order": String(p.pressureMaxFreeOrder)]

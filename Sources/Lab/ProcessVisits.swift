@@ -214,7 +214,7 @@ extension ProcessVisits {
         }
         run.partial = run.partial || interrupted || !failures.isEmpty || runs.count < count
         for p in run.points {
-            StandardStreams.err("\(p.key): \(NumberFormat.text(p.nsPerOp)) ns/op, 95% interval [\(NumberFormat.text(p.nsPerOpLow)), \(NumberFormat.text(p.nsPerOpHigh))] over \(runs.count) processes\(p.unstable ? " UNSTABLE" : "")\n")
+            StandardStreams.err("\(p.name): \(NumberFormat.text(p.nsPerOp)) ns/op, 95% interval [\(NumberFormat.text(p.nsPerOpLow)), \(NumberFormat.text(p.nsPerOpHigh))] over \(runs.count) processes\(p.unstable ? " UNSTABLE" : "")\n")
         }
         StandardStreams.out(MarkdownReport.table(run.points))
         if let output {

@@ -21,6 +21,9 @@ package enum ReproduceReport {
         package var claim: Claim
         package var base: [String] = []
         package var head: [String] = []
+        /// Each side's point as `fragbench list` names it ("" for a claim not reproducible here).
+        package var baseName = ""
+        package var headName = ""
         package var notApplicable: String?
         /// The paired time ratio head/base, or nil with `timeWhy`.
         package var time: RatioEstimate?
@@ -189,6 +192,7 @@ package enum ReproduceReport {
         }
         if !c.note.isEmpty { out += "- **Note**: \(c.note)\n" }
         out += "- **Experiment**: base `\(r.base.joined(separator: " "))`, head `\(r.head.joined(separator: " "))`.\n"
+        if !r.baseName.isEmpty { out += "- **Points**: base `\(r.baseName)`, head `\(r.headName)`.\n" }
         if let na = r.notApplicable {
             out += "- **Cannot run**: \(na). Nothing measured for this claim.\n\n"
             return out
@@ -260,6 +264,7 @@ package enum ReproduceReport {
 
     package static let csvColumns = [
         "id", "source", "date", "cpu", "metric", "before", "after", "claimed_change", "base_options", "head_options",
+        "base_name", "head_name",
         "time_ratio", "time_ci_lower", "time_ci_upper", "time_sessions", "time_pairing", "base_ns_per_op", "head_ns_per_op",
         "base_instructions_per_op", "head_instructions_per_op", "instructions_ratio",
         "base_mispredicts_per_op", "head_mispredicts_per_op", "mispredicts_ratio", "counts_note",
@@ -273,6 +278,7 @@ package enum ReproduceReport {
             return [
                 c.id, c.source, c.date, c.cpu, c.metric.rawValue, NumberFormat.fixed(c.before, 6), NumberFormat.fixed(c.after, 6),
                 NumberFormat.fixed(c.change, 5), r.base.joined(separator: " "), r.head.joined(separator: " "),
+                r.baseName, r.headName,
                 NumberFormat.fixed(r.time?.ratio, 5), NumberFormat.fixed(r.time?.lower, 5), NumberFormat.fixed(r.time?.upper, 5),
                 NumberFormat.integer(r.time?.rounds), r.pairing ?? r.timeWhy ?? "", NumberFormat.fixed(r.baseNs, 4), NumberFormat.fixed(r.headNs, 4),
                 NumberFormat.fixed(r.instructions.base, 3), NumberFormat.fixed(r.instructions.head, 3), NumberFormat.fixed(r.instructions.ratio, 5),

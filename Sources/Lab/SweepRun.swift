@@ -68,7 +68,7 @@ package enum SweepRun {
                 jobs: settings.jobs ?? max(1, ProcessInfo.processInfo.activeProcessorCount))
             for (index, parameters) in plan.points.enumerated() {
                 if let why = parameters.notApplicableReason {
-                    warnings.append("NOT APPLICABLE: \(PointLabel.text(parameters)): \(why)")
+                    warnings.append("NOT APPLICABLE: \(PointLabel.benchmarkName(parameters)): \(why)")
                 } else if let values = counts[index] {
                     points.append(CallgrindOnlyRun.point(parameters, values: values, backend: backend))
                 }
@@ -86,7 +86,7 @@ package enum SweepRun {
         passes: for visit in stride(from: 1, through: visitCount, by: 1) {
             for (index, parameters) in plan.points.enumerated() where !excluded.contains(index) {
                 if InterruptFlag.isRaised { interrupted = true; break passes }
-                let label = PointLabel.text(parameters)
+                let label = PointLabel.benchmarkName(parameters)
                 let tag = visitCount > 1 ? " [visit \(visit)/\(visitCount)]" : ""
                 if let why = parameters.notApplicableReason {
                     // Said in the output (progress, warnings in the report), never dropped silently.
@@ -131,7 +131,7 @@ package enum SweepRun {
             if let d = point.disturbedSamples, d > 0 { summary += ", \(d)/\(point.samples) samples disturbed" }
             if let ins = point.perOp("instructions") { summary += ", \(NumberFormat.text(ins)) ins/op" }
             if point.unstable { summary += " UNSTABLE" }
-            StandardStreams.err("\(PointLabel.text(parameters)): \(summary)\n")
+            StandardStreams.err("\(PointLabel.benchmarkName(parameters)): \(summary)\n")
         }
         if InterruptFlag.isRaised { interrupted = true }
 

@@ -54,7 +54,9 @@ package struct TunePairing {
 
     package func compare(_ g: Tuning.Group, base: Int, head: Int) -> TuningPairs.Comparison {
         var c = TuningPairs.Comparison(group: g.key, workload: g.workload, pageSize: g.pageSize, base: base, head: head)
-        let label = "\(g.workload)\(g.detail.isEmpty ? "" : " (\(g.detail))") on \(NumberFormat.bytes(g.pageSize)) pages: max \(NumberFormat.bytes(head)) vs max \(NumberFormat.bytes(base))"
+        // The two points by their `fragbench list` names, as the group's table rows name them.
+        let name = { (size: Int) in g.settings.first { $0.maxSize == size }?.point.name ?? "max \(NumberFormat.bytes(size))" }
+        let label = "\(name(head)) vs \(name(base))"
         var points: [WorkloadParameters] = []
         for size in [base, head] {
             let named: WorkloadParameters?
@@ -99,7 +101,7 @@ package struct TunePairing {
     /// be about the same point as the row it stands beside.
     package static func mismatch(_ point: WorkloadParameters, _ measured: BenchPoint?) -> String? {
         guard let measured else { return "the run measured no such max size" }
-        if let why = point.notApplicableReason { return "\(PointLabel.text(point)): \(why)" }
+        if let why = point.notApplicableReason { return "\(PointLabel.benchmarkName(point)): \(why)" }
         let paired = PointLabel.benchmarkName(point), run = GoogleBenchmarkReport.benchmarkName(measured)
         return paired == run ? nil : "the paired point \(paired) is not the run's \(run)"
     }

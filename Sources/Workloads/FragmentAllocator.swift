@@ -32,6 +32,12 @@ protocol FragmentAllocator: ~Copyable {
     /// Restarts the page allocator's peak (the caches; nothing for peers).
     mutating func resetPeak()
 
+    /// Fragments the page allocator's arena (`ArenaFragmentation`): the pages pinned, or nil
+    /// where the allocator has no arena of the model's (C, peers).
+    func fragmentArena(_ fragmentation: ArenaFragmentation) -> Int?
+    /// Gives back what `fragmentArena` pinned.
+    func unfragmentArena()
+
     /// prepare(fragsz, align) + commit(fragsz), the kernel test's `test_prepare` path: the
     /// Swift cache only (the workloads refuse it for the others before they run).
     mutating func allocPrepared(_ fragsz: Int, align: Int) -> UnsafeMutableRawPointer?
@@ -172,6 +178,12 @@ extension SwiftPageFragAllocator where Self: ~Copyable {
     }
 
     mutating func resetPeak() { pageAllocator.resetPeak() }
+
+    func fragmentArena(_ fragmentation: ArenaFragmentation) -> Int? {
+        pageAllocator.fragment(maxFreeOrder: fragmentation.maxFreeOrder, fraction: fragmentation.fraction)
+    }
+
+    func unfragmentArena() { pageAllocator.unfragment() }
 }
 
 /// The Swift model with its own page allocator; one concrete type per layout (see above).

@@ -91,6 +91,10 @@ extension FragmentAllocator where Self: ~Copyable {
     /// Restarts the page allocator's peak (caches); nothing for peers.
     mutating func resetPeak() {}
 
+    /// No arena of the model's to fragment (C, peers).
+    func fragmentArena(_ fragmentation: ArenaFragmentation) -> Int? { nil }
+    func unfragmentArena() {}
+
     /// The ring's timed loop: `ops` × (allocate, free the oldest). The C cache replaces it with
     /// the same loop written in C (`CFragAllocator.cycle`).
     static func cycle(_ cache: inout Self, slots: UnsafeMutablePointer<UnsafeMutableRawPointer?>,

@@ -41,6 +41,9 @@ extension WorkloadParameters {
     /// variant), or nil. Reported as a row or notice, never silently dropped.
     public var notApplicableReason: String? {
         if api != .kernel, let why = apiNotApplicableReason { return why }
+        if fragmented != nil && impl != .swift {
+            return "a fragmented arena (--fragmented) is the Swift model's page allocator; \(impl.rawValue) has its own"
+        }
         if !impl.isPageFrag {
             if kind.isPageFragOnly {
                 return "\(kind.rawValue) is page_frag-only (it needs prepare/commit, a page allocator under pressure, or a page_frag trace); \(impl.rawValue) is not a page_frag cache"

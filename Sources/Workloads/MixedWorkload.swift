@@ -14,12 +14,22 @@ final class MixedRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner {
     let table: SizeTable
     /// Sizes drawn so far (fill included): the table position the next operation reads.
     var drawn = 0
+    /// Whether the arena is fragmented now (`parameters.fragmented`), so that it is given back once.
+    private var fragmented = false
 
     public init(_ parameters: WorkloadParameters) throws(WorkloadError) {
         try parameters.validate(as: .mixed)
         self.parameters = parameters
         table = SizeTable(parameters.distribution, seed: parameters.seed)
         ring = try FragmentRing(parameters)
+        // Before the fill, as pressure does: the fill restarts the peak, so the pins are
+        // in use over the whole window the figures describe.
+        if let fragmentation = parameters.fragmented {
+            guard ring.cache.fragmentArena(fragmentation) != nil else {
+                throw .notApplicable("a fragmented arena needs the Swift model's page allocator (\(A.implementation.rawValue) has its own)")
+            }
+            fragmented = true
+        }
         var sizes = TableSizes(table)
         ring.fill(&sizes)
         drawn = sizes.drawn
@@ -45,8 +55,18 @@ final class MixedRunner<A: FragmentAllocator & ~Copyable>: WorkloadRunner {
 
     public var figuresUnavailableReason: String? { A.implementation.isPageFrag ? nil : notAPageFragCache }
 
+    deinit {
+        if fragmented { ring.cache.unfragmentArena() }
+    }
+
     public func tearDown() -> String? {
-        ring.freeAll()
+        // The pins count as in use but not as a leak (`leakReport`); given back after it.
+        let leak = ring.freeAll()
+        if fragmented {
+            ring.cache.unfragmentArena()
+            fragmented = false
+        }
+        return leak
     }
 
     /// How many times each size occurs in the precomputed table (for checking a distribution).

@@ -7,7 +7,8 @@ public enum WorkloadKind: String, CaseIterable, Sendable, Codable, Hashable {
     /// A steady ring of `depth` live fragments: allocate one, free the oldest (an RX ring).
     case allocFree = "alloc-free"
     /// The kernel's page_frag test: a producer allocates into a 512-entry SPSC ring, a consumer
-    /// on another CPU pops and frees.
+    /// thread pops and frees (on the CPUs `pushCPU`/`popCPU` name; the presets, peers and tune
+    /// pick 0 and 1 where there are two, a plain run leaves them to the scheduler).
     case crossThread = "cross-thread"
     /// A TCP-sendmsg-like writer copying messages in through prepare/commit/commitNoref.
     case prepareCommit = "prepare-commit"

@@ -62,6 +62,15 @@ extension WorkloadParameters {
         case .allocOnly, .freeOnly:
             break
         }
+        if let fragmented {
+            guard kind == .mixed else {
+                throw .invalid("a fragmented arena (fragmented \(fragmented)) is for the mixed workload only (pressure fragments its own: --pressure-fraction)")
+            }
+            guard fragmented.fraction.isFinite, (0.0 ... 1.0).contains(fragmented.fraction),
+                  (0 ..< PageAllocator.maxOrder).contains(fragmented.maxFreeOrder) else {
+                throw .invalid("fragmented \(fragmented): the fraction must be within 0...1 and the order within 0...\(PageAllocator.maxOrder - 1)")
+            }
+        }
         if kind == .pressure {
             guard pressureFraction.isFinite, (0.0 ... 1.0).contains(pressureFraction) else {
                 throw .invalid("pressureFraction \(pressureFraction) must be between 0 and 1")

@@ -33,6 +33,9 @@ public struct WorkloadParameters: Sendable, Hashable, Codable {
     /// pressure: share of the arena fragmented, and the largest free order left there.
     public var pressureFraction: Double
     public var pressureMaxFreeOrder: Int
+    /// mixed: the arena fragmented before the ring fills (`--fragmented`); nil: not. Optional
+    /// so that a PointSpec from a build without it decodes as not fragmented.
+    public var fragmented: ArenaFragmentation? = nil
     /// replay: the trace file.
     public var tracePath: String?
     /// Bytes of the page allocator's arena (pre-faulted).

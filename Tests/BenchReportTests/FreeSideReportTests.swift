@@ -49,7 +49,7 @@ import Testing
                      point(8.4, max: 131072), point(2.0, api: "local-free", max: 131072), point(5.6, impl: "mimalloc", max: 131072)])
         let section = FreeSideReport.apiSection(r)
         #expect(section.contains("## What the API experiments buy"))
-        #expect(section.contains("| alloc-free 64 B, max 32 KiB | swift local-free | 2.80 |"))
+        #expect(section.contains("| alloc-free/page:4096/max:32768/fragsz:64/align:1/api:local-free/depth:256 | swift local-free | 2.80 |"), "\(section)")
         // 2.8 / 8.5 against the kernel API, 2.8 / 5.4 against mimalloc, 20 / 34.8 instructions.
         #expect(section.contains("0.329 ("))
         #expect(section.contains("0.519 ("))
@@ -58,6 +58,7 @@ import Testing
         #expect(section.contains("swift local-free: 2.80× mimalloc's speed"))
         let charts = FreeSideReport.charts(r)
         #expect(charts.count == 1)
+        #expect(charts[0].svg.contains(">alloc-free/page:4096/max:*/fragsz:*/align:1/depth:256, a line per subject and fragment size (QUICK run)</text>"))
         #expect(charts[0].svg.contains("swift local-free"))
         #expect(MarkdownReport.render(r).contains("What the API experiments buy"))
     }
@@ -101,7 +102,7 @@ import Testing
         #expect(FreeSideReport.rmwLine(r.provenance).contains("One locked RMW = 7.1 ns here"))
         #expect(FreeSideReport.rmwLine(run([p]).provenance) == "")
         let section = FreeSideReport.attributionSection(r)
-        #expect(section.contains("| alloc-free 64 B, max 32 KiB | swift kernel API | 8.50 | 1.70 | 6.90 | 8.60 | 80% | 0.97 |"))
+        #expect(section.contains("| alloc-free/page:4096/max:32768/fragsz:64/align:1/depth:256 | swift kernel API | 8.50 | 1.70 | 6.90 | 8.60 | 80% | 0.97 |"), "\(section)")
         #expect(section.contains("alternating timed phases"))
         let report = MarkdownReport.render(r)
         #expect(report.contains("One locked RMW = 7.1 ns here"))

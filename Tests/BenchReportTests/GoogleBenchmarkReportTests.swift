@@ -70,6 +70,21 @@ import Testing
         #expect(mixed.filter { $0["run_type"] as? String == "iteration" }.count == 1)
     }
 
+    /// cross-thread's counts are flagged as both threads' with their spin waits, where counted.
+    @Test func crossThreadCountsAreFlaggedAsIncludingSpinWaits() throws {
+        var run = Fixtures.run
+        let (_, plain) = try entries(run)
+        #expect(plain.allSatisfy { $0["fragbench_counts_include_spin_waits"] == nil }, "no counts, no flag")
+        run.points = run.points.map { p in
+            var p = p
+            if p.workload == "cross-thread" { p.counters = [CounterReading(name: "instructions", source: "callgrind simulation", perOp: 77)] }
+            return p
+        }
+        let (_, counted) = try entries(run)
+        let flagged = counted.filter { $0["fragbench_counts_include_spin_waits"] as? Int == 1 }
+        #expect(!flagged.isEmpty && flagged.allSatisfy { ($0["run_name"] as? String)?.hasPrefix("cross-thread/") == true })
+    }
+
     @Test func theContextHasGoogleBenchmarksFields() throws {
         let (context, _) = try entries(Fixtures.run)
         #expect(context["host_name"] as? String == "bench-vm")

@@ -44,6 +44,9 @@ import Testing
             return p
         }
         #expect(MarkdownReport.render(run).contains("spin waits on the ring included"))
+        // The terminal's table (what `run` prints) carries it too, marked on the figure.
+        let table = MarkdownReport.table(run.points)
+        #expect(table.contains("| 77.0 † |") && table.contains("† cross-thread: ins/op"), "\(table)")
     }
 
     @Test func anOlderRunSaysItsFigureIsTheMedian() {

@@ -17,7 +17,7 @@ import Testing
         let charts = files.keys.filter { $0.hasSuffix(".svg") }.sorted()
         #expect(charts == ["chart-alloc-only-swift-remaining-page4k-align1.svg"])
         try golden.compare(files[charts[0]]!, "chart-line.svg")
-        #expect(files["report.md"]!.contains("![alloc-only: ns/op by fragment size, 4 KiB pages, align 1](\(charts[0]))"))
+        #expect(files["report.md"]!.contains("![ns/op by fragment size: alloc-only/page:4096/max:*/fragsz:*/align:1](\(charts[0]))"))
     }
 
     @Test func frontierChart() throws {

@@ -13,7 +13,7 @@ import Testing
         }
         let expected = CSV.row(["run-a", "2026-11-25T12:00:00Z", "0123456789abcdef0123456789abcdef01234567", "1", "1", "software",
                                 "bench-vm", "2", String(24 << 30), "notsupported", "full (2)", "madvise", "0.12 0.30 0.25"]
-                               + CSVReport.fields(Fixtures.fast))
+                               + CSVReport.pointFields(Fixtures.fast))
         #expect(rows == expected)
     }
 }

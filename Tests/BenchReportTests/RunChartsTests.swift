@@ -24,7 +24,10 @@ import Testing
         #expect(charts.map(\.file) == ["chart-mixed-swift-remaining-page4k-align1-by-max-distribution-imix.svg",
                                        "chart-cross-thread-swift-remaining-page4k-align1-by-max-prepare-0.svg"])
         #expect(charts.allSatisfy { $0.svg.contains("PAGE_FRAG_CACHE_MAX_SIZE") })
-        #expect(charts[0].title.hasPrefix("mixed: ns/op by max size"))
+        // Each chart names its points as `fragbench list` does, the charted axis as `*`.
+        #expect(charts[0].title == "ns/op by max size: mixed/page:4096/max:*/fragsz:-/align:1/depth:256/distribution:imix")
+        #expect(charts[0].svg.contains(">mixed/page:4096/max:*/fragsz:-/align:1/depth:256/distribution:imix (QUICK run)</text>"))
+        #expect(charts[1].title.hasSuffix("cross-thread/page:4096/max:*/fragsz:2048/align:1/count:200000/pop_cpu:any/prepare:0/push_cpu:any"))
         #expect(!charts[0].svg.contains(">95% interval</text>"), "no interval recorded, no bars")
     }
 }

@@ -56,6 +56,21 @@ extension TuningTests {
         #expect(!g.explanation.contains("No recommendation"))
     }
 
+    /// A recommendation beside settings flagged unstable says once why it stands: it rests
+    /// on paired ratios, which the runs' spread does not enter. Without them there is none.
+    @Test func aRecommendationBesideUnstableSettingsSaysWhyItStands() throws {
+        let g = try analysed(Self.twoNoisy, [Self.compared(8192, 16384, 1.05, 1.03, 1.07)])
+        #expect(g.recommended == 16384)
+        #expect(g.explanation.contains("8 KiB, 16 KiB are flagged unstable"))
+        #expect(g.explanation.contains("yet the recommendation stands: it rests on paired ratios"))
+        #expect(g.explanation.components(separatedBy: "flagged unstable").count == 2, "said once")
+        let unpaired = try #require(Tuning.analyse(Self.twoNoisy).first)
+        #expect(unpaired.recommended == nil && !unpaired.explanation.contains("stands"))
+        // Stable settings: nothing to explain.
+        let stable = Self.twoNoisy.map { p -> BenchPoint in var p = p; p.unstable = false; return p }
+        #expect(!(try analysed(stable, [Self.compared(8192, 16384, 1.05, 1.03, 1.07)])).explanation.contains("unstable"))
+    }
+
     @Test func aPairedRatioIncludingOneLeavesThemInseparable() throws {
         let g = try analysed(Self.twoNoisy, [Self.compared(8192, 16384, 1.01, 0.98, 1.04)])
         #expect(g.recommended == 8192, "inseparable: the one that pins least")

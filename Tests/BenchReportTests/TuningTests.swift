@@ -35,7 +35,25 @@ import Testing
         #expect(g.inseparable == [16384])
         #expect(g.explanation.contains("cannot separate 8 KiB, 16 KiB"))
         #expect(g.explanation.contains("nominally fastest is 16 KiB"))
-        #expect(g.explanation.contains("Faster but outside the memory budget: 64 KiB"))
+        // Outside the budget, never paired with the choice: no claim about their speed.
+        #expect(!g.explanation.contains("Faster"))
+        #expect(g.explanation.contains("32 KiB, 64 KiB, 128 KiB pin more than the objective allows and were not paired with it"))
+    }
+
+    /// The estimator is said once for the file, by family, whatever each point's counts; a
+    /// fallback estimator is named with how many settings used it.
+    @Test func theEstimatorIsSaidOnce() {
+        let points = Self.mixedSweep.enumerated().map { i, p -> BenchPoint in
+            var p = p
+            p.estimator = i == 0 ? "p10 of all 35 samples (only 4 undisturbed) over 3 visits; 95% interval predicts another run (at least ±1%)"
+                : "p10 of \(40 + i) undisturbed samples (\(i) disturbed) over 3 visits; 95% interval predicts another run (at least ±1%)"
+            return p
+        }
+        let groups = Tuning.analyse(points)
+        let text = Tuning.markdown(groups, objective: .default, charts: [], provenance: nil, notes: [])
+        #expect(text.components(separatedBy: "p10 of the undisturbed samples").count == 2)
+        #expect(text.contains("- ns/op: the run's estimate, the p10 of all samples (where too few were undisturbed) over the visits (1 setting); or the p10 of the undisturbed samples over the visits (\(points.count - 1) settings)"))
+        #expect(!text.contains("predicts another run (at least"), "the interval has its own line")
     }
 
     @Test func otherObjectives() {
@@ -53,7 +71,8 @@ import Testing
         #expect(g.inseparable.isEmpty)
         #expect(!g.explanation.contains("cannot separate"))
         #expect(g.explanation.contains("Only this setting meets the memory budget"))
-        #expect(g.explanation.contains("Faster but outside the memory budget: 128 KiB"))
+        #expect(g.explanation.contains("128 KiB pins more than the objective allows and was not paired with it"))
+        #expect(!g.explanation.contains("Faster"))
         #expect(group(65536, .fastest).recommended == 131072)
     }
 
@@ -115,5 +134,8 @@ import Testing
         let charts = Tuning.charts(Tuning.analyse(points, objective: .default), objective: .default)
         #expect(!charts[0].svg.contains("stroke-width=\"2\" fill=\"none\""), "no line through the settings")
         #expect(charts[0].svg.contains(">unstable</text>"))
+        // Subtitled with its points' name, the axes it spans (max size; page size, a series
+        // each) as `*`.
+        #expect(charts[0].svg.contains(">mixed/page:*/max:*/fragsz:-/align:1/depth:256/distribution:imix</text>"))
     }
 }

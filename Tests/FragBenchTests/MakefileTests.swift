@@ -14,6 +14,12 @@ import Testing
         #expect(!(try dryRun(["tune"])).contains("--quick"))
     }
 
+    @Test func tunePassesFragmentedOnlyWhenGiven() throws {
+        let line = try dryRun(["tune", "WORKLOAD=mixed", "FRAGMENTED=1:2"]).split(separator: "\n").first { $0.contains("fragbench tune") } ?? ""
+        #expect(line.contains("--fragmented '1:2'") && line.contains("--workload mixed"), "\(line)")
+        #expect(!(try dryRun(["tune"])).contains("--fragmented"))
+    }
+
     @Test func compareEchoesOnlyTheSettingsGiven() throws {
         let line = try dryRun(["compare", "BASE=HEAD"]).split(separator: "\n").first { $0.contains("scripts/compare.sh") } ?? ""
         #expect(!line.contains("THRESHOLD=") && !line.contains("ROUNDS=") && !line.contains("PRESET="), "\(line)")

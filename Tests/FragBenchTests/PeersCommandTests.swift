@@ -61,17 +61,21 @@ import Lab
         let directories = try FileManager.default.contentsOfDirectory(atPath: output + "/peers")
         let directory = output + "/peers/" + (try #require(directories.first))
         let markdown = try String(contentsOfFile: directory + "/peers.md", encoding: .utf8)
-        for subject in ["c", "swift:offset-down", "swift:bulk"] {
-            let row = markdown.components(separatedBy: "\n").first { $0.hasPrefix("| alloc-free, 4 KiB pages, max 32 KiB, fragsz 64 B | \(subject) |") }
+        // Each row and its pairs are named by the subject's point as `fragbench list` names it.
+        let names = ["c": "alloc-free<c>/page:4096/max:32768/fragsz:64/align:1/depth:256",
+                     "swift:offset-down": "alloc-free[offset-down]/page:4096/max:32768/fragsz:64/align:1/depth:256",
+                     "swift:bulk": "alloc-free/page:4096/max:32768/fragsz:64/align:1/api:bulk/bulk:16/depth:256"]
+        for (subject, name) in names {
+            let row = markdown.components(separatedBy: "\n").first { $0.hasPrefix("| \(name) | \(subject) |") }
             let line = try #require(row, "no row for \(subject)")
             #expect(line.contains("pairs in") && line.contains("sessions"), "\(line)")
         }
         let pairs = try String(contentsOfFile: directory + "/pairs.csv", encoding: .utf8).components(separatedBy: "\r\n")
-        for subject in ["c", "swift:offset-down", "swift:bulk"] {
-            let prefix = "alloc-free, 4 KiB pages, max 32 KiB, fragsz 64 B \(subject),"
-            #expect(pairs.filter { $0.hasPrefix(prefix) || $0.hasPrefix("\"" + prefix.dropLast() + "\",") }.count >= 12,
-                    "pairs of \(subject)")
+        for (subject, name) in names {
+            #expect(pairs.filter { $0.hasPrefix(name + ",") }.count >= 12, "pairs of \(subject)")
         }
+        let csv = try String(contentsOfFile: directory + "/peers.csv", encoding: .utf8)
+        #expect(names.values.allSatisfy { csv.contains("\r\n" + $0 + ",") })
     }
 
     /// --align pairs the aligned path too: one point per alignment, named so, each side with
@@ -93,7 +97,7 @@ import Lab
             "--against", "swift:offset-down", "--no-save", "--output", output,
         ].map { $0 == "alloc-free" ? "prepare-commit" : $0 })
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(result.stdout.contains("| prepare-commit, 4 KiB pages, max 32 KiB, fragsz 64 B | swift:offset-down | — | — | — |"), "\(result.stdout)")
+        #expect(result.stdout.contains("| prepare-commit[offset-down]/page:4096/max:32768/fragsz:64/align:1/depth:256 | swift:offset-down | — | — | — |"), "\(result.stdout)")
         #expect(!FileManager.default.fileExists(atPath: output), "--no-save writes nothing")
         for (args, message) in [(["--budget", "0"], "--budget"), (["--threshold", "nan"], "--threshold"),
                                 (["--against", "tcmalloc"], "--against"), (["--arena", "1K"], "arena"),

@@ -125,6 +125,14 @@ import Lab
         #expect(!noisy.stdout.contains("**Recommendation"))
         let bad = try runner.run(["tune", "--objective", "cheapest"])
         #expect(bad.status == 64)
+        // A bad --fragmented, in tune and in run: one line, exit 64, nothing measured.
+        for arguments in [["tune", "--fragmented", "2"], ["tune", "--fragmented", "1:99"], ["tune", "--workload", "pressure", "--fragmented", "1"],
+                          ["run", "--workload", "mixed", "--fragmented", "lots"], ["run", "--workload", "alloc-free", "--fragmented", "1"]] {
+            let refused = try runner.run(arguments)
+            #expect(refused.status == 64, "\(arguments)")
+            let lines = refused.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+            #expect(lines.count == 1 && lines[0].contains("--fragmented"), "\(arguments): \(refused.stderr)")
+        }
     }
 
     /// Two max sizes, both candidates (objective fastest), one short paired comparison.

@@ -95,10 +95,14 @@ import Lab
     @Test func everyCSVColumnIsDocumented() throws {
         let path = Self.root.appendingPathComponent("../../results/README.md").standardizedFileURL.path
         let readme = try String(contentsOfFile: path, encoding: .utf8)
-        for column in ReproduceReport.csvColumns + Comparison.csvColumns {
+        let columns = ReproduceReport.csvColumns + Comparison.csvColumns + CSVReport.columns + ResultStore.historyColumns
+            + Tuning.csvColumns + PeersCommand.csvColumns + PairsCSV.columns
+        for column in columns {
             #expect(readme.contains("`\(column)`"), "\(column) is not in results/README.md")
         }
-        #expect(readme.contains("## compare.csv"))
+        for file in ["compare.csv", "reproduce.csv", "results.csv", "tune.csv", "peers.csv", "pairs.csv"] {
+            #expect(readme.contains("## \(file)"), "\(file) has no section")
+        }
     }
 
     @Test func crossThreadIsCountedOnAllocOnlyWithTheSameSizes() throws {

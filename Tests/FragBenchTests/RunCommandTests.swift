@@ -94,7 +94,6 @@ import Testing
         let output = temporaryDirectory()
         let result = try run(["run", "--output", output, "--workload", "alloc-free,mixed", "--fragsz", "64,256"] + Self.fast)
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(result.stdout.contains("| alloc-free | 4 KiB | 32 KiB | 256 |"))
         let latest = output + "/latest"
         for file in ["results.csv", "report.md", "run.json"] {
             #expect(FileManager.default.fileExists(atPath: latest + "/" + file))
@@ -103,6 +102,16 @@ import Testing
         #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1 + 3)
         let report = try String(contentsOfFile: latest + "/report.md", encoding: .utf8)
         #expect(report.contains("DEBUG BUILD"))
+        // One name per point: `fragbench list`'s, in the progress lines, the printed table,
+        // report.md's table and the first column of results.csv.
+        let listed = try run(["list", "--workload", "alloc-free,mixed", "--fragsz", "64,256"]).stdout.split(separator: "\n").map(String.init)
+        #expect(listed.count == 3 && listed.contains("alloc-free/page:4096/max:32768/fragsz:256/align:1/depth:256"))
+        for name in listed {
+            #expect(result.stderr.contains(name + ": "), "progress line of \(name)")
+            #expect(result.stdout.contains("| \(name) | "), "printed table row of \(name)")
+            #expect(report.contains("| \(name) | "), "report.md row of \(name)")
+            #expect(csv.contains("\r\n\(name),"), "results.csv row of \(name)")
+        }
         let history = try String(contentsOfFile: output + "/history.csv", encoding: .utf8)
         #expect(history.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1 + 3)
     }

@@ -12,6 +12,22 @@ import Workloads
         #expect(BenchRun.sameWarning(a, b))
         #expect(!BenchRun.sameWarning("NOT APPLICABLE: mixed", "NOT APPLICABLE: pressure"))
     }
+
+    /// Each child run's machine noise is its own line, labelled with the run; a warning every
+    /// run gave is said once, naming the runs.
+    @Test func childWarningsAreLabelledWithTheirRuns() {
+        var warnings = ChildWarnings()
+        let load = "Other work was running on this machine (load average 8.95): expect noise."
+        warnings.add(["Machine noise: 31% of samples disturbed (40 of 128); the point estimates use the undisturbed ones.", load],
+                     from: "mixed on 4 KiB pages")
+        warnings.add(["Machine noise: 12% of samples disturbed (15 of 128); the point estimates use the undisturbed ones.",
+                      load.replacingOccurrences(of: "8.95", with: "8.80")], from: "mixed on 64 KiB pages")
+        #expect(warnings.lines == [
+            "Machine noise, mixed on 4 KiB pages: 31% of samples disturbed (40 of 128); the point estimates use the undisturbed ones.",
+            "mixed on 4 KiB pages (likewise mixed on 64 KiB pages): \(load)",
+            "Machine noise, mixed on 64 KiB pages: 12% of samples disturbed (15 of 128); the point estimates use the undisturbed ones.",
+        ])
+    }
 }
 
 @Suite struct TunePairingOptionsTests {
@@ -44,6 +60,39 @@ import Workloads
         #expect(throws: (any Error).self) { try TuneCommand.parse(["--depth", "0"]) }
         let parsed = try TuneCommand.parse(["--distribution", "uniform:64-1500", "--depth", "64"])
         #expect(parsed.distribution == "uniform:64-1500" && parsed.depth == 64)
+    }
+
+    /// --fragmented reaches mixed's child run and paired sides alike (one point per max size,
+    /// on a fragmented arena, named so); the other workloads are not fragmented; bad values
+    /// and a tune without mixed are refused before anything runs.
+    @Test func fragmentedNamesTheSamePointsOnAFragmentedArena() throws {
+        let options = try #require(TuneCommand.pointOptions(workload: "mixed", pageSize: 4096, maxSizes: [32768], fragmented: "heavy"))
+        let points = try RunCommand.parse(options).plan().points
+        #expect(points.count == 1 && points[0].fragmented == ArenaFragmentation(fraction: 1, maxFreeOrder: 0))
+        #expect(PointLabel.benchmarkName(points[0]).hasSuffix("/fragment_fraction:1.0/fragment_order:0"))
+        let side = try SelfPairing.point(options)
+        #expect(side == points[0], "the paired side is the child run's point")
+        let pressure = try #require(TuneCommand.pointOptions(workload: "pressure", pageSize: 4096, maxSizes: [32768], fragmented: "heavy"))
+        #expect(try RunCommand.parse(pressure).plan().points.allSatisfy { $0.fragmented == nil })
+        let parsed = try TuneCommand.parse(["--fragmented", "0.5:2"])
+        #expect(parsed.fragmented == "0.5:2")
+        for bad in [["--fragmented", "2"], ["--fragmented", "1:10"], ["--fragmented", "some"],
+                    ["--fragmented", "1", "--workload", "pressure"]] {
+            #expect(throws: (any Error).self, "\(bad)") { try TuneCommand.parse(bad) }
+        }
+        #expect(throws: (any Error).self) { try RunCommand.parse(["--workload", "alloc-free", "--fragmented", "1"]).plan() }
+    }
+
+    /// cross-thread's two threads run on CPUs 0 and 1 where there are two, as the presets do,
+    /// so its name carries them; on one CPU they are left to the scheduler and named `any`.
+    @Test func crossThreadIsPinnedWhereThereAreTwoCPUs() throws {
+        let pinned = try #require(TuneCommand.pointOptions(workload: "cross-thread", pageSize: 4096, maxSizes: [32768], twoCPUs: true))
+        let p = try RunCommand.parse(pinned).plan().points
+        #expect(p.count == 1 && p[0].pushCPU == 0 && p[0].popCPU == 1)
+        #expect(PointLabel.benchmarkName(p[0]).contains("/pop_cpu:1/prepare:0/push_cpu:0"))
+        let free = try #require(TuneCommand.pointOptions(workload: "cross-thread", pageSize: 4096, maxSizes: [32768], twoCPUs: false))
+        let q = try RunCommand.parse(free).plan().points
+        #expect(q[0].pushCPU == nil && PointLabel.benchmarkName(q[0]).contains("/pop_cpu:any/prepare:0/push_cpu:any"))
     }
 
     @Test func quickPairingIsShortAndZeroTurnsItOff() throws {
