@@ -3,8 +3,19 @@
 extension OwnerLocalFragCache {
     @inlinable @inline(never)
     mutating func _allocAfterLocalReload(_ fragsz: Int, alignMask: UInt32) -> UnsafeMutableRawPointer? {
-        guard _localReload(fragsz) else { return nil }
-        let size = _cache._encoded.size(pageShift: _cache._pageShift)
+        let size: UInt32
+        if _bypassReloads > 0 {
+            // The set is off and empty (see `bypassLength`): the kernel cache's slow path, as
+            // its own allocation runs it (the same body, which returns the size), plus the
+            // countdown. Every reload counts, a refused one too.
+            _bypassReloads &-= 1
+            size = _cache._reloadBody(fragsz)
+            if _slowPath(_bypassReloads == 0) { _endBypass() }
+            guard size != 0 else { return nil }
+        } else {
+            guard _localReload(fragsz) else { return nil }
+            size = _cache._encoded.size(pageShift: _cache._pageShift)
+        }
         // Every path of _localReload that succeeds leaves a wholly free page (a refill or a
         // reuse, both at fullCursor), and fragsz <= pageSize <= size (see
         // PageFragCache._allocAfterReload).
@@ -25,14 +36,7 @@ extension OwnerLocalFragCache {
             _cache._stats.oversizeFailures &+= 1
             return false
         }
-        if _bypassReloads > 0 {
-            // The set is off and empty (see `bypassLength`): the kernel's reload. The free's
-            // range words are not read meanwhile; they are brought up to date as it ends.
-            _bypassReloads &-= 1
-            let ok = _cache._reloadBody(fragsz) != 0
-            if _bypassReloads == 0 { _syncCurrent() }
-            return ok
-        }
+        assert(_bypassReloads == 0, "a local reload during the bypass")
         if !_cache._encoded.isEmpty {
             let current = _cache._currentPage
             let size = _cache._encoded.size(pageShift: _cache._pageShift)
@@ -76,6 +80,13 @@ extension OwnerLocalFragCache {
     /// Long, so that the 8 futile reloads (scans, parking, evictions) that start each bypass
     /// are under 1% of the reloads of a workload the set cannot help.
     @inlinable static var bypassLength: Int { 1024 }
+
+    /// The bypass is over: the free's range words, not read while it ran, follow the current
+    /// page again (out of line: once per `bypassLength` reloads).
+    @inlinable @inline(never)
+    mutating func _endBypass() {
+        _syncCurrent()
+    }
 
     @inlinable
     mutating func _countFutility(reused: Bool) {

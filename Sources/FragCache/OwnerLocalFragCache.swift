@@ -99,7 +99,9 @@ public struct OwnerLocalFragCache<Layout: FragLayout>: ~Copyable {
         let a = UInt(bitPattern: address)
         // While the set is bypassed (see `bypassLength`) the free is the kernel's, behind one
         // predictable branch: where the set cannot win, local free costs what the kernel's does.
-        if _fastPath(_bypassReloads == 0) {
+        // Unhinted: with `_fastPath` the bypassed free took one more taken branch per call
+        // than the kernel API's (measured ~10% slower at 2 KiB fragments on 16K-32K pages).
+        if _bypassReloads == 0 {
             // An empty cache has address and size 0: no address passes.
             if a &- _currentAddress < _currentSize {
                 _cache._pagecntBias &+= 1

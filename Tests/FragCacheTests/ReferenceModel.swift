@@ -86,7 +86,12 @@ struct ReferenceModel {
     }
 
     private mutating func reload(_ fragsz: Int) -> Bool {
-        if fragsz > pageSize { return false }
+        if fragsz > pageSize {
+            // While the set is bypassed a refused request counts too (the owner-local cache
+            // calls the kernel's slow path, then counts down).
+            if ownerLocal && bypass > 0 { bypass -= 1 }
+            return false
+        }
         if ownerLocal && bypass == 0 { return localReload() }
         // The kernel's reload; the owner-local cache's while its set is bypassed.
         if ownerLocal { bypass -= 1 }
