@@ -13,8 +13,16 @@ struct SwiftLocalFreeAllocator: FragmentAllocator, ~Copyable {
 
     static func make(_ parameters: WorkloadParameters) throws(WorkloadError) -> Self {
         let allocator = try makeAllocator(parameters)
-        return Self(pageAllocator: allocator, cache: OwnerLocalFragCache(allocator: allocator, config: parameters.config))
+        let config = parameters.config
+        let slots = OwnerLocalFragCache<RemainingLayout>.leftSlots(budgetBytes: leftPageBudget,
+                                                                   maxSize: config.pageSize << config.maxOrder)
+        return Self(pageAllocator: allocator, cache: OwnerLocalFragCache(allocator: allocator, config: config, leftSlots: slots))
     }
+
+    /// What the left-page set may pin besides the current page: 2 MiB (256 slots of 4 KiB,
+    /// 128 of 16 KiB, 64 of 32 KiB, 16 of 128 KiB), so that every ring of the grid (256
+    /// fragments of up to 2 KiB: at most 128 pages live, on 4 KiB pages) fits in it.
+    static var leftPageBudget: Int { 2 << 20 }
 
     @inline(__always)
     mutating func alloc(_ fragsz: Int) -> UnsafeMutableRawPointer? { cache.allocVA(fragsz) }
