@@ -101,8 +101,10 @@ public struct OwnerLocalFragCache<Layout: FragLayout>: ~Copyable {
         let a = UInt(bitPattern: address)
         // While the set is bypassed (see `bypassLength`) the free is the kernel's, behind one
         // predictable branch: where the set cannot win, local free costs what the kernel's does.
-        // Unhinted: with `_fastPath` the bypassed free took one more taken branch per call
-        // than the kernel API's (measured ~10% slower at 2 KiB fragments on 16K-32K pages).
+        // Unhinted, so that a bypassed free falls through to the atomic path as the kernel
+        // API's does (with `_fastPath` it took one more taken branch); the flag's load and
+        // compare remain, and cost ~10% at 2 KiB fragments on 16-32 KiB pages on AMD: the
+        // benchmark's set is sized so that no ring of its grid needs the bypass.
         if _bypassReloads == 0 {
             // An empty cache has address and size 0: no address passes.
             if a &- _currentAddress < _currentSize {
