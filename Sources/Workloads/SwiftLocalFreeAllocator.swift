@@ -6,8 +6,11 @@ import FragCache
 /// ring's and free-only's loops free through the cache (the owner's path); cross-thread's
 /// consumer frees through the arena (a remote free: always atomic).
 struct SwiftLocalFreeAllocator: FragmentAllocator, ~Copyable {
-    let pageAllocator: PageAllocator
+    /// First, so that the cache's address is the allocator's: the timed loop then keeps one
+    /// pointer for both (with the cache at offset 8, the mixed loop kept the cache's address for
+    /// the slow-path calls and spilled the allocator's, reloading it five times per free).
     var cache: OwnerLocalFragCache<RemainingLayout>
+    let pageAllocator: PageAllocator
 
     static var implementation: Implementation { .swift }
 
@@ -16,7 +19,7 @@ struct SwiftLocalFreeAllocator: FragmentAllocator, ~Copyable {
         let config = parameters.config
         let slots = OwnerLocalFragCache<RemainingLayout>.leftSlots(budgetBytes: leftPageBudget,
                                                                    maxSize: config.pageSize << config.maxOrder)
-        return Self(pageAllocator: allocator, cache: OwnerLocalFragCache(allocator: allocator, config: config, leftSlots: slots))
+        return Self(cache: OwnerLocalFragCache(allocator: allocator, config: config, leftSlots: slots), pageAllocator: allocator)
     }
 
     /// What the left-page set may pin besides the current page: 2 MiB (256 slots of 4 KiB,
