@@ -3,8 +3,19 @@
 extension OwnerLocalFragCache {
     @inlinable @inline(never)
     mutating func _allocAfterLocalReload(_ fragsz: Int, alignMask: UInt32) -> UnsafeMutableRawPointer? {
-        guard _localReload(fragsz) else { return nil }
-        let size = _cache._encoded.size(pageShift: _cache._pageShift)
+        let size: UInt32
+        if _bypassReloads > 0 {
+            // The set is off and empty (see `bypassLength`): the kernel cache's slow path, as
+            // its own allocation runs it (the same body, which returns the size), plus the
+            // countdown. Every reload counts, a refused one too.
+            _bypassReloads &-= 1
+            size = _cache._reloadBody(fragsz)
+            if _slowPath(_bypassReloads == 0) { _endBypass() }
+            guard size != 0 else { return nil }
+        } else {
+            guard _localReload(fragsz) else { return nil }
+            size = _cache._encoded.size(pageShift: _cache._pageShift)
+        }
         // Every path of _localReload that succeeds leaves a wholly free page (a refill or a
         // reuse, both at fullCursor), and fragsz <= pageSize <= size (see
         // PageFragCache._allocAfterReload).
@@ -25,14 +36,7 @@ extension OwnerLocalFragCache {
             _cache._stats.oversizeFailures &+= 1
             return false
         }
-        if _bypassReloads > 0 {
-            // The set is off and empty (see `bypassLength`): the kernel's reload. The free's
-            // range words are not read meanwhile; they are brought up to date as it ends.
-            _bypassReloads &-= 1
-            let ok = _cache._reloadBody(fragsz) != 0
-            if _bypassReloads == 0 { _syncCurrent() }
-            return ok
-        }
+        assert(_bypassReloads == 0, "a local reload during the bypass")
         if !_cache._encoded.isEmpty {
             let current = _cache._currentPage
             let size = _cache._encoded.size(pageShift: _cache._pageShift)
@@ -67,15 +71,22 @@ extension OwnerLocalFragCache {
 
     /// Why a bypass. When the live fragments span more pages than the set holds (a deep ring
     /// of large fragments on small pages), or other threads free them late, no left page ever
-    /// comes back whole before a newer one evicts it: the scan and the parking are pure cost,
-    /// on top of the kernel's. After `LeftPages.count` such reloads in a row (a ring that fits
+    /// comes back whole before a newer one evicts it: the parking is pure cost, on top of the
+    /// kernel's. After as many such reloads in a row as the set has slots (a ring that fits
     /// finds a whole page by then: it has visited every page it spans), the set is emptied and
     /// the next `bypassLength` reloads and every free until then are the kernel's (frees of
     /// the current page too: such a ring never frees into the current page); then the set is
     /// tried again.
-    /// Long, so that the 8 futile reloads (scans, parking, evictions) that start each bypass
-    /// are under 1% of the reloads of a workload the set cannot help.
-    @inlinable static var bypassLength: Int { 1024 }
+    /// 128 reloads per slot (1024 for 8), so that the futile reloads (parking, evictions) that
+    /// start each bypass are under 1% of the reloads of a workload the set cannot help.
+    @inlinable var bypassLength: Int { 128 &* _left.count }
+
+    /// The bypass is over: the free's range words, not read while it ran, follow the current
+    /// page again (out of line: once per `bypassLength` reloads).
+    @inlinable @inline(never)
+    mutating func _endBypass() {
+        _syncCurrent()
+    }
 
     @inlinable
     mutating func _countFutility(reused: Bool) {
@@ -84,56 +95,74 @@ extension OwnerLocalFragCache {
             return
         }
         _futileReloads &+= 1
-        if _futileReloads == LeftPages.count {
+        if _futileReloads == _left.count {
             _futileReloads = 0
-            _bypassReloads = Self.bypassLength
-            for i in 0 ..< LeftPages.count { _evict(slot: i) }
+            _bypassReloads = bypassLength
+            _emptyTheSet()
         }
     }
 
-    /// Makes the best whole page of the set the current page: one whose refcount is the bias
-    /// the cache holds on it (no fragment out), the largest if several (a high-order page
-    /// before an order-0 fallback). Whole pfmemalloc pages met on the way go back to the
-    /// allocator (reserve pages are not kept). Returns false, the cache still empty, if none.
+    /// Drops every left page's references and forgets the order they were left in.
+    @inlinable
+    mutating func _emptyTheSet() {
+        for i in 0 ..< _left.count { _evict(slot: i) }
+        _left.clearTickets()
+    }
+
+    /// Makes the page left longest ago the current page if it has come back whole: its
+    /// refcount is the bias the cache holds on it (no fragment out). Tickets of pages evicted
+    /// since are dropped on the way, and so are whole pfmemalloc pages (reserve pages are not
+    /// kept: they go back to the allocator). Returns false, the cache still empty, when the
+    /// oldest page still has fragments out or the set is empty: a ring frees its oldest
+    /// fragments first, so a newer page would not be whole either.
     @inlinable
     mutating func _reuseWholeLeftPage() -> Bool {
-        var best = -1
-        var bestSize: UInt = 0
-        for i in 0 ..< LeftPages.count {
-            let left = _left.slots[i]
-            guard !left.isEmpty else { continue }
-            // Acquire, as for the current page above.
-            guard _cache._arena.refcount(of: _page(at: left.address)) == Int(left.bias) else { continue }
+        while let ticket = _left.oldestTicket() {
+            guard _left.isCurrent(ticket) else {
+                _left.dropOldest()
+                continue
+            }
+            let slot = Int(ticket.slot) & (LeftPages.capacity &- 1)
+            let left = _left.slots[slot]
+            // Acquire, as for the current page in _localReload.
+            guard _cache._arena.refcount(of: _page(at: left.address)) == Int(left.bias) else { return false }
+            _left.dropOldest()
             if left.encoded.isPfmemalloc {
                 _cache._stats.pfmemallocDrops &+= 1
-                _evict(slot: i)
-            } else if left.size > bestSize {
-                best = i
-                bestSize = left.size
+                _evict(slot: slot)
+                continue
             }
+            _left.slots[slot] = .empty
+            // The set's references on the page become the cache's, then _reuse resets them.
+            _cache._encoded = left.encoded
+            _reuse(_page(at: left.address), size: left.encoded.size(pageShift: _cache._pageShift))
+            return true
         }
-        guard best >= 0 else { return false }
-        let back = _left.slots[best].encoded
-        _left.slots[best] = .empty
-        // The set's references on the page become the cache's, then _reuse resets them.
-        _cache._encoded = back
-        _reuse(_page(at: back.address), size: back.size(pageShift: _cache._pageShift))
-        return true
+        return false
     }
 
     /// Puts a page left with `bias` references held (>= 1) into its slot, evicting the page
-    /// there.
+    /// there, and queues its ticket (when the queue is full, the oldest ticket goes, and with
+    /// it its page if that is still in the set).
     @inlinable
     mutating func _park(_ page: EncodedPage, bias: UInt32) {
         assert(bias >= 1, "a page is left with no reference held")
         let slot = _left.slot(of: page.address)
         _evict(slot: slot)
+        if _left.queued == LeftPages.capacity, let oldest = _left.oldestTicket() {
+            _left.dropOldest()
+            if _left.isCurrent(oldest) { _evict(slot: Int(oldest.slot)) }
+        }
+        let park = _left.nextPark
+        _left.nextPark &+= 1
         _left.slots[slot] = LeftPage(address: page.address, size: UInt(page.size(pageShift: _cache._pageShift)),
-                                     bias: bias, encoded: page)
+                                     bias: bias, park: park, encoded: page)
+        _left.enqueue(ParkTicket(slot: UInt32(truncatingIfNeeded: slot), park: park))
     }
 
     /// Drops the references held on the page in `slot`, if any (one atomic subtract; the page
-    /// goes back to the allocator if its fragments have all been freed), and empties the slot.
+    /// goes back to the allocator if its fragments have all been freed), and empties the slot
+    /// (its ticket, if queued, is stale from now on).
     @inlinable
     mutating func _evict(slot: Int) {
         let left = _left.slots[slot]

@@ -22,11 +22,11 @@
 ///   fragments' frees release it as in the kernel.
 /// - A page whose refcount equals the bias the cache holds on it has no fragment out, and none
 ///   can appear (only the owner hands fragments out), so the owner can reuse it in place with a
-///   plain load and store instead of a read-modify-write. When C runs out, the reload takes
-///   such a page from the set if there is one (the largest): a ring whose live fragments span
-///   up to the set's size in pages cycles through the same pages with no atomic at all.
+///   plain load and store instead of a read-modify-write. When C runs out, the reload asks the
+///   page left longest ago, and takes it if it is whole: a ring whose live fragments span up
+///   to the set's size in pages cycles through the same pages with no atomic at all.
 ///
-/// The price: the cache pins up to 1 + LeftPages.count pages (the kernel's one), also after a
+/// The price: the cache pins up to 1 + `leftSlots` pages (the kernel's one), also after a
 /// failed refill; a pfmemalloc page in the set is given back as soon as a reload sees it whole.
 ///
 /// Debug builds (FRAGCACHE_INTERNAL_CHECKS) check refcount >= bias after every local free and
@@ -46,9 +46,11 @@ public struct OwnerLocalFragCache<Layout: FragLayout>: ~Copyable {
     @usableFromInline var _futileReloads: Int
     @usableFromInline var _bypassReloads: Int
 
-    public init(allocator: PageAllocator, config: FragCacheConfig = try! FragCacheConfig(), gfp: GFP = .atomic) {
+    /// `leftSlots`: the set's slots, a power of two from 8 to 256 (see `leftSlots(budgetBytes:maxSize:)`).
+    public init(allocator: PageAllocator, config: FragCacheConfig = try! FragCacheConfig(), gfp: GFP = .atomic,
+                leftSlots: Int = 8) {
         _cache = PageFragCache(allocator: allocator, config: config, gfp: gfp)
-        _left = LeftPages(maxSizeShift: config.pageShift &+ UInt(config.maxOrder))
+        _left = LeftPages(maxSizeShift: config.pageShift &+ UInt(config.maxOrder), count: leftSlots)
         _currentAddress = 0
         _currentSize = 0
         _futileReloads = 0
@@ -57,7 +59,7 @@ public struct OwnerLocalFragCache<Layout: FragLayout>: ~Copyable {
 
     /// Drops the references held on the left pages; the inner cache drops its own.
     deinit {
-        for i in 0 ..< LeftPages.count where !_left.slots[i].isEmpty {
+        for i in 0 ..< _left.count where !_left.slots[i].isEmpty {
             _cache._arena.put(_page(at: _left.slots[i].address), count: Int(_left.slots[i].bias))
         }
     }
@@ -99,7 +101,11 @@ public struct OwnerLocalFragCache<Layout: FragLayout>: ~Copyable {
         let a = UInt(bitPattern: address)
         // While the set is bypassed (see `bypassLength`) the free is the kernel's, behind one
         // predictable branch: where the set cannot win, local free costs what the kernel's does.
-        if _fastPath(_bypassReloads == 0) {
+        // Unhinted, so that a bypassed free falls through to the atomic path as the kernel
+        // API's does (with `_fastPath` it took one more taken branch); the flag's load and
+        // compare remain, and cost ~10% at 2 KiB fragments on 16-32 KiB pages on AMD: the
+        // benchmark's set is sized so that no ring of its grid needs the bypass.
+        if _bypassReloads == 0 {
             // An empty cache has address and size 0: no address passes.
             if a &- _currentAddress < _currentSize {
                 _cache._pagecntBias &+= 1
@@ -150,7 +156,7 @@ public struct OwnerLocalFragCache<Layout: FragLayout>: ~Copyable {
     /// empty afterwards. Returns the current page's references left, or nil if it held none.
     @discardableResult
     public mutating func drain() -> Int? {
-        for i in 0 ..< LeftPages.count { _evict(slot: i) }
+        _emptyTheSet()
         defer { _syncCurrent() }
         return _cache.drain()
     }
@@ -172,13 +178,28 @@ public struct OwnerLocalFragCache<Layout: FragLayout>: ~Copyable {
     /// The pages left with fragments out that the cache still holds references on, with those
     /// references and their slots, in slot order.
     public var leftPages: [(slot: Int, page: Page, bias: Int)] {
-        (0 ..< LeftPages.count).compactMap { i in
+        (0 ..< _left.count).compactMap { i in
             let left = _left.slots[i]
             return left.isEmpty ? nil : (i, _page(at: left.address), Int(left.bias))
         }
     }
     /// The slot of the set a page at `address` goes into when the cache leaves it.
     public func leftSlot(of address: UInt) -> Int { _left.slot(of: address) }
+    /// The set's slots.
+    public var leftSlotCount: Int { _left.count }
+    /// The largest slot count (8...256, a power of two) whose pages of `maxSize` bytes fit in
+    /// `budgetBytes`: what the set may pin besides the current page.
+    public static func leftSlots(budgetBytes: Int, maxSize: Int) -> Int {
+        LeftPages.count(budgetBytes: budgetBytes, maxSize: maxSize)
+    }
+    /// The left pages' slots in the order a reload asks them (oldest park first; stale tickets
+    /// of pages evicted since left out).
+    public var leftOrder: [Int] {
+        (0 ..< _left.queued).compactMap { k in
+            let ticket = _left.tickets[(_left.oldest &+ k) & (LeftPages.capacity &- 1)]
+            return _left.isCurrent(ticket) ? Int(ticket.slot) : nil
+        }
+    }
     /// Reloads still to run the kernel's way (0: the set is in use).
     public var bypassReloads: Int { _bypassReloads }
     public var currentPage: Page? { _cache.currentPage }
@@ -196,13 +217,22 @@ public struct OwnerLocalFragCache<Layout: FragLayout>: ~Copyable {
         precondition(_bypassReloads > 0 || (_currentAddress == _cache._encoded.address
                      && _currentSize == (_cache._encoded.isEmpty ? 0 : UInt(_cache._encoded.size(pageShift: _cache._pageShift)))),
                      "the current page's range words disagree with its encoded word")
-        precondition(_futileReloads >= 0 && _futileReloads < LeftPages.count && _bypassReloads >= 0 && _bypassReloads <= Self.bypassLength,
+        precondition(_futileReloads >= 0 && _futileReloads < _left.count && _bypassReloads >= 0 && _bypassReloads <= bypassLength,
                      "futile reloads \(_futileReloads), bypass reloads \(_bypassReloads)")
         if _bypassReloads > 0 {
             precondition(leftPages.isEmpty, "the set holds pages while the cache reloads the kernel's way")
         }
-        for i in 0 ..< LeftPages.count {
+        precondition(_left.queued >= 0 && _left.queued <= LeftPages.capacity, "\(_left.queued) tickets queued")
+        // Every page in the set has exactly one current ticket.
+        var tickets = [Int](repeating: 0, count: _left.count)
+        for k in 0 ..< _left.queued {
+            let ticket = _left.tickets[(_left.oldest &+ k) & (LeftPages.capacity &- 1)]
+            precondition(Int(ticket.slot) < _left.count, "ticket for slot \(ticket.slot) of \(_left.count)")
+            if _left.isCurrent(ticket) { tickets[Int(ticket.slot)] += 1 }
+        }
+        for i in 0 ..< _left.count {
             let left = _left.slots[i]
+            precondition(left.isEmpty ? tickets[i] == 0 : tickets[i] == 1, "slot \(i) has \(tickets[i]) current tickets")
             if left.isEmpty {
                 precondition(left.address == 0 && left.bias == 0 && left.encoded.isEmpty,
                              "empty slot \(i) with address \(left.address), bias \(left.bias)")

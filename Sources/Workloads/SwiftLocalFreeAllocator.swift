@@ -6,15 +6,26 @@ import FragCache
 /// ring's and free-only's loops free through the cache (the owner's path); cross-thread's
 /// consumer frees through the arena (a remote free: always atomic).
 struct SwiftLocalFreeAllocator: FragmentAllocator, ~Copyable {
-    let pageAllocator: PageAllocator
+    /// First, so that the cache's address is the allocator's: the timed loop then keeps one
+    /// pointer for both (with the cache at offset 8, the mixed loop kept the cache's address for
+    /// the slow-path calls and spilled the allocator's, reloading it five times per free).
     var cache: OwnerLocalFragCache<RemainingLayout>
+    let pageAllocator: PageAllocator
 
     static var implementation: Implementation { .swift }
 
     static func make(_ parameters: WorkloadParameters) throws(WorkloadError) -> Self {
         let allocator = try makeAllocator(parameters)
-        return Self(pageAllocator: allocator, cache: OwnerLocalFragCache(allocator: allocator, config: parameters.config))
+        let config = parameters.config
+        let slots = OwnerLocalFragCache<RemainingLayout>.leftSlots(budgetBytes: leftPageBudget,
+                                                                   maxSize: config.pageSize << config.maxOrder)
+        return Self(cache: OwnerLocalFragCache(allocator: allocator, config: config, leftSlots: slots), pageAllocator: allocator)
     }
+
+    /// What the left-page set may pin besides the current page: 2 MiB (256 slots of 4 KiB,
+    /// 128 of 16 KiB, 64 of 32 KiB, 16 of 128 KiB), so that every ring of the grid (256
+    /// fragments of up to 2 KiB: at most 128 pages live, on 4 KiB pages) fits in it.
+    static var leftPageBudget: Int { 2 << 20 }
 
     @inline(__always)
     mutating func alloc(_ fragsz: Int) -> UnsafeMutableRawPointer? { cache.allocVA(fragsz) }

@@ -5,6 +5,10 @@
 /// which exists for alloc/free), the driver replaces with an allocation.
 protocol CacheUnderTest: ~Copyable {
     static func make(_ allocator: PageAllocator, _ config: FragCacheConfig) -> Self
+    /// With a left-page set of `leftSlots` slots (OwnerLocalFragCache; others ignore it).
+    static func make(_ allocator: PageAllocator, _ config: FragCacheConfig, leftSlots: Int) -> Self
+    /// The left order: slots in the order a reload asks them (OwnerLocalFragCache).
+    var leftOrder: [Int] { get }
     /// The owner's frees of the current or a left page are local (OwnerLocalFragCache).
     static var ownerLocal: Bool { get }
     static var supportsPrepare: Bool { get }
@@ -40,6 +44,10 @@ extension PageFragCache: CacheUnderTest {
     static func make(_ allocator: PageAllocator, _ config: FragCacheConfig) -> Self {
         Self(allocator: allocator, config: config)
     }
+    static func make(_ allocator: PageAllocator, _ config: FragCacheConfig, leftSlots: Int) -> Self {
+        make(allocator, config)
+    }
+    var leftOrder: [Int] { [] }
     static var ownerLocal: Bool { false }
     static var supportsPrepare: Bool { Layout.supportsPrepare }
     static var supportsBulkAlloc: Bool { true }
@@ -52,6 +60,9 @@ extension PageFragCache: CacheUnderTest {
 extension OwnerLocalFragCache: CacheUnderTest {
     static func make(_ allocator: PageAllocator, _ config: FragCacheConfig) -> Self {
         Self(allocator: allocator, config: config)
+    }
+    static func make(_ allocator: PageAllocator, _ config: FragCacheConfig, leftSlots: Int) -> Self {
+        Self(allocator: allocator, config: config, leftSlots: leftSlots)
     }
     static var ownerLocal: Bool { true }
     static var supportsPrepare: Bool { false }

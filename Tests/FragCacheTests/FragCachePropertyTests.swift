@@ -40,14 +40,21 @@ import Testing
         await Self.check(OwnerLocalFragCache<OffsetUpLayout>.self, sequences: Self.sequences / 3)
     }
 
+    /// Sets of 64 and 256 slots (what the benchmark gives 32 and 4 KiB max sizes): fewer
+    /// evictions, long ticket queues.
+    @Test func randomSequencesMatchTheModelOwnerLocalLargerSets() async {
+        await Self.check(OwnerLocalFragCache<RemainingLayout>.self, sequences: Self.sequences / 3, leftSlots: 64)
+        await Self.check(OwnerLocalFragCache<RemainingLayout>.self, sequences: Self.sequences / 3, leftSlots: 256)
+    }
+
     /// Runs `count` generated sequences on a cache of type `C` beside the model.
-    static func check<C: CacheUnderTest & ~Copyable>(_ type: C.Type, sequences count: Int,
+    static func check<C: CacheUnderTest & ~Copyable>(_ type: C.Type, sequences count: Int, leftSlots: Int = 8,
                                           sourceLocation: SourceLocation = #_sourceLocation) async {
         let configs = configurations()
         var sequences = 0
         var operations = 0
         await propertyCheck(count: count, input: Gen.int(in: 0 ... configs.count - 1), steps) { index, steps in
-            var run = PropertyRun<C>(config: configs[index])
+            var run = PropertyRun<C>(config: configs[index], leftSlots: leftSlots)
             operations += run.run(steps)
             sequences += 1
         }
@@ -79,13 +86,14 @@ struct PropertyRun<C: CacheUnderTest & ~Copyable>: ~Copyable {
     var nextTag: UInt8 = 1
     var failed = false
 
-    init(config: FragCacheConfig) {
+    init(config: FragCacheConfig, leftSlots: Int = 8) {
         self.config = config
         allocator = try! PageAllocator(pageSize: config.pageSize, arenaBytes: config.maxSize * 400, prefault: false)
         initialFreeBlocks = allocator.stats.freeBlocks
-        cache = C.make(allocator, config)
+        cache = C.make(allocator, config, leftSlots: leftSlots)
         model = ReferenceModel(FragCacheConfigValues(pageSize: config.pageSize, maxSize: config.maxSize,
-                                                     maxOrder: config.maxOrder), ownerLocal: C.ownerLocal)
+                                                     maxOrder: config.maxOrder), ownerLocal: C.ownerLocal,
+                               slotCount: leftSlots)
     }
 
     mutating func size(_ a: Int) -> Int {
@@ -288,6 +296,8 @@ struct PropertyRun<C: CacheUnderTest & ~Copyable>: ~Copyable {
         let left = cache.leftPages.map { "\($0.slot):\(pageIds[$0.page].map(String.init) ?? "?")x\($0.bias)" }
         let modelLeft = model.left.keys.sorted().map { "\($0):\(model.left[$0]!.id)x\(model.left[$0]!.bias)" }
         check(left, modelLeft, "\(what): left pages (slot:page x bias)")
+        let modelOrder = model.tickets.filter { model.left[$0.slot]?.park == $0.park }.map(\.slot)
+        check(cache.leftOrder, modelOrder, "\(what): the order left pages are asked in (slots)")
         check(cache.bypassReloads, model.bypass, "\(what): reloads left in the bypass")
         var fragmentsPerPage: [Int: Int] = [:]
         for fragment in live { fragmentsPerPage[fragment.modelPage, default: 0] += 1 }

@@ -87,6 +87,39 @@ import Testing
         #expect(allocator.stats.pagesInUse == 0)
     }
 
+    /// The same ring with a set of 256 slots (what the benchmark gives a 4 KiB max size): its
+    /// 17 pages fit, so after the first pass every reload reuses the page left longest ago,
+    /// whole again, and no free or reload touches the page allocator.
+    @Test func ringOfSeventeenPagesFitsTheBenchmarksSet() throws {
+        let small = try FragCacheConfig(pageSize: 4096, maxSize: 4096)
+        let allocator = makeAllocator(for: small, blocks: 256)
+        let slots = OwnerLocalFragCache<RemainingLayout>.leftSlots(budgetBytes: 2 << 20, maxSize: 4096)
+        #expect(slots == 256)
+        var cache = OwnerLocalFragCache<RemainingLayout>(allocator: allocator, config: small, leftSlots: slots)
+        let ring = try runRing(&cache, depth: 256, fragsz: 256, operations: 20_000)
+        cache.checkInvariants()
+        let stats = cache.stats, bypass = cache.bypassReloads, order = cache.leftOrder
+        #expect(stats.refills + stats.reuses == (20_000 + 15) / 16)
+        #expect(stats.refills <= 18, "the ring's pages are reused, not refilled")
+        #expect(bypass == 0)
+        #expect(order.count == 16)
+        for p in ring { cache.free(p!) }
+        cache.drain()
+        #expect(allocator.stats.pagesInUse == 0)
+    }
+
+    /// The slot count for a byte budget: a power of two, 8 to 256.
+    @Test func leftSlotsFollowTheBudget() {
+        typealias Cache = OwnerLocalFragCache<RemainingLayout>
+        #expect(Cache.leftSlots(budgetBytes: 2 << 20, maxSize: 4096) == 256)
+        #expect(Cache.leftSlots(budgetBytes: 2 << 20, maxSize: 16384) == 128)
+        #expect(Cache.leftSlots(budgetBytes: 2 << 20, maxSize: 32768) == 64)
+        #expect(Cache.leftSlots(budgetBytes: 2 << 20, maxSize: 65536) == 32)
+        #expect(Cache.leftSlots(budgetBytes: 2 << 20, maxSize: 131072) == 16)
+        #expect(Cache.leftSlots(budgetBytes: 2 << 20, maxSize: 1 << 20) == 8)
+        #expect(Cache.leftSlots(budgetBytes: 0, maxSize: 4096) == 8)
+    }
+
     /// A fragment of a page in the set is freed locally; once another page takes its slot, the
     /// evicted page's fragments take the atomic path. A fresh arena hands out 32 KiB blocks in
     /// address order: with blocks 0...7 taken and block 0 given back, the cache's first two

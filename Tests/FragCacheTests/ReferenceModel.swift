@@ -25,13 +25,17 @@ struct ReferenceModel {
     private(set) var remaining = 0
     private(set) var bias = 0
     let ownerLocal: Bool
-    /// The left set: slot -> (page id, references held on it).
-    private(set) var left: [Int: (id: Int, bias: Int)] = [:]
+    /// The left set: slot -> (page id, references held on it, its park's number).
+    private(set) var left: [Int: (id: Int, bias: Int, park: Int)] = [:]
+    /// Parks in the order they happened, oldest first: (slot, park number), at most 256; a
+    /// ticket whose slot holds another park (or none) is stale.
+    private(set) var tickets: [(slot: Int, park: Int)] = []
+    private var nextPark = 1
     /// Page id -> the slot it takes when left; set by the test when it binds a page.
     var slots: [Int: Int] = [:]
-    let slotCount = 8
+    let slotCount: Int
     /// Leaves in a row that found no whole left page, and leaves still to run the kernel's way
-    /// (OwnerLocalFragCache's bypass, 1024 long).
+    /// (OwnerLocalFragCache's bypass, 128 per slot long).
     private(set) var futile = 0
     private(set) var bypass = 0
     private(set) var refills = 0
@@ -40,8 +44,9 @@ struct ReferenceModel {
     var failHighOrder = 0
     var pfmemallocNext = 0
 
-    init(_ config: FragCacheConfigValues, ownerLocal: Bool = false) {
+    init(_ config: FragCacheConfigValues, ownerLocal: Bool = false, slotCount: Int = 8) {
         self.ownerLocal = ownerLocal
+        self.slotCount = slotCount
         pageSize = config.pageSize
         maxSize = config.maxSize
         maxOrder = config.maxOrder
@@ -86,7 +91,12 @@ struct ReferenceModel {
     }
 
     private mutating func reload(_ fragsz: Int) -> Bool {
-        if fragsz > pageSize { return false }
+        if fragsz > pageSize {
+            // While the set is bypassed a refused request counts too (the owner-local cache
+            // calls the kernel's slow path, then counts down).
+            if ownerLocal && bypass > 0 { bypass -= 1 }
+            return false
+        }
         if ownerLocal && bypass == 0 { return localReload() }
         // The kernel's reload; the owner-local cache's while its set is bypassed.
         if ownerLocal { bypass -= 1 }
@@ -133,7 +143,7 @@ struct ReferenceModel {
                     futile += 1
                     if futile == slotCount {
                         futile = 0
-                        bypass = 1024
+                        bypass = 128 * slotCount
                         dropLeft()
                     }
                 }
@@ -152,36 +162,51 @@ struct ReferenceModel {
         reuses += 1
     }
 
-    /// Scans the slots in order: whole pfmemalloc pages go back; of the other whole pages the
-    /// first of the largest size becomes the current page.
+    private func isCurrent(_ ticket: (slot: Int, park: Int)) -> Bool {
+        left[ticket.slot]?.park == ticket.park
+    }
+
+    /// The oldest park first: stale tickets are dropped, a whole pfmemalloc page goes back,
+    /// a whole page becomes the current page; a page with fragments out stops the search.
     private mutating func reuseWholeLeftPage() -> Bool {
-        var best: Int?
-        for slot in 0 ..< slotCount {
-            guard let (id, held) = left[slot], pages[id]!.refcount == held else { continue }
-            if pages[id]!.pfmemalloc {
-                evict(slot)
-            } else if best == nil || size(of: id) > size(of: left[best!]!.id) {
-                best = slot
+        while let ticket = tickets.first {
+            guard isCurrent(ticket) else {
+                tickets.removeFirst()
+                continue
             }
+            let (id, held, _) = left[ticket.slot]!
+            guard pages[id]!.refcount == held else { return false }
+            tickets.removeFirst()
+            if pages[id]!.pfmemalloc {
+                evict(ticket.slot)
+                continue
+            }
+            left[ticket.slot] = nil
+            install(id)
+            return true
         }
-        guard let best else { return false }
-        let id = left.removeValue(forKey: best)!.id
-        install(id)
-        return true
+        return false
     }
 
     private mutating func park(_ id: Int, bias held: Int) {
         let slot = slots[id]!
         evict(slot)
-        left[slot] = (id, held)
+        if tickets.count == 256 {
+            let oldest = tickets.removeFirst()
+            if isCurrent(oldest) { evict(oldest.slot) }
+        }
+        left[slot] = (id, held, nextPark)
+        tickets.append((slot, nextPark))
+        nextPark += 1
     }
 
     private mutating func evict(_ slot: Int) {
-        if let (id, held) = left.removeValue(forKey: slot) { _ = put(id, held) }
+        if let (id, held, _) = left.removeValue(forKey: slot) { _ = put(id, held) }
     }
 
     private mutating func dropLeft() {
         for slot in 0 ..< slotCount { evict(slot) }
+        tickets = []
     }
 
     /// The owner's free in the owner-local model: local for the current page and left pages.
