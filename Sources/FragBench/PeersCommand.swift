@@ -44,17 +44,11 @@ struct PeersCommand: ParsableCommand {
     var count = 50_000
     @Option(parsing: .unconditional, help: "Page allocator arena per worker.")
     var arena = "64M"
-    @Option(parsing: .unconditional, help: "CPU the workers are pinned to (default: the CPU this command starts on).",
-            transform: OptionValues.integer(0 ... OptionValues.largestCPU))
-    var cpu: Int?
+    @OptionGroup var pinning: CPUOption
     @Flag(help: "Smoke runs: a 3 s budget per comparison, 4 sessions before the first stopping check.")
     var quick = false
-    @Option(parsing: .unconditional, help: "Results directory (peers/ is created under it).", transform: OptionValues.nonEmpty)
-    var output = "results"
-    @Flag(name: .customLong("no-save"), help: "Print only.")
-    var noSave = false
-    @Flag(name: .customLong("allow-debug"), help: "Measure a debug build anyway.")
-    var allowDebug = false
+    @OptionGroup var saving: ResultsOptions
+    @OptionGroup var debugBuild: DebugBuildOption
 
     struct Subject: Hashable {
         var impl: Implementation
@@ -198,9 +192,7 @@ struct PeersCommand: ParsableCommand {
     }
 
     func run() throws {
-        if Measure.isDebugBuild && !allowDebug {
-            throw ValidationFailure("this is a debug build: build with 'swift build -c release' (make peers does), or pass --allow-debug")
-        }
+        try debugBuild.refuseDebugBuild(makeTarget: "peers")
         let subjects = try subjects()
         // The workers inherit the environment jemalloc needs.
         if subjects.contains(where: { $0.impl == .jemalloc }) { StaticTLS.ensureForJemalloc() }
@@ -212,13 +204,13 @@ struct PeersCommand: ParsableCommand {
                                                      tsc: nil, command: (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
                                                      quick: quick, machine: machine)
         let name = ResultStore.runName(date: Date(), commit: provenance.gitCommit, dirty: provenance.gitDirty)
-        let directory = "\(output)/peers/\(name)"
-        if !noSave { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        let directory = "\(saving.output)/peers/\(name)"
+        if !saving.noSave { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         var settings = SelfPairing.Settings()
         settings.thresholdPercent = threshold
-        settings.cpu = cpu
-        settings.allowDebug = allowDebug
-        settings.log = noSave ? nil : directory + "/workers.log"
+        settings.cpu = pinning.cpu
+        settings.allowDebug = debugBuild.allowDebug
+        settings.log = saving.noSave ? nil : directory + "/workers.log"
         if quick { settings.minSessions = 4; settings.minPairs = 12 }
         let pairing = SelfPairing(settings)
 
@@ -253,7 +245,7 @@ struct PeersCommand: ParsableCommand {
         let markdown = Self.markdown(rows, threshold: threshold, budget: seconds, notes: notes, provenance: provenance,
                                      libraries: Self.allocatorLibraries())
         StandardStreams.out(markdown)
-        if !noSave {
+        if !saving.noSave {
             try AtomicFile.write(markdown, to: "\(directory)/peers.md")
             try AtomicFile.write(Self.csv(rows), to: "\(directory)/peers.csv")
             try AtomicFile.write(PairsCSV.document(pairRows), to: "\(directory)/pairs.csv")
