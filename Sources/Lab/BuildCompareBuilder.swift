@@ -42,7 +42,6 @@ package struct BuildCompareBuilder {
     /// goes to the log, and a line every 20 s says the build is alive and how far it is.
     func build(name: String, source: String) throws(ValidationFailure) -> String {
         let scratch = "\(area)/\(name)", log = "\(area)/build-\(name).log"
-        try? FileManager.default.removeItem(atPath: log)
         StandardStreams.err("compare: building \(name) (\(source)) in \(scratch); log: \(log)\n")
         let started = Date()
         var said = started

@@ -9,7 +9,7 @@ package struct ChildCommand {
     package enum Output: Equatable {
         /// This process's own standard streams.
         case inherit
-        /// Standard output and error appended to this file.
+        /// Standard output and error written to this file (emptied first).
         case log(String)
         /// Standard output returned as text (standard error discarded).
         case capture
@@ -19,11 +19,14 @@ package struct ChildCommand {
     package var tool: String
     package var arguments: [String]
     package var directory: String?
+    /// Set on top of this process's environment.
+    package var environment: [String: String]
 
-    package init(_ tool: String, _ arguments: [String], directory: String? = nil) {
+    package init(_ tool: String, _ arguments: [String], directory: String? = nil, environment: [String: String] = [:]) {
         self.tool = tool
         self.arguments = arguments
         self.directory = directory
+        self.environment = environment
     }
 
     /// The exit status (128 + N for death by signal N) and, with `.capture`, standard output.
@@ -35,6 +38,9 @@ package struct ChildCommand {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         // Captured output goes through a file, not a pipe: a pipe nobody reads while the child
         // runs fills up and blocks it.
         var captureFile: String?
@@ -44,12 +50,12 @@ package struct ChildCommand {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
         case .log(let path):
-            guard let handle = Self.appending(path) else { throw ValidationFailure("cannot write \(path)") }
+            guard let handle = Self.emptied(path) else { throw ValidationFailure("cannot write \(path)") }
             process.standardOutput = handle
             process.standardError = handle
         case .capture:
             let path = NSTemporaryDirectory() + "fragbench-child-\(getpid())-\(UUID().uuidString)"
-            guard let handle = Self.appending(path) else { throw ValidationFailure("cannot write \(path)") }
+            guard let handle = Self.emptied(path) else { throw ValidationFailure("cannot write \(path)") }
             captureFile = path
             process.standardOutput = handle
             process.standardError = FileHandle.nullDevice
@@ -74,10 +80,8 @@ package struct ChildCommand {
         return (status, text)
     }
 
-    private static func appending(_ path: String) -> FileHandle? {
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-        guard let handle = FileHandle(forWritingAtPath: path) else { return nil }
-        handle.seekToEndOfFile()
-        return handle
+    private static func emptied(_ path: String) -> FileHandle? {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { return nil }
+        return FileHandle(forWritingAtPath: path)
     }
 }
