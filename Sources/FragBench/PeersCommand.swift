@@ -128,18 +128,18 @@ struct PeersCommand: ParsableCommand {
         _ = try comparisons()
     }
 
-    /// One point of the sweep: its label for tables and Swift's run options for it.
+    /// One point of the sweep: its label for tables and Swift's point.
     struct Point {
         var label: String
-        var swift: [String]
+        var swift: WorkloadParameters
     }
 
-    /// One row to measure: a point, a subject, and the subject's run options (nil with the
-    /// reason when the subject does not apply to the point).
+    /// One row to measure: a point, a subject, and the subject's point (nil with the reason
+    /// when the subject does not apply to the point).
     struct Planned {
         var point: Point
         var subject: Subject
-        var options: [String]?
+        var parameters: WorkloadParameters?
         var notApplicable: String?
     }
 
@@ -147,6 +147,8 @@ struct PeersCommand: ParsableCommand {
         let subjects = try subjects()
         let sizes = try sizes()
         let configs = try configs()
+        let arenaBytes = try arenaBytes()
+        if let refusal = MemoryBudget.current().refusal(arenaBytes: arenaBytes) { throw ValidationError(refusal) }
         let twoCPUs = (CPUAffinity.allowedCount() ?? 1) >= 2
         var planned: [Planned] = []
         let aligns = try aligns()
@@ -157,38 +159,53 @@ struct PeersCommand: ParsableCommand {
                         let page = NumberFormat.bytes(config.pageSize), max = NumberFormat.bytes(config.maxSize)
                         let label = "\(kind.rawValue), \(page) pages, max \(max), " + (kind == .mixed ? "imix sizes" : "fragsz \(size) B")
                             + (align > 1 ? ", align \(align)" : "")
-                        var swift = ["--workload", kind.rawValue, "--page-size", String(config.pageSize),
-                                     "--max-size", String(config.maxSize), "--arena", arena, "--count", String(count),
-                                     "--bulk", String(bulk), "--align", String(align)]
-                        if kind != .mixed { swift += ["--fragsz", String(size)] }
-                        if kind == .crossThread && twoCPUs { swift += ["--push-cpu", "0", "--pop-cpu", "1"] }
+                        var template = WorkloadParameters(kind: kind, config: config, count: count, arenaBytes: arenaBytes)
+                        template.bulk = bulk
+                        if kind == .crossThread && twoCPUs { (template.pushCPU, template.popCPU) = (0, 1) }
+                        // mixed draws its own sizes: its fragsz stays run's default.
+                        if kind != .mixed { template.fragsz = size }
+                        template.align = align
+                        let swift: WorkloadParameters
+                        do { swift = try Self.point(template, subject: subjects[0]) } catch { throw ValidationError("\(label): \(error)") }
                         let point = Point(label: label, swift: swift)
-                        let parameters = WorkloadParameters(kind: kind, config: config, fragsz: size, align: align, count: count)
-                        do { try parameters.validate() } catch {
-                            throw ValidationError("--workload \(kind.rawValue) --fragsz \(size): \(error)")
-                        }
-                        do { _ = try SelfPairing.label(swift) } catch { throw ValidationError("\(label): \(error)") }
                         for subject in subjects.dropFirst() {
-                            let options = swift + ["--impl", subject.impl.rawValue, "--variant", subject.variant.rawValue,
-                                                   "--api", subject.api.rawValue]
-                            var p = WorkloadParameters(kind: kind, config: config, fragsz: size, align: align, count: count)
-                            p.impl = subject.impl
-                            p.variant = subject.variant
-                            p.api = subject.api
+                            var p = template
+                            (p.impl, p.variant, p.api) = (subject.impl, subject.variant, subject.api)
                             if let why = p.notApplicableReason {
-                                planned.append(Planned(point: point, subject: subject, options: nil, notApplicable: why))
+                                planned.append(Planned(point: point, subject: subject, parameters: nil, notApplicable: why))
                                 continue
                             }
-                            do { _ = try SelfPairing.label(options) } catch {
+                            do {
+                                planned.append(Planned(point: point, subject: subject, parameters: try Self.point(template, subject: subject),
+                                                       notApplicable: nil))
+                            } catch {
                                 throw ValidationError("\(label), \(subject.name): \(error)")
                             }
-                            planned.append(Planned(point: point, subject: subject, options: options, notApplicable: nil))
                         }
                     }
                 }
             }
         }
         return planned
+    }
+
+    /// The subject's point on `template`, checked as `run` checks a point: the sweep's own
+    /// checks (sizes, alignment against the page), then the workload's.
+    static func point(_ template: WorkloadParameters, subject: Subject) throws -> WorkloadParameters {
+        let axes = SweepPlan.Axes(workloads: [template.kind], pageSizes: [template.config.pageSize], maxSizes: [template.config.maxSize],
+                                  fragszs: [template.fragsz], aligns: [template.align], template: template,
+                                  impls: [subject.impl], variants: [subject.variant], apis: [subject.api])
+        guard let point = try SweepPlan.build(axes).points.first else {
+            throw ValidationFailure("\(subject.name) has no point here")
+        }
+        if let why = point.notApplicableReason { throw ValidationFailure("\(PointLabel.text(point)): \(why)") }
+        try point.validate()
+        return point
+    }
+
+    /// `--arena`: one size.
+    func arenaBytes() throws -> Int {
+        do { return try SizeParsing.size(Substring(arena)) } catch { throw ValidationError("--arena \(error)") }
     }
 
     func run() throws {
@@ -225,12 +242,12 @@ struct PeersCommand: ParsableCommand {
         for item in planned {
             if InterruptFlag.isRaised { break }
             let label = "\(item.point.label) \(item.subject.name)"
-            guard let options = item.options else {
+            guard let parameters = item.parameters else {
                 rows.append(Row(point: item.point.label, subject: item.subject.name, note: item.notApplicable))
                 progress.finished(label, summary: "not applicable")
                 continue
             }
-            switch pairing.compare(label: label, base: item.point.swift, head: options, seconds: seconds) {
+            switch pairing.compare(label: label, base: item.point.swift, head: parameters, seconds: seconds) {
             case .missing(let why):
                 rows.append(Row(point: item.point.label, subject: item.subject.name, note: "failed: \(why)"))
                 progress.finished(label, summary: "failed: \(why)")
