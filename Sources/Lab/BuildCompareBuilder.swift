@@ -54,8 +54,7 @@ package struct BuildCompareBuilder {
         }.status
         if InterruptFlag.isRaised { throw ValidationFailure("interrupted while building \(name)") }
         guard status == 0 else {
-            let tail = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").suffix(30)
-            StandardStreams.err(tail.joined(separator: "\n") + "\n")
+            ChildCommand.showTail(ofLog: log, lines: 30)
             throw ValidationFailure("building \(name) failed (log above, whole log: \(log))")
         }
         StandardStreams.err("compare: built \(name) in \(Int(Date().timeIntervalSince(started))) s\n")

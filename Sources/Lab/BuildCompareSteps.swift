@@ -60,8 +60,7 @@ struct BuildCompareSteps {
                 let status = try ChildCommand(binary, ["run"] + sweep + ["--counters", counters, "--output", run]).run(output: .log(log)).status
                 try BuildCompare.stopIfInterrupted()
                 guard status == 0 else {
-                    let tail = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").suffix(20)
-                    StandardStreams.err(tail.joined(separator: "\n") + "\n")
+                    ChildCommand.showTail(ofLog: log, lines: 20)
                     throw ValidationFailure("the \(side) run of round \(round) failed (log above)")
                 }
                 runs[side, default: []].append(run)

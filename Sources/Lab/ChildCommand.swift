@@ -80,6 +80,13 @@ package struct ChildCommand {
         return (status, text)
     }
 
+    /// The last `lines` lines of a failed child's log, on standard error: why it failed, where
+    /// the user is looking.
+    package static func showTail(ofLog path: String, lines: Int) {
+        let tail = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").suffix(lines)
+        StandardStreams.err(tail.joined(separator: "\n") + "\n")
+    }
+
     private static func emptied(_ path: String) -> FileHandle? {
         guard FileManager.default.createFile(atPath: path, contents: nil) else { return nil }
         return FileHandle(forWritingAtPath: path)
