@@ -165,6 +165,13 @@ struct PeersCommand: ParsableCommand {
                         // mixed draws its own sizes: its fragsz stays run's default.
                         if kind != .mixed { template.fragsz = size }
                         template.align = align
+                        // The size as given, even where mixed draws its own: a bad --fragsz is
+                        // refused as one, whichever workload comes first.
+                        var given = template
+                        given.fragsz = size
+                        do { try given.validate() } catch {
+                            throw ValidationError("--workload \(kind.rawValue) --fragsz \(size): \(error)")
+                        }
                         let swift: WorkloadParameters
                         do { swift = try Self.point(template, subject: subjects[0]) } catch { throw ValidationError("\(label): \(error)") }
                         let point = Point(label: label, swift: swift)

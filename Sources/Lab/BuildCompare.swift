@@ -78,11 +78,8 @@ package enum BuildCompare {
         let markdown = output.destination + "/compare.md"
         if FileManager.default.fileExists(atPath: output.staging + "/compare.md") {
             try output.publish()
-            if let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty,
-               let text = try? String(contentsOfFile: markdown, encoding: .utf8), let handle = FileHandle(forWritingAtPath: summary) {
-                handle.seekToEndOfFile()
-                handle.write(Data(text.utf8))
-                try? handle.close()
+            if let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
+                appendStepSummary(markdown, to: summary)
             }
         } else {
             output.discard()
@@ -93,6 +90,16 @@ package enum BuildCompare {
         default: StandardStreams.err("compare: the comparison failed (status \(status))\n")
         }
         return status
+    }
+
+    /// CI's job summary gets compare.md (created if the runner has not yet).
+    static func appendStepSummary(_ markdown: String, to summary: String) {
+        guard let text = try? String(contentsOfFile: markdown, encoding: .utf8) else { return }
+        if !FileManager.default.fileExists(atPath: summary) { _ = FileManager.default.createFile(atPath: summary, contents: nil) }
+        guard let handle = FileHandle(forWritingAtPath: summary) else { return }
+        handle.seekToEndOfFile()
+        handle.write(Data(text.utf8))
+        try? handle.close()
     }
 
     /// Runs the steps COUNTERS asks for into `directory` and writes its compare.md.
