@@ -49,6 +49,8 @@ struct BuildCompareOptions: ParsableArguments {
         } else {
             chosen = .default(valgrindInstalled: valgrindInstalled)
         }
+        // pair takes a threshold below 100%: refused here, before anything is built.
+        guard threshold < 100 else { throw ValidationError("--threshold must be below 100 (percent) with --build") }
         var settings = BuildCompareSettings(base: base, head: head, counters: chosen)
         settings.threshold = threshold
         if let gateThreshold { settings.gateThreshold = gateThreshold }

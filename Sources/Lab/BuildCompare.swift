@@ -31,11 +31,7 @@ package enum BuildCompare {
         InterruptFlag.install()
         do {
             let status = try compare(settings)
-            switch status {
-            case 0: break
-            case 2: throw ExitStatus(2)
-            default: throw ExitStatus(status)
-            }
+            if status != 0 { throw ExitStatus(status) }
         } catch let failure as ValidationFailure {
             if InterruptFlag.isRaised {
                 StandardStreams.err("compare: interrupted: nothing was written to results/\n")

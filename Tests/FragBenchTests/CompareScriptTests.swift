@@ -65,6 +65,7 @@ import Testing
         ("--budget", "0", "--budget '0'"),
         ("--rounds", "-1", "--rounds '-1'"),
         ("--threshold", "nan", "--threshold 'nan'"),
+        ("--threshold", "100", "--threshold must be below 100"),
         ("--variant", "v9.9", "--variant 'v9.9'"),
         ("--align", "3", "--align '3'"),
         ("--api", "none", "--api 'none'"),
