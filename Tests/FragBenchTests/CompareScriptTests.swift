@@ -28,8 +28,16 @@ import Testing
         let binary = try #require(RunCommandTests.binary, "build fragbench first (make test does)")
         let bin = try toolDirectory(tools)
         defer { try? FileManager.default.removeItem(at: bin) }
+        // PATH is the chosen tools only; make sanitize's options stay, with the symbolizer its
+        // leak suppressions need to read a stack (found on PATH otherwise).
+        var sanitizers = ProcessInfo.processInfo.environment.filter { $0.key.hasSuffix("SAN_OPTIONS") }
+        if !sanitizers.isEmpty, let symbolizer = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+            .map({ "\($0)/llvm-symbolizer" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
+            sanitizers["ASAN_SYMBOLIZER_PATH"] = symbolizer
+        }
         let outcome = try ChildProcess.run(binary.path, ["compare", "--build", "--dry-run"] + options + ["HEAD"], capture: .standardError,
-                                           environment: ["PATH": bin.path, "HOME": NSHomeDirectory()], directory: Self.root)
+                                           environment: sanitizers.merging(["PATH": bin.path, "HOME": NSHomeDirectory()]) { $1 },
+                                           directory: Self.root)
         return Outcome(status: outcome.status, stderr: outcome.text)
     }
 
