@@ -2,16 +2,21 @@ import Lab
 import ArgumentParser
 import BenchReport
 import Foundation
+import Measure
 
 /// `fragbench compare BASE HEAD`: head against base, point by point, with a 95% interval
-/// and a verdict; exit status 2 when a point regressed. With `--base-runs`/`--head-runs`, the
-/// interleaved rounds `make compare` ran (base round i paired with head round i).
+/// and a verdict; exit status 2 when a point regressed. With `--base-runs`/`--head-runs`,
+/// interleaved rounds (base round i paired with head round i). With `--build`, BASE and HEAD
+/// are git revisions: what `make compare` runs (`BuildCompare`).
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Compare two stored runs (or interleaved rounds): ratio head/base with a 95% interval and a verdict per point.",
+        abstract: "Compare two stored runs (or interleaved rounds, or two builds with --build): ratio head/base with a 95% interval and a verdict per point.",
         discussion: """
             <base> and <head> are run directories (results/runs/<name>) or results directories (their latest run).
+            With --build they are git revisions (no <head>: this binary, the working tree's build): each commit is built once into \
+            .build-compare/bin/, their samples are paired in time, callgrind counts their instructions exactly, and \
+            results/compare/<base>-vs-<head>/compare.md holds both tables (what 'make compare' runs).
             A point is a regression only when the slowdown is resolved (its interval excludes 1) and larger than --threshold.
             Exit status: 0 without regressions, 2 with, 1 when a base point has no counterpart in the head (or no point is in common).
             """
@@ -36,8 +41,22 @@ struct CompareCommand: ParsableCommand {
     var headLabel: String?
     @Option(parsing: .unconditional, help: "Also write compare.md and compare.csv into this directory.", transform: OptionValues.nonEmpty)
     var output: String?
+    @Flag(help: "<base> and <head> are git revisions: build each (once per commit) and compare the builds.")
+    var build = false
+    @OptionGroup(title: "Comparing two builds (--build)")
+    var builds: BuildCompareOptions
 
     func validate() throws {
+        if build {
+            guard baseRuns == nil, headRuns == nil, output == nil, metric == "time", baseLabel == nil, headLabel == nil else {
+                throw ValidationError("--build takes <base> [<head>] revisions and its own options, not --base-runs, --head-runs, --output, --metric or labels")
+            }
+            guard let base, !base.trimmingSpaces.isEmpty else { throw ValidationError("--build needs <base>, a git revision") }
+            if let head, head.trimmingSpaces.isEmpty { throw ValidationError("<head> is an empty revision") }
+            _ = try buildSettings()
+            return
+        }
+        if builds.anyGiven { throw ValidationError("--counters, --budget, --preset, --filter and the like need --build") }
         if baseRuns != nil || headRuns != nil {
             guard baseRuns != nil, headRuns != nil, base == nil, head == nil else {
                 throw ValidationError("give both --base-runs and --head-runs, and no <base> <head>")
@@ -69,7 +88,19 @@ struct CompareCommand: ParsableCommand {
         return (try list("base-runs", baseRuns, base), try list("head-runs", headRuns, head))
     }
 
+    func buildSettings() throws -> BuildCompareSettings {
+        try builds.settings(base: base ?? "", head: head, threshold: threshold, valgrindInstalled: findExecutable("valgrind") != nil)
+    }
+
     func run() throws {
+        if build {
+            let settings = try buildSettings()
+            if builds.counters == nil, settings.counters == .auto {
+                StandardStreams.err("compare: valgrind is not installed (make deps installs it): time only, without the exact instruction gate\n")
+            }
+            try BuildCompare.run(settings, dryRun: builds.dryRun)
+            return
+        }
         let (basePaths, headPaths) = try paths()
         let base: [BenchRun], head: [BenchRun]
         do {
@@ -86,25 +117,7 @@ struct CompareCommand: ParsableCommand {
             headLabel: headLabel ?? label(head[0], headPaths[0]), metric: Comparison.Metric(rawValue: metric)!,
             threshold: threshold / 100)
         try ComparisonOutput.publish(comparison, output: output, command: "compare")
-        if comparison.hasRegression { throw ExitCode(2) }
-        if let why = Self.incompleteReason(comparison) {
-            StandardStreams.err("compare: \(why)\n")
-            throw ExitCode(1)
-        }
-    }
-
-    /// Why the comparison did not cover what the base measured (nil: it did): no point in
-    /// common, or base points the head lacks. A head's new points are reported, not refused.
-    static func incompleteReason(_ comparison: Comparison) -> String? {
-        func sample(_ keys: [String]) -> String {
-            keys.prefix(3).joined(separator: "; ") + (keys.count > 3 ? "; and \(keys.count - 3) more" : "")
-        }
-        if comparison.rows.isEmpty {
-            return "no point in common, so nothing was compared (base: \(sample(comparison.onlyInBase)); head: \(sample(comparison.onlyInHead))): the runs differ in a point's workload, implementation, variant, sizes or parameters"
-        }
-        if !comparison.onlyInBase.isEmpty {
-            return "\(comparison.onlyInBase.count) point(s) of the base have no counterpart in the head and were not compared (\(sample(comparison.onlyInBase)))"
-        }
-        return nil
+        let status = ComparisonOutput.status(comparison, command: "compare")
+        if status != 0 { throw ExitCode(status) }
     }
 }

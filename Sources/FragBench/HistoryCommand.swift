@@ -21,13 +21,10 @@ struct HistoryCommand: ParsableCommand {
     var filter: String?
     @Option(parsing: .unconditional, help: "The smallest time change reported, in percent.", transform: OptionValues.decimal(0 ... 100))
     var threshold = 1.0
-    @Option(parsing: .unconditional, help: "Results directory: reads history.csv there, writes history/ under it.", transform: OptionValues.nonEmpty)
-    var output = "results"
-    @Flag(name: .customLong("no-save"), help: "Print only.")
-    var noSave = false
+    @OptionGroup var saving: ResultsOptions
 
     func run() throws {
-        let store = ResultStore(root: output)
+        let store = ResultStore(root: saving.output)
         guard let data = FileManager.default.contents(atPath: store.historyPath) else {
             throw ValidationFailure("no history at \(store.historyPath) (make bench writes it)")
         }
@@ -56,7 +53,7 @@ struct HistoryCommand: ParsableCommand {
         let markdown = HistoryReport.markdown(series, moves: moves, charts: charts,
                                               context: .init(historyPath: store.historyPath, filter: filter, notes: notes))
         StandardStreams.out(markdown)
-        guard !noSave else { return }
+        guard !saving.noSave else { return }
         let commit = ProvenanceCollector.shell(["git", "rev-parse", "HEAD"])
         let directory = try store.freshDirectory(section: "history", name: ResultStore.runName(date: Date(), commit: commit, dirty: nil))
         try AtomicFile.write(markdown, to: directory + "/history.md")

@@ -66,9 +66,7 @@ enum OptionValues {
         return "must be between \(range.lowerBound) and \(range.upperBound)"
     }
 
-    static func format(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
-    }
+    static func format(_ value: Double) -> String { BuildCompareSettings.shortest(value) }
 }
 
 struct OptionValueError: Error, CustomStringConvertible {

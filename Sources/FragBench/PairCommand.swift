@@ -45,16 +45,14 @@ struct PairCommand: ParsableCommand {
     var minSessions = 8
     @Option(name: .customLong("max-pairs"), parsing: .unconditional, help: "Most pairs per point.")
     var maxPairs = 4_000
-    @Option(parsing: .unconditional, help: "CPU both workers are pinned to (default: the CPU this command starts on).")
-    var cpu: Int?
+    @OptionGroup var pinning: CPUOption
     @Option(name: .customLong("base-label"), parsing: .unconditional, help: "Name of the base in the output.")
     var baseLabel = "base"
     @Option(name: .customLong("head-label"), parsing: .unconditional, help: "Name of the head in the output.")
     var headLabel = "head"
     @Option(parsing: .unconditional, help: "Write compare.md, compare.csv and the worker logs into this directory.")
     var output: String?
-    @Flag(name: .customLong("allow-debug"), help: "Let the workers be debug builds (for tests).")
-    var allowDebug = false
+    @OptionGroup var debugBuild: DebugBuildOption
     @Option(name: .customLong("head-inflate-permille"), parsing: .unconditional, help: "Resolution experiment: the head worker does N per mille more work per sample than it reports (a known slowdown).")
     var headInflatePermille = 0
     @Option(name: .customLong("head-delay-ns"), parsing: .unconditional, help: "Calibration experiment: the head worker spends N ns more per operation in dependent arithmetic that touches no memory (a known, footprint-neutral slowdown; 0...1000).",
@@ -75,7 +73,6 @@ struct PairCommand: ParsableCommand {
         guard (0...1_000).contains(headInflatePermille) else { throw ValidationError("--head-inflate-permille must be within 0...1000") }
         guard (3...1_000).contains(minSessions) else { throw ValidationError("--min-sessions must be within 3...1000") }
         guard maxPairs >= minPairs, maxPairs <= 10_000_000 else { throw ValidationError("--max-pairs must be within --min-pairs...10000000") }
-        if let cpu, !(0..<CPU_SETSIZE_COUNT).contains(cpu) { throw ValidationError("--cpu must be a CPU number") }
         for (name, path) in [("--base", base), ("--head", head)] where !FileManager.default.isExecutableFile(atPath: path) {
             throw ValidationError("\(name) '\(path)' is not an executable file")
         }
@@ -96,9 +93,9 @@ struct PairCommand: ParsableCommand {
         guard basePoints.count == headPoints.count else {
             throw ValidationError("--base-options and --head-options must name as many points on each side (\(basePoints.count) vs \(headPoints.count))")
         }
-        let pin = cpu ?? CPUAffinity.current() ?? 0
+        let pin = pinning.cpu ?? CPUAffinity.current() ?? 0
         var workerArguments = ["--cpu", String(pin)]
-        if allowDebug { workerArguments.append("--allow-debug") }
+        if debugBuild.allowDebug { workerArguments.append("--allow-debug") }
         if let output { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
         let inflate = (headInflatePermille > 0 ? ["--inflate-permille", String(headInflatePermille)] : [])
             + (headDelayNs > 0 ? ["--delay-ns", String(headDelayNs)] : [])
@@ -190,6 +187,3 @@ extension PairCommand {
         text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
     }
 }
-
-/// CPU_SETSIZE as an Int (Glibc's macro is not imported as a constant everywhere).
-let CPU_SETSIZE_COUNT = 1024

@@ -44,17 +44,11 @@ struct PeersCommand: ParsableCommand {
     var count = 50_000
     @Option(parsing: .unconditional, help: "Page allocator arena per worker.")
     var arena = "64M"
-    @Option(parsing: .unconditional, help: "CPU the workers are pinned to (default: the CPU this command starts on).",
-            transform: OptionValues.integer(0 ... OptionValues.largestCPU))
-    var cpu: Int?
+    @OptionGroup var pinning: CPUOption
     @Flag(help: "Smoke runs: a 3 s budget per comparison, 4 sessions before the first stopping check.")
     var quick = false
-    @Option(parsing: .unconditional, help: "Results directory (peers/ is created under it).", transform: OptionValues.nonEmpty)
-    var output = "results"
-    @Flag(name: .customLong("no-save"), help: "Print only.")
-    var noSave = false
-    @Flag(name: .customLong("allow-debug"), help: "Measure a debug build anyway.")
-    var allowDebug = false
+    @OptionGroup var saving: ResultsOptions
+    @OptionGroup var debugBuild: DebugBuildOption
 
     struct Subject: Hashable {
         var impl: Implementation
@@ -134,18 +128,18 @@ struct PeersCommand: ParsableCommand {
         _ = try comparisons()
     }
 
-    /// One point of the sweep: its label for error messages and Swift's run options for it.
+    /// One point of the sweep: its label for tables and Swift's point.
     struct Point {
         var label: String
-        var swift: [String]
+        var swift: WorkloadParameters
     }
 
-    /// One row to measure: a point, a subject, and the subject's run options (nil with the
-    /// reason when the subject does not apply to the point).
+    /// One row to measure: a point, a subject, and the subject's point (nil with the reason
+    /// when the subject does not apply to the point).
     struct Planned {
         var point: Point
         var subject: Subject
-        var options: [String]?
+        var parameters: WorkloadParameters?
         var notApplicable: String?
         /// The subject's point as `fragbench list` names it: the row's name in every output.
         var name: String
@@ -155,6 +149,8 @@ struct PeersCommand: ParsableCommand {
         let subjects = try subjects()
         let sizes = try sizes()
         let configs = try configs()
+        let arenaBytes = try arenaBytes()
+        if let refusal = MemoryBudget.current().refusal(arenaBytes: arenaBytes) { throw ValidationError(refusal) }
         let twoCPUs = (CPUAffinity.allowedCount() ?? 1) >= 2
         var planned: [Planned] = []
         let aligns = try aligns()
@@ -165,34 +161,37 @@ struct PeersCommand: ParsableCommand {
                         let page = NumberFormat.bytes(config.pageSize), max = NumberFormat.bytes(config.maxSize)
                         let label = "\(kind.rawValue), \(page) pages, max \(max), " + (kind == .mixed ? "imix sizes" : "fragsz \(size) B")
                             + (align > 1 ? ", align \(align)" : "")
-                        var swift = ["--workload", kind.rawValue, "--page-size", String(config.pageSize),
-                                     "--max-size", String(config.maxSize), "--arena", arena, "--count", String(count),
-                                     "--bulk", String(bulk), "--align", String(align)]
-                        if kind != .mixed { swift += ["--fragsz", String(size)] }
-                        if kind == .crossThread && twoCPUs { swift += ["--push-cpu", "0", "--pop-cpu", "1"] }
-                        let point = Point(label: label, swift: swift)
-                        let parameters = WorkloadParameters(kind: kind, config: config, fragsz: size, align: align, count: count)
-                        do { try parameters.validate() } catch {
+                        var template = WorkloadParameters(kind: kind, config: config, count: count, arenaBytes: arenaBytes)
+                        template.bulk = bulk
+                        if kind == .crossThread && twoCPUs { (template.pushCPU, template.popCPU) = (0, 1) }
+                        // mixed draws its own sizes: its fragsz stays run's default.
+                        if kind != .mixed { template.fragsz = size }
+                        template.align = align
+                        // The size as given, even where mixed draws its own: a bad --fragsz is
+                        // refused as one, whichever workload comes first.
+                        var given = template
+                        given.fragsz = size
+                        do { try given.validate() } catch {
                             throw ValidationError("--workload \(kind.rawValue) --fragsz \(size): \(error)")
                         }
-                        do { _ = try SelfPairing.label(swift) } catch { throw ValidationError("\(label): \(error)") }
+                        let swift: WorkloadParameters
+                        do { swift = try Self.point(template, subject: subjects[0]) } catch { throw ValidationError("\(label): \(error)") }
+                        let point = Point(label: label, swift: swift)
                         for subject in subjects.dropFirst() {
-                            let options = swift + ["--impl", subject.impl.rawValue, "--variant", subject.variant.rawValue,
-                                                   "--api", subject.api.rawValue]
-                            var p = WorkloadParameters(kind: kind, config: config, fragsz: size, align: align, count: count)
-                            p.impl = subject.impl
-                            p.variant = subject.variant
-                            p.api = subject.api
+                            var p = template
+                            (p.impl, p.variant, p.api) = (subject.impl, subject.variant, subject.api)
                             if let why = p.notApplicableReason {
-                                let name = (try? SelfPairing.namedPoint(options)).map(PointLabel.benchmarkName) ?? PointLabel.benchmarkName(p)
-                                planned.append(Planned(point: point, subject: subject, options: nil, notApplicable: why, name: name))
+                                planned.append(Planned(point: point, subject: subject, parameters: nil, notApplicable: why,
+                                                       name: PointLabel.benchmarkName(p)))
                                 continue
                             }
-                            let name: String
-                            do { name = try SelfPairing.label(options) } catch {
+                            do {
+                                let parameters = try Self.point(template, subject: subject)
+                                planned.append(Planned(point: point, subject: subject, parameters: parameters, notApplicable: nil,
+                                                       name: PointLabel.benchmarkName(parameters)))
+                            } catch {
                                 throw ValidationError("\(label), \(subject.name): \(error)")
                             }
-                            planned.append(Planned(point: point, subject: subject, options: options, notApplicable: nil, name: name))
                         }
                     }
                 }
@@ -201,10 +200,27 @@ struct PeersCommand: ParsableCommand {
         return planned
     }
 
-    func run() throws {
-        if Measure.isDebugBuild && !allowDebug {
-            throw ValidationFailure("this is a debug build: build with 'swift build -c release' (make peers does), or pass --allow-debug")
+    /// The subject's point on `template`, checked as `run` checks a point: the sweep's own
+    /// checks (sizes, alignment against the page), then the workload's.
+    static func point(_ template: WorkloadParameters, subject: Subject) throws -> WorkloadParameters {
+        let axes = SweepPlan.Axes(workloads: [template.kind], pageSizes: [template.config.pageSize], maxSizes: [template.config.maxSize],
+                                  fragszs: [template.fragsz], aligns: [template.align], template: template,
+                                  impls: [subject.impl], variants: [subject.variant], apis: [subject.api])
+        guard let point = try SweepPlan.build(axes).points.first else {
+            throw ValidationFailure("\(subject.name) has no point here")
         }
+        if let why = point.notApplicableReason { throw ValidationFailure("\(PointLabel.text(point)): \(why)") }
+        try point.validate()
+        return point
+    }
+
+    /// `--arena`: one size.
+    func arenaBytes() throws -> Int {
+        do { return try SizeParsing.size(Substring(arena)) } catch { throw ValidationError("--arena \(error)") }
+    }
+
+    func run() throws {
+        try debugBuild.refuseDebugBuild(makeTarget: "peers")
         let subjects = try subjects()
         // The workers inherit the environment jemalloc needs.
         if subjects.contains(where: { $0.impl == .jemalloc }) { StaticTLS.ensureForJemalloc() }
@@ -217,12 +233,12 @@ struct PeersCommand: ParsableCommand {
                                                      quick: quick, machine: machine)
         let name = ResultStore.runName(date: Date(), commit: provenance.gitCommit, dirty: provenance.gitDirty)
         // A new directory of its own (`-2`, … when the name is taken): only this run's files.
-        let directory = noSave ? "" : try ResultStore(root: output).freshDirectory(section: "peers", name: name)
+        let directory = saving.noSave ? "" : try ResultStore(root: saving.output).freshDirectory(section: "peers", name: name)
         var settings = SelfPairing.Settings()
         settings.thresholdPercent = threshold
-        settings.cpu = cpu
-        settings.allowDebug = allowDebug
-        settings.log = noSave ? nil : directory + "/workers.log"
+        settings.cpu = pinning.cpu
+        settings.allowDebug = debugBuild.allowDebug
+        settings.log = saving.noSave ? nil : directory + "/workers.log"
         if quick { settings.minSessions = 4; settings.minPairs = 12 }
         let pairing = SelfPairing(settings)
 
@@ -237,12 +253,12 @@ struct PeersCommand: ParsableCommand {
         for item in planned {
             if InterruptFlag.isRaised { break }
             let label = item.name
-            guard let options = item.options else {
+            guard let parameters = item.parameters else {
                 rows.append(Row(point: label, subject: item.subject.name, note: item.notApplicable))
                 progress.finished(label, summary: "not applicable")
                 continue
             }
-            switch pairing.compare(label: label, base: item.point.swift, head: options, seconds: seconds) {
+            switch pairing.compare(label: label, base: item.point.swift, head: parameters, seconds: seconds) {
             case .missing(let why):
                 rows.append(Row(point: label, subject: item.subject.name, note: "failed: \(why)"))
                 progress.finished(label, summary: "failed: \(why)")
@@ -257,7 +273,7 @@ struct PeersCommand: ParsableCommand {
         let markdown = Self.markdown(rows, threshold: threshold, budget: seconds, notes: notes, provenance: provenance,
                                      libraries: Self.allocatorLibraries())
         StandardStreams.out(markdown)
-        if !noSave {
+        if !saving.noSave {
             try AtomicFile.write(markdown, to: "\(directory)/peers.md")
             try AtomicFile.write(Self.csv(rows), to: "\(directory)/peers.csv")
             try AtomicFile.write(PairsCSV.document(pairRows), to: "\(directory)/pairs.csv")

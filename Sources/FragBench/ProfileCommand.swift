@@ -28,10 +28,7 @@ struct ProfileCommand: ParsableCommand {
     var against: String?
     @Flag(name: .customLong("no-perf"), help: "Instructions only: no sampled time.")
     var noPerf = false
-    @Option(parsing: .unconditional, help: "Results directory (profile/ is created under it).", transform: OptionValues.nonEmpty)
-    var output = "results"
-    @Flag(name: .customLong("no-save"), help: "Print only.")
-    var noSave = false
+    @OptionGroup var saving: ResultsOptions
     @Argument(parsing: .postTerminator, help: "Run options making the sweep to find POINT in (default: the presets).")
     var runOptions: [String] = []
 
@@ -134,8 +131,8 @@ struct ProfileCommand: ParsableCommand {
                                             sampledFallback: fallback, flameFiles: (nil, nil), against: against)
         let files = ProfileFiles.render(profile: profile, sampled: sampled, base: base, context: context)
         StandardStreams.out(files["profile.md"] ?? "")
-        if !noSave {
-            let directory = try ResultStore(root: output).freshDirectory(
+        if !saving.noSave {
+            let directory = try ResultStore(root: saving.output).freshDirectory(
                 section: "profile", name: ResultStore.runName(date: Date(), commit: commit, dirty: nil))
             for (name, text) in files.sorted(by: { $0.key < $1.key }) { try AtomicFile.write(text, to: directory + "/" + name) }
             StandardStreams.err("profile: \(directory)/profile.md (\(NumberFormat.fixed(Date().timeIntervalSince(started), 1)) s)\n")

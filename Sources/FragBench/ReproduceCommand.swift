@@ -39,9 +39,7 @@ struct ReproduceCommand: ParsableCommand {
     var exactTolerance = 2.0
     @Option(parsing: .unconditional, help: "Page allocator arena per worker, unless a claim's options give one.")
     var arena = "64M"
-    @Option(parsing: .unconditional, help: "CPU the time workers are pinned to (default: the CPU this command starts on).",
-            transform: OptionValues.integer(0 ... OptionValues.largestCPU))
-    var cpu: Int?
+    @OptionGroup var pinning: CPUOption
     @Option(parsing: .unconditional, help: "Callgrind children at once (default: the number of CPUs).",
             transform: OptionValues.integer(1 ... 256))
     var jobs: Int?
@@ -49,12 +47,8 @@ struct ReproduceCommand: ParsableCommand {
     var noCallgrind = false
     @Flag(help: "A smoke run: short budgets, 4 sessions, small callgrind batches.")
     var quick = false
-    @Option(parsing: .unconditional, help: "Results directory (reproduce/ is created under it).", transform: OptionValues.nonEmpty)
-    var output = "results"
-    @Flag(name: .customLong("no-save"), help: "Print only.")
-    var noSave = false
-    @Flag(name: .customLong("allow-debug"), help: "Measure a debug build anyway.")
-    var allowDebug = false
+    @OptionGroup var saving: ResultsOptions
+    @OptionGroup var debugBuild: DebugBuildOption
 
     static let defaultBudget = 45.0
     static let quickBudget = 3.0
@@ -195,16 +189,14 @@ struct ReproduceCommand: ParsableCommand {
             }
             return
         }
-        if Measure.isDebugBuild && !allowDebug {
-            throw ValidationFailure("this is a debug build: build with 'swift build -c release' (make reproduce does), or pass --allow-debug")
-        }
+        try debugBuild.refuseDebugBuild(makeTarget: "reproduce")
         InterruptFlag.install()
         let machine = MachineFacts.read()
         let seconds = budget ?? (quick ? Self.quickBudget : Self.defaultBudget)
         let provenance = ProvenanceCollector.collect(
             backend: BackendChoice(requested: .none, backend: .none, reason: "timing paired by workers; callgrind children for counts"),
             tsc: nil, command: (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " "), quick: quick, machine: machine)
-        let directory: String? = noSave ? nil : try ResultStore(root: output).freshDirectory(
+        let directory: String? = saving.noSave ? nil : try ResultStore(root: saving.output).freshDirectory(
             section: "reproduce", name: ResultStore.runName(date: Date(), commit: provenance.gitCommit, dirty: provenance.gitDirty))
         var notes: [String] = []
         if let busy = machine.loadWarning {
@@ -291,8 +283,8 @@ struct ReproduceCommand: ParsableCommand {
     func measureTimes(_ planned: [Planned], seconds: Double, directory: String?) -> Times {
         var settings = SelfPairing.Settings()
         settings.thresholdPercent = 1
-        settings.cpu = cpu
-        settings.allowDebug = allowDebug
+        settings.cpu = pinning.cpu
+        settings.allowDebug = debugBuild.allowDebug
         settings.log = directory.map { $0 + "/workers.log" }
         if quick { settings.minSessions = 4; settings.minPairs = 12 }
         let pairing = SelfPairing(settings)

@@ -119,17 +119,11 @@ struct RunCommand: ParsableCommand {
     var visitProcesses: VisitProcesses?
     @Flag(name: .customLong("no-canary"), help: "Do not time the noise canary between samples (no disturbed-sample detection).")
     var noCanary = false
-    @Option(parsing: .unconditional, help: "CPU to pin single-threaded workloads to (default: the CPU the run starts on).",
-            transform: OptionValues.integer(0 ... OptionValues.largestCPU))
-    var cpu: Int?
+    @OptionGroup var pinning: CPUOption
     @Flag(name: .customLong("no-pin"), help: "Do not pin single-threaded workloads.")
     var noPin = false
-    @Option(parsing: .unconditional, help: "Results directory.", transform: OptionValues.nonEmpty)
-    var output = "results"
-    @Flag(name: .customLong("no-save"), help: "Print the table only; write nothing.")
-    var noSave = false
-    @Flag(name: .customLong("allow-debug"), help: "Measure a debug build anyway (flagged in the results).")
-    var allowDebug = false
+    @OptionGroup var saving: ResultsOptions
+    @OptionGroup var debugBuild: DebugBuildOption
 
     @Flag(name: .customLong("callgrind-only"), help: "With --counters callgrind: only the callgrind counts, no native timing (the exact gate of make compare COUNTERS=callgrind).")
     var callgrindOnly = false
@@ -149,7 +143,7 @@ struct RunCommand: ParsableCommand {
         guard Estimator(text: estimator) != nil else {
             throw ValidationError("--estimator '\(estimator)' is not one of p10 (any pNN with 0 < NN < 100), min, median")
         }
-        if let cpu, !noPin {
+        if let cpu = pinning.cpu, !noPin {
             // Pinning to a CPU outside the affinity mask fails; measuring unpinned instead
             // would be a silent change of conditions.
             guard CPUAffinity.isAllowed(cpu) ?? true else {
@@ -335,10 +329,10 @@ struct RunCommand: ParsableCommand {
         s.minSampleMs = minSampleMs
         s.estimator = Estimator(text: estimator) ?? .standard
         s.noCanary = noCanary
-        s.cpu = cpu
+        s.cpu = pinning.cpu
         s.noPin = noPin
-        s.output = noSave ? nil : output
-        s.allowDebug = allowDebug
+        s.output = saving.noSave ? nil : saving.output
+        s.allowDebug = debugBuild.allowDebug
         s.command = (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         return s
     }

@@ -2,13 +2,9 @@ import Foundation
 import Lab
 import Workloads
 
-/// `SelfPairing` sides named by `fragbench run` options, as `tune`, `peers` and `reproduce` name them.
+/// `SelfPairing` sides named by `fragbench run` options, as `tune` and `reproduce` (whose claims are
+/// written as run options in docs/claims.tsv) name them.
 extension SelfPairing {
-    /// The `fragbench list` name of the one applicable point a side's options name.
-    static func label(_ arguments: [String]) throws -> String {
-        PointLabel.benchmarkName(try point(arguments))
-    }
-
     /// The one applicable point a side's options name, or why they do not name one.
     static func point(_ arguments: [String]) throws -> WorkloadParameters {
         let point = try namedPoint(arguments)

@@ -12,10 +12,8 @@ struct WorkerCommand: ParsableCommand {
         abstract: "Serve samples to 'fragbench pair' over a line protocol on stdin/stdout (not for direct use)."
     )
 
-    @Option(help: "CPU to pin single-threaded workloads to.")
-    var cpu: Int?
-    @Flag(name: .customLong("allow-debug"), help: "Serve from a debug build anyway.")
-    var allowDebug = false
+    @OptionGroup var pinning: CPUOption
+    @OptionGroup var debugBuild: DebugBuildOption
     /// A known slowdown for resolution experiments: each sample runs N per mille more
     /// operations than asked but is divided by the count asked, so its true cost is exactly
     /// (1000 + N) / 1000 of the real one (what `pair --head-inflate-permille` measures).
@@ -28,14 +26,11 @@ struct WorkerCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...1_000).contains(inflatePermille) else { throw ValidationError("--inflate-permille must be within 0...1000") }
-        if let cpu, !(0..<CPU_SETSIZE_COUNT).contains(cpu) { throw ValidationError("--cpu must be a CPU number") }
     }
 
     func run() throws {
-        if Measure.isDebugBuild && !allowDebug {
-            throw ValidationFailure("this is a debug build: build with 'swift build -c release', or pass --allow-debug")
-        }
-        let session = WorkerSession(cpu: cpu, inflatePermille: inflatePermille, delayNanosecondsPerOp: delayNs,
+        try debugBuild.refuseDebugBuild()
+        let session = WorkerSession(cpu: pinning.cpu, inflatePermille: inflatePermille, delayNanosecondsPerOp: delayNs,
                                     legacyPoint: Self.legacyPoint)
         StandardStreams.out(WorkerProtocol.greeting + "\n")
         while let line = readLine(strippingNewline: true) {

@@ -13,3 +13,31 @@ package enum ComparisonOutput {
         }
     }
 }
+
+extension ComparisonOutput {
+    /// Why the comparison did not cover what the base measured (nil: it did): no point in
+    /// common, or base points the head lacks. A head's new points are reported, not refused.
+    package static func incompleteReason(_ comparison: Comparison) -> String? {
+        func sample(_ keys: [String]) -> String {
+            keys.prefix(3).joined(separator: "; ") + (keys.count > 3 ? "; and \(keys.count - 3) more" : "")
+        }
+        if comparison.rows.isEmpty {
+            return "no point in common, so nothing was compared (base: \(sample(comparison.onlyInBase)); head: \(sample(comparison.onlyInHead))): the runs differ in a point's workload, implementation, variant, sizes or parameters"
+        }
+        if !comparison.onlyInBase.isEmpty {
+            return "\(comparison.onlyInBase.count) point(s) of the base have no counterpart in the head and were not compared (\(sample(comparison.onlyInBase)))"
+        }
+        return nil
+    }
+
+    /// A finished comparison's exit status: 2 on a regression, 1 (said why) when it did not
+    /// cover the base, else 0.
+    package static func status(_ comparison: Comparison, command: String) -> Int32 {
+        if comparison.hasRegression { return 2 }
+        if let why = incompleteReason(comparison) {
+            StandardStreams.err("\(command): \(why)\n")
+            return 1
+        }
+        return 0
+    }
+}

@@ -29,7 +29,8 @@ package enum ProfileRun {
         var argv = Callgrind.commandLine(binary: stripped, arguments: child, outputFile: out, valgrind: valgrind)
         // Before the binary: valgrind's own options.
         argv.insert(contentsOf: ["--dump-instr=yes", "--separate-callers=\(stackDepth)"], at: 2)
-        guard let status = spawn(valgrind, Array(argv.dropFirst()), log: log, environment: Callgrind.environment), status == 0 else {
+        guard let status = try? ChildCommand(valgrind, Array(argv.dropFirst()), environment: Callgrind.environment).run(output: .log(log)).status,
+              status == 0 else {
             let tail = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").suffix(2).joined(separator: " / ") ?? ""
             return .failure(ValidationFailure("the callgrind child failed (a build from before 'fragbench \(CallgrindPoint.childCommand)' cannot be profiled): \(tail)"))
         }
@@ -84,7 +85,7 @@ package enum ProfileRun {
         let event = "cpu-clock:u", frequency = 4999
         let record = ["record", "-e", event, "-F", String(frequency), "-g", "-o", data, "--", binary]
             + arguments + ["--counters", "none", "--no-save"]
-        guard let status = spawn(perf, record, log: log), status == 0 else {
+        guard let status = try? ChildCommand(perf, record).run(output: .log(log)).status, status == 0 else {
             let why = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n")
                 .last(where: { !$0.hasPrefix("[ perf record") && !$0.contains("|") })
             return .failure(ValidationFailure("perf record failed: \(why.map(String.init) ?? "no output")"))
@@ -108,22 +109,5 @@ package enum ProfileRun {
             : "all \(all) samples of the process (none inside runBatch: its frames were not unwound)"
         return .success(SampledProfile(stacks: kept > 0 ? timed : stacks, event: "\(event) at \(frequency) Hz, frame-pointer call chains",
                                        scope: scope))
-    }
-
-    /// Runs `tool` with its output in `log`; its exit status, nil when it could not start.
-    static func spawn(_ tool: String, _ arguments: [String], log: String, environment: [String: String] = [:]) -> Int32? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = FileHandle(forWritingAtPath: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        do { try process.run() } catch { return nil }
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 }

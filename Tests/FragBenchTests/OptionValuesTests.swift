@@ -125,7 +125,8 @@ import Testing
         (["tune", "--output", ""], "--output '': empty value"),
         (["tune", "--from", ""], "--from '': empty value"),
         // pair (its own range checks; negative values reach them)
-        (["pair", "--base", "/bin/true", "--head", "/bin/true", "--cpu", "-1"], "--cpu must be a CPU number"),
+        (["pair", "--base", "/bin/true", "--head", "/bin/true", "--cpu", "-1"], "--cpu '-1': must be between 0 and 1023"),
+        (["worker", "--cpu", "1024"], "--cpu '1024': must be between 0 and 1023"),  // the same --cpu as run and pair
         (["pair", "--base", "/bin/true", "--head", "/bin/true", "--threshold", "nan"], "--threshold must be within 0..<100"),
         (["pair", "--base", "/bin/true", "--head", "/bin/true", "--min-pairs", "-6"], "--min-pairs must be within 6...1000000"),
         (["pair", "--base", "", "--head", "/bin/true"], "--base '' is not an executable file"),

@@ -1,6 +1,8 @@
 import BenchReport
 import Foundation
 import Testing
+import Measure
+import Workloads
 @testable import FragBench
 import Lab
 
@@ -86,8 +88,37 @@ import Lab
         #expect(planned.count == 2)
         #expect(planned.map(\.point.label) == ["alloc-only, 4 KiB pages, max 32 KiB, fragsz 64 B",
                                                "alloc-only, 4 KiB pages, max 32 KiB, fragsz 64 B, align 64"])
-        let aligned = try #require(planned.last?.options)
-        #expect(try SelfPairing.point(aligned).align == 64)
+        #expect(try #require(planned.last?.parameters).align == 64)
+        #expect(planned.last?.point.swift.align == 64)
+    }
+
+    /// Peers builds its points directly, without a command line; each is the point `run`
+    /// measures with the options that describe it (what peers once parsed), default included.
+    @Test func eachPointIsTheOneRunMeasuresWithTheSameOptions() throws {
+        let command = try PeersCommand.parse(["--workload", "alloc-only,alloc-free,mixed,cross-thread,prepare-commit,free-only",
+                                              "--fragsz", "2048,64", "--align", "1,64", "--max-size", "4K,128K", "--bulk", "8",
+                                              "--against", "c,mimalloc,swift:offset-up,swift:local-free,swift:bulk,swift:v6.13"])
+        let twoCPUs = (CPUAffinity.allowedCount() ?? 1) >= 2
+        func runOptions(_ p: WorkloadParameters, impl: Implementation = .swift, variant: LayoutVariant = .remaining,
+                        api: FragAPI = .kernel) -> [String] {
+            var options = ["--workload", p.kind.rawValue, "--page-size", String(p.config.pageSize), "--max-size", String(p.config.maxSize),
+                           "--arena", "64M", "--count", "50000", "--bulk", "8", "--align", String(p.align),
+                           "--impl", impl.rawValue, "--variant", variant.rawValue, "--api", api.rawValue]
+            if p.kind != .mixed { options += ["--fragsz", String(p.fragsz)] }
+            if p.kind == .crossThread && twoCPUs { options += ["--push-cpu", "0", "--pop-cpu", "1"] }
+            return options
+        }
+        let planned = try command.comparisons()
+        #expect(planned.count == (5 * 2 + 1) * 2 * 2 * 6, "six workloads, mixed with one size: \(planned.count)")
+        var measured = 0
+        for item in planned {
+            #expect(try SelfPairing.point(runOptions(item.point.swift)) == item.point.swift, "\(item.point.label)")
+            guard let parameters = item.parameters else { continue }
+            measured += 1
+            let options = runOptions(item.point.swift, impl: item.subject.impl, variant: item.subject.variant, api: item.subject.api)
+            #expect(try SelfPairing.point(options) == parameters, "\(item.point.label) \(item.subject.name)")
+        }
+        #expect(measured > planned.count / 2, "most subjects apply: \(measured) of \(planned.count)")
     }
 
     @Test func aSubjectThatDoesNotApplySaysWhyAndBadOptionsAreRefused() throws {
