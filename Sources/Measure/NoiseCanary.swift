@@ -26,7 +26,12 @@ public final class NoiseCanary: @unchecked Sendable {
     /// Times one canary run; returns ns per step.
     @discardableResult
     public func read() -> Double {
+        // One untimed pass of the loop itself before the timed one: touching the buffer's lines
+        // was not enough after a sample that streamed megabytes. Beside an independent probe on
+        // the other CPU (scripts/canary-vs-probe.sh, quiet AMD EPYC VM), the run's canary read
+        // slow in 3-33% of readings against the probe's 1-4%, and 0-3% against 1-5% with the pass.
         blackHole(fb_canary_warm())
+        blackHole(fb_canary(iterations))
         let t0 = MonotonicClock.nanoseconds()
         blackHole(fb_canary(iterations))
         let t1 = MonotonicClock.nanoseconds()
