@@ -44,8 +44,8 @@ public struct MachineContention: Sendable, Equatable {
     public var headline: String {
         var text = "The machine was contended most of this run: \(NumberFormat.fixed(share * 100, 0))% of samples (\(contendedSamples) of \(totalSamples)) ran beside a slow canary reading"
         if let slow = slowProcesses, let all = processes, slow > 0, all > 0 {
-            text += " or in one of the \(slow) of \(all) processes that ran wholly in its slow state"
+            text += " or in a process that ran wholly in its slow state (\(slow) of \(all))"
         }
-        return text + ". The estimates come from the quiet rest. The canary times a fixed loop of ours, not the code under test, so this is the machine (a neighbour contending for memory), not the build; compare builds with `make compare`, which pairs samples in time."
+        return text + ". The estimates come from the quiet rest, and may still read a few percent high (docs/noise.md, \"Speed states\"). The canary times a fixed loop of ours, not the code under test, so this is the machine (a neighbour contending for memory), not the build; compare builds with `make compare`, which pairs samples in time."
     }
 }

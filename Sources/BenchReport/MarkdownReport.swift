@@ -52,7 +52,8 @@ public enum MarkdownReport {
             }
             return out + "\n"
         }
-        if let contended = MachineContention(run), contended.isMostOfTheTime {
+        let contention = MachineContention(run)
+        if let contended = contention, contended.isMostOfTheTime {
             // First, so a reader does not take a row's wide interval for the code's fault.
             out += "- **\(contended.headline)**\n"
         }
@@ -81,7 +82,8 @@ public enum MarkdownReport {
         if let load = run.provenance.loadAverage {
             out += "- Load average when the run started: \(load) (1, 5, 15 min) on \(run.provenance.cpuCount.map { "\($0) CPUs" } ?? "? CPUs").\n"
         }
-        if let advice = UnstableAdvice.advice(points, counterBackend: run.provenance.counterBackend) {
+        if let advice = UnstableAdvice.advice(points, counterBackend: run.provenance.counterBackend,
+                                              contended: contention?.isMostOfTheTime ?? false) {
             out += "- For the unstable points: \(advice).\n"
         }
         return out + "\n"

@@ -28,13 +28,15 @@ public enum UnstableAdvice {
 
     /// One piece of advice for all of a run's unstable points (the report says it once); nil
     /// when none is unstable.
-    public static func advice(_ points: [BenchPoint], counterBackend: String) -> String? {
+    /// `contended`: most of the run's samples ran on a contended machine (`MachineContention`),
+    /// which stopping local work may not cure.
+    public static func advice(_ points: [BenchPoint], counterBackend: String, contended: Bool = false) -> String? {
         let unstable = points.filter(\.unstable)
         guard !unstable.isEmpty else { return nil }
-        return steps(unstable, counterBackend: counterBackend).joined(separator: "; ")
+        return steps(unstable, counterBackend: counterBackend, contended: contended).joined(separator: "; ")
     }
 
-    static func steps(_ unstable: [BenchPoint], counterBackend: String) -> [String] {
+    static func steps(_ unstable: [BenchPoint], counterBackend: String, contended: Bool = false) -> [String] {
         var steps: [String] = []
         if unstable.contains(where: { !$0.pinned && $0.workload != "cross-thread" }) {
             steps.append("pin single-threaded points (--cpu N, without --no-pin)")
@@ -49,7 +51,9 @@ public enum UnstableAdvice {
         if unstable.contains(where: { $0.workload == "cross-thread" }) {
             steps.append("raise --count for cross-thread (each of its samples is the whole count)")
         }
-        steps.append("stop other work on this machine")
+        steps.append(contended
+            ? "rerun in a quieter stretch (the machine was contended for most of this run, which stopping local work may not cure: the contention can come from outside the VM)"
+            : "stop other work on this machine")
         if let fewest = unstable.map(\.samples).min(), fewest < 100 {
             steps.append("take more samples (raise --visits or --samples above this run's; the fewest an unstable point had was \(fewest))")
         }

@@ -20,7 +20,8 @@ import Testing
         let headline = try #require(summary.range(of: "The machine was contended most of this run"))
         let rows = try #require(summary.range(of: "point(s)**"))
         #expect(headline.lowerBound < rows.lowerBound, "before the point count")
-        #expect(summary.contains("3 of 4 processes that ran wholly in its slow state"))
+        #expect(summary.contains("in a process that ran wholly in its slow state (3 of 4)"))
+        #expect(summary.contains("rerun in a quieter stretch"), "the advice fits a contended machine")
     }
 
     /// The fixture's 1 disturbed sample of 22 is no story to lead with.
