@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import BenchReport
+import FragCache
+import Workloads
 @testable import Lab
 
 /// The paired estimate from synthetic pairs (no timing): a burst on one side of a pair is left
@@ -115,5 +117,24 @@ import BenchReport
         // With fewer than 3 full sessions, nothing is left out for being thin.
         let few = pairs.filter { $0.session < 2 || $0.session >= 10 }
         #expect(PointPairer.estimate(few, tolerance: 0.10).thinSessions.isEmpty)
+    }
+
+    /// Cross-thread rows never claim less than the spread of separate pairings; single-thread
+    /// rows keep their own interval.
+    @Test func crossThreadIntervalsHaveAFloor() throws {
+        let config = try FragCacheConfig(pageSize: 4096, maxSize: 32768)
+        let cross = WorkerProtocol.PointRequest(label: "x", spec: PointSpec(WorkloadParameters(kind: .crossThread, config: config)))
+        let single = WorkerProtocol.PointRequest(label: "y", spec: PointSpec(WorkloadParameters(kind: .allocFree, config: config)))
+        #expect(PointPairer.intervalFloor(single, single) == 0)
+        #expect(PointPairer.intervalFloor(single, cross) == PointPairer.crossThreadFloor)
+        #expect(PointPairer.intervalFloor(WorkerProtocol.PointRequest(label: "cross-thread swift remaining page=4096"), single) == PointPairer.crossThreadFloor,
+                "an older build's request has only its label")
+        let narrow = RatioEstimate(ratio: 0.986, lower: 0.976, upper: 0.996, rounds: 34)
+        let wide = PointPairer.widened(narrow, floor: PointPairer.crossThreadFloor)
+        #expect(abs(wide.lower - 0.986 / 1.025) < 1e-12 && abs(wide.upper - 0.986 * 1.025) < 1e-12)
+        #expect(wide.lower < 1 && wide.upper > 1, "the separate pairings' spread no longer reads as a change")
+        let already = RatioEstimate(ratio: 1.1, lower: 1.0, upper: 1.2, rounds: 8)
+        #expect(PointPairer.widened(already, floor: 0.025) == already)
+        #expect(PointPairer.widened(narrow, floor: 0) == narrow)
     }
 }
