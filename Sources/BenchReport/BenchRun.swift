@@ -73,11 +73,10 @@ public struct Provenance: Codable, Sendable, Equatable {
     /// made on a slowed machine from one made on a quiet one.
     public var canaryBaselineNs: Double? = nil
     /// Runs whose visits ran in separate processes: each process's speed state by its canary
-    /// ("fast", "slow", "unknown") and its canary baseline, in visit order; the share of
-    /// processes in the slow state. nil for one-process runs.
+    /// ("fast", "slow", "unknown") and its canary baseline, in visit order. nil for one-process
+    /// runs.
     public var visitStates: [String]? = nil
     public var visitCanaryBaselinesNs: [Double?]? = nil
-    public var slowStateShare: Double? = nil
     /// Nanoseconds of one uncontended locked read-modify-write here (what each kernel-API
     /// free pays), and how it was measured; nil in runs that predate it.
     public var atomicRMWNs: Double? = nil

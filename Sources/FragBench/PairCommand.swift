@@ -122,7 +122,7 @@ struct PairCommand: ParsableCommand {
         var pairRows: [[String]] = []
         // Per row, the median of the base side's samples in the pairs the ratio used: the level
         // a calibration delay is a fraction of.
-        var baseMedians: [String: Double?] = [:]
+        var baseMedians: [String: Double] = [:]
         let start = Date()
         var progress = Progress(total: basePoints.count)
         for (i, (basePoint, headPoint)) in zip(basePoints, headPoints).enumerated() {

@@ -294,7 +294,7 @@ struct RunCommand: ParsableCommand {
             StandardStreams.err("\(plan.summary)\n")
             return
         }
-        if visitProcesses == nil && !spreadsVisits && !(counters == "callgrind" || callgrindOnly) {
+        if visitProcesses == nil && !spreadsVisits && counters != "callgrind" {
             StandardStreams.err("run: one visit per point, so one process (--visits 2 or more spreads them over processes)\n")
         }
         if spreadsVisits {
@@ -312,7 +312,7 @@ struct RunCommand: ParsableCommand {
         case .processPerVisit: return true
         case .oneProcess: return false
         case nil:
-            if counters == "callgrind" || callgrindOnly { return false }
+            if counters == "callgrind" { return false }  // --callgrind-only needs it too (validate)
             return ProcessVisits.plan(visits: visits, samples: samples, quick: quick).visits > 1
         }
     }

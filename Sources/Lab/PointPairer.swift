@@ -163,8 +163,10 @@ package struct PointPairer {
     /// calibration, docs/noise.md, does not call for one).
     package static let crossThreadFloor = 0.025
 
+    /// The controller builds every request from its point (`PointRequest.init(_:args:)`), so
+    /// the spec is there to read.
     package static func intervalFloor(_ requests: WorkerProtocol.PointRequest...) -> Double {
-        requests.contains { $0.spec?.parameters.kind == .crossThread || $0.label.hasPrefix("cross-thread") } ? crossThreadFloor : 0
+        requests.contains { $0.spec?.parameters.kind == .crossThread } ? crossThreadFloor : 0
     }
 
     /// `e` with its interval reaching at least `floor` either side of the ratio (log scale).

@@ -136,7 +136,6 @@ package enum ProcessVisits {
         provenance.canaryBaselineNs = Statistics.median(zip(runs, usedRuns).compactMap { $1 ? $0.provenance.canaryBaselineNs : nil })
         provenance.visitStates = states.states.map { $0?.rawValue ?? "unknown" }
         provenance.visitCanaryBaselinesNs = runs.map(\.provenance.canaryBaselineNs)
-        provenance.slowStateShare = baselines.isEmpty ? nil : Double(states.slowCount) / Double(runs.count)
         let total = points.reduce(0) { $0 + $1.samples }
         let disturbed = points.reduce(0) { $0 + ($1.disturbedSamples ?? 0) }
         if total > 0, !baselines.isEmpty {

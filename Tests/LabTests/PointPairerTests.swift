@@ -127,8 +127,8 @@ import Workloads
         let single = WorkerProtocol.PointRequest(label: "y", spec: PointSpec(WorkloadParameters(kind: .allocFree, config: config)))
         #expect(PointPairer.intervalFloor(single, single) == 0)
         #expect(PointPairer.intervalFloor(single, cross) == PointPairer.crossThreadFloor)
-        #expect(PointPairer.intervalFloor(WorkerProtocol.PointRequest(label: "cross-thread swift remaining page=4096"), single) == PointPairer.crossThreadFloor,
-                "an older build's request has only its label")
+        #expect(PointPairer.intervalFloor(WorkerProtocol.PointRequest(WorkloadParameters(kind: .crossThread, config: config), args: []), single)
+                == PointPairer.crossThreadFloor, "the controller's own requests carry the point")
         let narrow = RatioEstimate(ratio: 0.986, lower: 0.976, upper: 0.996, rounds: 34)
         let wide = PointPairer.widened(narrow, floor: PointPairer.crossThreadFloor)
         #expect(abs(wide.lower - 0.986 / 1.025) < 1e-12 && abs(wide.upper - 0.986 * 1.025) < 1e-12)
