@@ -14,7 +14,7 @@ struct TuneCommand: ParsableCommand {
         commandName: "tune",
         abstract: "Sweep PAGE_FRAG_CACHE_MAX_SIZE and recommend one per workload and page size.",
         discussion: """
-            Each workload and page size is one 'fragbench run' (a child process of this binary) over the max sizes \
+            Each workload and page size is one run (a child process of this binary, measuring as 'fragbench run' does) over the max sizes \
             from one page to 128K. On 64K pages only 64K and 128K exist (a smaller max size means one page).
             Then, in each group, the settings within the objective are paired with the nominally fastest one (or one a paired \
             ratio resolves faster): both run in this binary's workers on one CPU, alternating single samples, as make compare \
@@ -24,13 +24,6 @@ struct TuneCommand: ParsableCommand {
             --from re-analyses a stored tune directory (its points.json and paired.json) without measuring again.
             """
     )
-
-    static let workloads: [(name: String, arguments: [String])] = [
-        ("mixed", ["--distribution", "imix"]),
-        ("cross-thread", ["--fragsz", "2048"]),
-        ("prepare-commit", ["--fragsz", "1024"]),
-        ("pressure", ["--fragsz", "2048"]),
-    ]
 
     @Option(parsing: .unconditional, help: "Workloads, comma-separated: mixed, cross-thread, prepare-commit, pressure.")
     var workload = "mixed,cross-thread,prepare-commit,pressure"
@@ -70,8 +63,7 @@ struct TuneCommand: ParsableCommand {
             help: "Seconds per paired comparison of two max sizes (default 8, with --quick 3); 0: no paired phase (with --from: ignore paired.json).",
             transform: OptionValues.decimal(0 ... 3600))
     var pairBudget: Double?
-    @Flag(name: .customLong("allow-debug"), help: .hidden)
-    var allowDebug = false
+    @OptionGroup var debugBuild: DebugBuildOption
 
     /// With --quick, short comparisons: fewer sessions before the first stopping check.
     var pairSettings: SelfPairing.Settings {
@@ -80,7 +72,7 @@ struct TuneCommand: ParsableCommand {
             settings.minSessions = 4
             settings.minPairs = 12
         }
-        settings.allowDebug = allowDebug
+        settings.allowDebug = debugBuild.allowDebug
         return settings
     }
 
@@ -97,10 +89,10 @@ struct TuneCommand: ParsableCommand {
 
     func validate() throws {
         _ = try objectiveValue()
-        let known = Set(Self.workloads.map(\.name))
+        let known = TunePlan.workloads.map(\.kind.rawValue)
         guard !workload.trimmingSpaces.isEmpty else { throw ValidationError("--workload is empty") }
         for w in workload.split(separator: ",", omittingEmptySubsequences: false) where !known.contains(String(w)) {
-            throw ValidationError("--workload '\(w)' is not one of \(Self.workloads.map(\.name).joined(separator: ", "))")
+            throw ValidationError("--workload '\(w)' is not one of \(known.joined(separator: ", "))")
         }
         guard CounterMode(rawValue: counters) != nil else {
             throw ValidationError("--counters '\(counters)' is not one of auto, pmu, software, callgrind, none")
@@ -120,6 +112,17 @@ struct TuneCommand: ParsableCommand {
         guard pages.contains(where: { page in maxes.contains { $0 >= page } }) else {
             throw ValidationError("--max-size \(maxSize): every max size is below every page size, nothing to tune")
         }
+        // Every point checked as run checks it, before anything is measured.
+        let choices = try choices()
+        for w in workload.split(separator: ",") {
+            for page in pages where maxes.contains(where: { $0 >= page }) {
+                do {
+                    _ = try TunePlan.plan(workload: String(w), pageSize: page, maxSizes: maxes.filter { $0 >= page }, choices: choices)
+                } catch {
+                    throw ValidationError("\(error)")
+                }
+            }
+        }
     }
 
     func sizes(_ text: String, _ name: String) throws -> [Int] {
@@ -137,6 +140,7 @@ struct TuneCommand: ParsableCommand {
             pairs = effectivePairBudget == 0 ? nil : try Self.loadPairs(from)
             directory = from
         } else {
+            try debugBuild.refuseDebugBuild(makeTarget: "tune")
             merged = try measure()
             // A new directory of its own (`-2`, … when the name is taken): only this tune's files.
             directory = try ResultStore.freshDirectory(in: output, name: ResultStore.runName(
@@ -190,10 +194,9 @@ struct TuneCommand: ParsableCommand {
         // From here a Ctrl-C stops the pairing and keeps what the runs and the finished
         // comparisons found; before, it ends the child runs as it always has.
         InterruptFlag.install()
+        let choices = try choices()
         let pairing = TunePairing(settings: settings, budget: budget) { group, maxSize in
-            try Self.pointOptions(workload: group.workload, pageSize: group.pageSize, maxSizes: [maxSize],
-                                  distribution: distribution, depth: depth, fragmented: fragmented)
-                .map { try SelfPairing.point($0) }
+            try TunePlan.point(workload: group.workload, pageSize: group.pageSize, maxSize: maxSize, choices: choices)
         }
         return pairing.run(Tuning.analyse(merged.points, objective: objective))
     }
@@ -230,61 +233,39 @@ struct TuneCommand: ParsableCommand {
         }
     }
 
-    /// The run options naming one workload's points on one page size: the child run gets them
-    /// with all max sizes, each paired side with one, so both measure the same point. `tune`'s
-    /// own --distribution and --fragmented (mixed) and --depth come last and so win over a
-    /// workload's defaults. cross-thread runs its two threads on CPUs 0 and 1 where there are
-    /// two, as the presets, peers and the kernel test do.
-    static func pointOptions(workload: String, pageSize: Int, maxSizes: [Int], distribution: String = "imix",
-                             depth: Int? = nil, fragmented: String? = nil,
-                             twoCPUs: Bool = (CPUAffinity.allowedCount() ?? 1) >= 2) -> [String]? {
-        guard var extra = workloads.first(where: { $0.name == workload })?.arguments else { return nil }
-        if workload == "mixed" {
-            extra = ["--distribution", distribution]
-            if let fragmented { extra += ["--fragmented", fragmented] }
-        }
-        if workload == "cross-thread" && twoCPUs { extra += ["--push-cpu", "0", "--pop-cpu", "1"] }
-        if let depth { extra += ["--depth", String(depth)] }
-        return ["--workload", workload, "--page-size", String(pageSize),
-                "--max-size", maxSizes.map(String.init).joined(separator: ",")] + extra
+    /// What tune's options set on every point (checked by `validate`).
+    func choices() throws -> TunePlan.Choices {
+        var choices = TunePlan.Choices(distribution: try SizeDistribution.parse(distribution), depth: depth)
+        if let fragmented { choices.fragmented = try ArenaFragmentation.parse(fragmented) }
+        return choices
     }
 
-    /// Two warnings say the same thing when they agree up to their first parenthesis (where
-    /// the figures start).
-    /// One child `fragbench run` per workload and page size; their points merged into one run.
+    /// One child run per workload and page size, each a visit process measuring tune's plan for
+    /// them (`VisitPlan`); their points merged into one run.
     func measure() throws -> BenchRun {
-        let executable = ThisBinary.path
         let scratch = NSTemporaryDirectory() + "fragbench-tune-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let maxSizes = try sizes(maxSize, "max-size")
         let chosen = workload.split(separator: ",").map(String.init)
+        let choices = try choices()
         var points: [BenchPoint] = []
         var provenance: Provenance?
         var warnings = ChildWarnings()
-        for (name, _) in Self.workloads where chosen.contains(name) {
+        for (kind, _) in TunePlan.workloads where chosen.contains(kind.rawValue) {
+            let name = kind.rawValue
             for page in try sizes(pageSize, "page-size") {
                 let maxes = maxSizes.filter { $0 >= page }
-                guard !maxes.isEmpty else { continue }
+                guard !maxes.isEmpty,
+                      let plan = try TunePlan.plan(workload: name, pageSize: page, maxSizes: maxes, choices: choices) else { continue }
                 let out = scratch + "/\(name)-\(page)"
-                guard let point = Self.pointOptions(workload: name, pageSize: page, maxSizes: maxes,
-                                                    distribution: distribution, depth: depth, fragmented: fragmented) else { continue }
+                StandardStreams.err("tune: \(name) on \(page / 1024)K pages, max \(maxes.map { "\($0 / 1024)K" }.joined(separator: ","))\n")
                 // One process per child run: tune's verdicts come from the paired sides, and the
                 // child runs give memory and an unpaired figure beside them.
-                var arguments = ["run"] + point + ["--counters", counters, "--output", out, "--samples", String(samples),
-                                                   "--min-sample-ms", String(minSampleMs), "--one-process"]
-                if quick { arguments.append("--quick") }
-                if allowDebug { arguments.append("--allow-debug") }
-                StandardStreams.err("tune: \(name) on \(page / 1024)K pages, max \(maxes.map { "\($0 / 1024)K" }.joined(separator: ","))\n")
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = arguments
-                process.standardOutput = FileHandle.nullDevice
-                process.environment = ScratchChild.environment
-                try process.run()
-                process.waitUntilExit()
-                if process.terminationStatus == 130 { throw ExitCode(130) }
-                guard process.terminationStatus == 0 else {
-                    throw ValidationFailure("fragbench \(arguments.joined(separator: " ")) failed with status \(process.terminationStatus)")
+                let status = try VisitPlan(plan: plan, settings: childSettings(output: out)).runInChild(planFile: out + ".plan.json")
+                if status == 130 { throw ExitCode(130) }
+                guard status == 0 else {
+                    throw ValidationFailure("tune: the run of \(name) on \(NumberFormat.bytes(page)) pages failed with status \(status)")
                 }
                 let run = try StoredRun.load(out).run
                 provenance = provenance ?? run.provenance
@@ -293,9 +274,25 @@ struct TuneCommand: ParsableCommand {
             }
         }
         guard var p = provenance else { throw ValidationFailure("nothing to tune: no workload and page size left") }
-        p.command = (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        p.command = command
         return BenchRun(provenance: p, points: points, partial: false, warnings: warnings.lines)
     }
+
+    /// How a child run measures: tune's counters and sampling, all visits in the one process,
+    /// saved under `output`.
+    func childSettings(output: String) -> RunSettings {
+        var settings = RunSettings()
+        settings.counters = CounterMode(rawValue: counters) ?? .none
+        settings.samples = samples
+        settings.minSampleMs = minSampleMs
+        settings.quick = quick
+        settings.output = output
+        settings.allowDebug = debugBuild.allowDebug
+        settings.command = command
+        return settings
+    }
+
+    var command: String { (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " ") }
 }
 
 /// The child runs' warnings as tune.md lists them, each labelled with the runs it came from.

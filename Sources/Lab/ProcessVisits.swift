@@ -180,17 +180,7 @@ extension ProcessVisits {
             let visitOutput = "\(scratch)/visit-\(visit)"
             let planFile = "\(scratch)/visit-\(visit).plan.json"
             let job = VisitPlan(plan: plan, settings: childSettings(settings, output: visitOutput, samples: childSamples))
-            guard FileManager.default.createFile(atPath: planFile, contents: job.encoded()) else {
-                throw ValidationFailure("cannot write the visit's plan to \(planFile)")
-            }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: ThisBinary.path)
-            process.arguments = [VisitPlan.command, "--plan", planFile]
-            process.standardOutput = FileHandle.nullDevice
-            process.environment = ScratchChild.environment
-            do { try process.run() } catch { throw ValidationFailure("cannot start a visit process: \(error)") }
-            process.waitUntilExit()
-            let status = process.terminationStatus
+            let status = try job.runInChild(planFile: planFile)
             if status != 0 && status != 130 { failures.append("visit \(visit): the child run exited with status \(status)") }
             if let run = loadVisit(visitOutput) { runs.append(run) }
             if status != 0 { break }

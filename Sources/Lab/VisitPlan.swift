@@ -33,3 +33,21 @@ package struct VisitPlan: Codable, Sendable {
         return job
     }
 }
+
+extension VisitPlan {
+    /// Runs this plan in a child process of this binary (`fragbench visit --plan FILE`, the
+    /// file written first), its standard output discarded, and waits: the child's exit status.
+    package func runInChild(planFile: String) throws -> Int32 {
+        guard FileManager.default.createFile(atPath: planFile, contents: encoded()) else {
+            throw ValidationFailure("cannot write the visit's plan to \(planFile)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ThisBinary.path)
+        process.arguments = [Self.command, "--plan", planFile]
+        process.standardOutput = FileHandle.nullDevice
+        process.environment = ScratchChild.environment
+        do { try process.run() } catch { throw ValidationFailure("cannot start a visit process: \(error)") }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}

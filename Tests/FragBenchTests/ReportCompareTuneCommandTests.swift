@@ -158,8 +158,8 @@ import Lab
         // Each paired side named the very point its run measured.
         let run = try JSONReport.parse(String(contentsOfFile: directory + "/points.json", encoding: .utf8), path: "points.json")
         for point in run.points {
-            let options = try #require(TuneCommand.pointOptions(workload: point.workload, pageSize: point.pageSize, maxSizes: [point.maxSize]))
-            #expect(TunePairing.mismatch(try SelfPairing.point(options), point) == nil)
+            let side = try #require(try TunePlan.point(workload: point.workload, pageSize: point.pageSize, maxSize: point.maxSize, choices: .init()))
+            #expect(TunePairing.mismatch(side, point) == nil)
         }
 
         let csv = try String(contentsOfFile: directory + "/tune.csv", encoding: .utf8)

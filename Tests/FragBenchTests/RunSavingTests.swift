@@ -35,7 +35,7 @@ import Testing
         if kind == "directory" {
             try FileManager.default.createDirectory(atPath: root + "/latest", withIntermediateDirectories: true)
         } else {
-            FileManager.default.createFile(atPath: root + "/latest", contents: Data("mine".utf8))
+            _ = FileManager.default.createFile(atPath: root + "/latest", contents: Data("mine".utf8))
         }
         let result = try save(root, name: "r")
         #expect(result.status == 0)

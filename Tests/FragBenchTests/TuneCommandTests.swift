@@ -30,71 +30,71 @@ import Workloads
     }
 }
 
-@Suite struct TunePairingOptionsTests {
-    /// The child run and each paired side get their point from one function: for every
-    /// workload tune knows, one max size names exactly one point.
-    @Test func eachWorkloadsOptionsNameOnePointPerMaxSize() throws {
-        for (name, _) in TuneCommand.workloads {
-            for page in [4096, 65536] {
-                let options = try #require(TuneCommand.pointOptions(workload: name, pageSize: page, maxSizes: [131072]))
-                #expect(try RunCommand.parse(options).plan().points.count == 1, "\(name) on \(page)")
-            }
+@Suite struct TunePlanAgainstRunTests {
+    /// The run options that named tune's points before they were built as values (what a user
+    /// would type to `fragbench run` for the same point).
+    static func runOptions(workload: String, pageSize: Int, maxSizes: [Int], distribution: String = "imix",
+                           depth: Int? = nil, fragmented: String? = nil, twoCPUs: Bool) -> [String] {
+        var extra: [String] = switch workload {
+        case "mixed": ["--distribution", distribution] + (fragmented.map { ["--fragmented", $0] } ?? [])
+        case "prepare-commit": ["--fragsz", "1024"]
+        default: ["--fragsz", "2048"]
         }
-        #expect(TuneCommand.pointOptions(workload: "alloc-only", pageSize: 4096, maxSizes: [4096]) == nil)
-        #expect(TunePairing.mismatch(try SelfPairing.point(["--workload", "mixed"]), nil) == "the run measured no such max size")
+        if workload == "cross-thread" && twoCPUs { extra += ["--push-cpu", "0", "--pop-cpu", "1"] }
+        if let depth { extra += ["--depth", String(depth)] }
+        return ["--workload", workload, "--page-size", String(pageSize),
+                "--max-size", maxSizes.map(String.init).joined(separator: ",")] + extra
     }
 
-    /// --distribution (mixed) and --depth reach the child runs and the paired sides alike, as
-    /// one point per max size; bad values are refused before anything runs.
-    @Test func distributionAndDepthNameTheSamePoints() throws {
-        let options = try #require(TuneCommand.pointOptions(workload: "mixed", pageSize: 4096, maxSizes: [32768],
-                                                            distribution: "uniform:64-1500", depth: 64))
-        let points = try RunCommand.parse(options).plan().points
-        #expect(points.count == 1)
-        #expect(points[0].distribution == .uniform(64 ... 1500) && points[0].depth == 64)
-        let pressure = try #require(TuneCommand.pointOptions(workload: "pressure", pageSize: 4096, maxSizes: [32768],
-                                                             distribution: "uniform:64-1500", depth: 32))
-        let p = try RunCommand.parse(pressure).plan().points
-        #expect(p.count == 1 && p[0].depth == 32 && p[0].fragsz == 2048, "the distribution is mixed's only")
+    /// tune's plans are exactly the points `fragbench run` measures for the same options, for
+    /// every workload, page size and choice, and one max size names one paired side.
+    @Test func everyPlanIsWhatRunMeasures() throws {
+        let maxes = [4096, 8192, 16384, 32768, 65536, 131072]
+        let choices: [(String, Int?, String?)] = [("imix", nil, nil), ("uniform:64-1500", 64, nil), ("imix", 32, "heavy"), ("imix", nil, "0.5:2")]
+        for (kind, _) in TunePlan.workloads {
+            for page in [4096, 16384, 65536] {
+                for (distribution, depth, fragmented) in choices {
+                    for twoCPUs in [true, false] {
+                        let maxSizes = maxes.filter { $0 >= page }
+                        let chosen = TunePlan.Choices(distribution: try SizeDistribution.parse(distribution), depth: depth,
+                                                      fragmented: try fragmented.map { try ArenaFragmentation.parse($0) }, twoCPUs: twoCPUs)
+                        let plan = try #require(try TunePlan.plan(workload: kind.rawValue, pageSize: page, maxSizes: maxSizes, choices: chosen))
+                        let options = Self.runOptions(workload: kind.rawValue, pageSize: page, maxSizes: maxSizes, distribution: distribution,
+                                                      depth: depth, fragmented: kind == .mixed ? fragmented : nil, twoCPUs: twoCPUs)
+                        let run = try RunCommand.parse(options).plan()
+                        #expect(plan.points == run.points, "\(options)")
+                        #expect(plan.points.map(PointLabel.benchmarkName) == run.points.map(PointLabel.benchmarkName))
+                        for max in maxSizes {
+                            let side = try TunePlan.point(workload: kind.rawValue, pageSize: page, maxSize: max, choices: chosen)
+                            #expect(side == plan.points.first { $0.config.maxSize == Swift.max(max, page) }, "\(kind) \(page) \(max)")
+                        }
+                    }
+                }
+            }
+        }
+        #expect(try TunePlan.plan(workload: "alloc-only", pageSize: 4096, maxSizes: [4096], choices: .init()) == nil)
+        #expect(TunePairing.mismatch(try #require(try TunePlan.point(workload: "mixed", pageSize: 4096, maxSize: 32768, choices: .init())), nil)
+                == "the run measured no such max size")
+    }
+}
+
+@Suite struct TuneOptionsTests {
+    /// Bad --distribution, --depth and --fragmented values, and --fragmented without mixed,
+    /// are refused before anything runs; good ones are kept as given.
+    @Test func badChoicesAreRefusedBeforeAnythingRuns() throws {
         #expect(throws: (any Error).self) { try TuneCommand.parse(["--distribution", "uniform:9-1"]) }
         #expect(throws: (any Error).self) { try TuneCommand.parse(["--depth", "0"]) }
         let parsed = try TuneCommand.parse(["--distribution", "uniform:64-1500", "--depth", "64"])
         #expect(parsed.distribution == "uniform:64-1500" && parsed.depth == 64)
-    }
-
-    /// --fragmented reaches mixed's child run and paired sides alike (one point per max size,
-    /// on a fragmented arena, named so); the other workloads are not fragmented; bad values
-    /// and a tune without mixed are refused before anything runs.
-    @Test func fragmentedNamesTheSamePointsOnAFragmentedArena() throws {
-        let options = try #require(TuneCommand.pointOptions(workload: "mixed", pageSize: 4096, maxSizes: [32768], fragmented: "heavy"))
-        let points = try RunCommand.parse(options).plan().points
-        #expect(points.count == 1 && points[0].fragmented == ArenaFragmentation(fraction: 1, maxFreeOrder: 0))
-        #expect(PointLabel.benchmarkName(points[0]).hasSuffix("/fragment_fraction:1.0/fragment_order:0"))
-        let side = try SelfPairing.point(options)
-        #expect(side == points[0], "the paired side is the child run's point")
-        let pressure = try #require(TuneCommand.pointOptions(workload: "pressure", pageSize: 4096, maxSizes: [32768], fragmented: "heavy"))
-        #expect(try RunCommand.parse(pressure).plan().points.allSatisfy { $0.fragmented == nil })
-        let parsed = try TuneCommand.parse(["--fragmented", "0.5:2"])
-        #expect(parsed.fragmented == "0.5:2")
+        #expect(try TuneCommand.parse(["--fragmented", "0.5:2"]).fragmented == "0.5:2")
         for bad in [["--fragmented", "2"], ["--fragmented", "1:10"], ["--fragmented", "some"],
                     ["--fragmented", "1", "--workload", "pressure"]] {
             #expect(throws: (any Error).self, "\(bad)") { try TuneCommand.parse(bad) }
         }
-        #expect(throws: (any Error).self) { try RunCommand.parse(["--workload", "alloc-free", "--fragmented", "1"]).plan() }
     }
+}
 
-    /// cross-thread's two threads run on CPUs 0 and 1 where there are two, as the presets do,
-    /// so its name carries them; on one CPU they are left to the scheduler and named `any`.
-    @Test func crossThreadIsPinnedWhereThereAreTwoCPUs() throws {
-        let pinned = try #require(TuneCommand.pointOptions(workload: "cross-thread", pageSize: 4096, maxSizes: [32768], twoCPUs: true))
-        let p = try RunCommand.parse(pinned).plan().points
-        #expect(p.count == 1 && p[0].pushCPU == 0 && p[0].popCPU == 1)
-        #expect(PointLabel.benchmarkName(p[0]).contains("/pop_cpu:1/prepare:0/push_cpu:0"))
-        let free = try #require(TuneCommand.pointOptions(workload: "cross-thread", pageSize: 4096, maxSizes: [32768], twoCPUs: false))
-        let q = try RunCommand.parse(free).plan().points
-        #expect(q[0].pushCPU == nil && PointLabel.benchmarkName(q[0]).contains("/pop_cpu:any/prepare:0/push_cpu:any"))
-    }
-
+@Suite struct TunePairingSettingsTests {
     @Test func quickPairingIsShortAndZeroTurnsItOff() throws {
         let quick = try TuneCommand.parse(["--quick", "--allow-debug"])
         #expect(quick.effectivePairBudget == 3)
