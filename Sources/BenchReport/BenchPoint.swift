@@ -83,6 +83,16 @@ public struct BenchPoint: Codable, Sendable, Equatable {
     /// Runs whose visits ran in separate processes: how many of `sampleNsPerOp` each visit
     /// took, in order (they add up to the samples), so the visits can be told apart again.
     public var visitSampleCounts: [Int]? = nil
+    /// Two-thread points (cross-thread on two given CPUs): per sample, the round trip of a
+    /// cache line between the two CPUs read right before and right after it, in ns (null
+    /// where none could be read); nil for other points and older runs.
+    public var sampleCrossCPUBeforeNs: [Double?]? = nil
+    public var sampleCrossCPUAfterNs: [Double?]? = nil
+    /// The round trip (ns) of the placement the estimate comes from; nil when not two-thread.
+    public var crossCPURoundTripNs: Double? = nil
+    /// Per sample: true when it was left out of the estimate because the two CPUs were placed
+    /// otherwise then (`CPUPlacement` in Measure); nil when none was.
+    public var samplePlacementLeftOut: [Bool]? = nil
 
     // MARK: Free-side attribution (optional: nil where not measured)
     /// alloc-free and mixed: nanoseconds per allocation and per free, timed apart on the same

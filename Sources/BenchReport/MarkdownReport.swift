@@ -79,6 +79,7 @@ public enum MarkdownReport {
             out += "- Machine noise: \(disturbed) of \(total) samples disturbed (\(share))"
             out += run.provenance.machineNoise.map { "; the canary: \($0).\n" } ?? ".\n"
         }
+        if let placement = CPUPlacementSummary.line(points) { out += "- \(placement)\n" }
         if let load = run.provenance.loadAverage {
             out += "- Load average when the run started: \(load) (1, 5, 15 min) on \(run.provenance.cpuCount.map { "\($0) CPUs" } ?? "? CPUs").\n"
         }

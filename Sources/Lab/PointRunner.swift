@@ -33,8 +33,11 @@ package struct PointRunner {
         config.pinCPU = parameters.kind.isSingleThreaded ? pinCPU : parameters.pushCPU
         if let fixed = runner.fixedBatchSize { config.fixedOpsPerSample = fixed }
         config.batchLimit = runner.maxBatchSize
+        // Two threads on two given CPUs: each sample says how far apart the host had put them.
+        let crossCPU = parameters.kind == .crossThread && parameters.pushCPU != nil && parameters.popCPU != parameters.pushCPU
+            ? parameters.popCPU : nil
         let result = Sampler(config).measureBatches(
-            label: PointLabel.benchmarkName(parameters), counters: counters, canary: canary,
+            label: PointLabel.benchmarkName(parameters), counters: counters, canary: canary, crossCPU: crossCPU,
             setup: { ops in runner.prepareBatch(ops) },
             run: { _, ops in runner.runBatch(ops) },
             teardown: { _ in runner.finishBatch() })
@@ -150,6 +153,12 @@ package enum PointAssembly {
         point.medianNsPerOp = r.medianNanosecondsPerOp
         point.disturbedSamples = r.disturbedCount
         point.sampleDisturbed = r.classes.count == r.samples.count ? r.classes.map { $0 != .undisturbed } : nil
+        if r.crossCPUBeforeNs.count == r.samples.count && r.crossCPUAfterNs.count == r.samples.count {
+            point.sampleCrossCPUBeforeNs = r.crossCPUBeforeNs.map { $0.isFinite ? $0 : nil }
+            point.sampleCrossCPUAfterNs = r.crossCPUAfterNs.map { $0.isFinite ? $0 : nil }
+            point.crossCPURoundTripNs = r.crossCPURoundTripNs
+        }
+        if r.placementLeftOut.contains(true) { point.samplePlacementLeftOut = r.placementLeftOut }
         if let split = outcome.split {
             point.allocNsPerOp = split.allocNanosecondsPerOp
             point.freeNsPerOp = split.freeNanosecondsPerOp

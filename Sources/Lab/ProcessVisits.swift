@@ -62,14 +62,34 @@ package enum ProcessVisits {
         }
         let all = sampleSets.flatMap { $0 }
         let kept = visits.indices.filter { used[$0] }
-        var estimate = RobustEstimate.pooled(visitSamples: kept.map { sampleSets[$0] }, visitClasses: kept.map { classSets[$0] },
+        // A two-thread point: one placement of its two CPUs over the kept visits (`CPUPlacement`).
+        let before = visits.map { p in (p.sampleCrossCPUBeforeNs ?? []).map { $0 ?? .nan } }
+        let after = visits.map { p in (p.sampleCrossCPUAfterNs ?? []).map { $0 ?? .nan } }
+        let placement = CPUPlacement.split(visitSamples: kept.map { sampleSets[$0] }, visitClasses: kept.map { classSets[$0] },
+                                           visitBefore: kept.map { before[$0] }, visitAfter: kept.map { after[$0] })
+        var estimate = RobustEstimate.pooled(visitSamples: placement?.visitSamples ?? kept.map { sampleSets[$0] },
+                                             visitClasses: placement?.visitClasses ?? kept.map { classSets[$0] },
                                              estimator: estimator)
         let leftOut = visits.count - kept.count
         if leftOut > 0 { estimate?.description += "; \(leftOut) of \(visits.count) visits left out (slow state)" }
-        let undisturbed = kept.flatMap { classSets[$0] }.filter { $0 == .undisturbed }.count
+        if let note = placement?.note { estimate?.description += "; \(note)" }
+        let undisturbed = (placement?.visitClasses.flatMap { $0 } ?? kept.flatMap { classSets[$0] }).filter { $0 == .undisturbed }.count
         let instability = Instability(estimate: estimate, undisturbed: undisturbed)
         point.sampleSlowState = leftOut > 0 ? visits.indices.flatMap { i in Array(repeating: !used[i], count: sampleSets[i].count) } : nil
         point.visitSampleCounts = sampleSets.map(\.count)
+        let read = visits.allSatisfy { $0.sampleCrossCPUBeforeNs != nil && $0.sampleCrossCPUAfterNs != nil }
+        point.sampleCrossCPUBeforeNs = read ? visits.flatMap { $0.sampleCrossCPUBeforeNs ?? [] } : nil
+        point.sampleCrossCPUAfterNs = read ? visits.flatMap { $0.sampleCrossCPUAfterNs ?? [] } : nil
+        point.crossCPURoundTripNs = placement?.roundTripNs
+        point.samplePlacementLeftOut = placement.flatMap { split in
+            guard split.leftOut.contains(true) else { return nil }
+            // In every visit's order: a slow-state visit's samples were not placed (false).
+            var flags: [Bool] = [], next = split.leftOut.makeIterator()
+            for i in visits.indices {
+                flags += used[i] ? sampleSets[i].map { _ in next.next() ?? false } : Array(repeating: false, count: sampleSets[i].count)
+            }
+            return flags
+        }
         point.ops = visits.reduce(0) { $0 &+ $1.ops }
         point.samples = all.count
         point.sampleNsPerOp = all

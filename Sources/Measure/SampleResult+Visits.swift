@@ -20,9 +20,14 @@ extension SampleResult {
         let samples = visits.flatMap(\.samples)
         let classes = visits.flatMap { $0.classes.count == $0.samples.count ? $0.classes : Array(repeating: .undisturbed, count: $0.samples.count) }
         let nsPerOp = samples.map(\.nanosecondsPerOp)
-        let estimate = RobustEstimate.pooled(visitSamples: visits.map { $0.samples.map(\.nanosecondsPerOp) },
-                                             visitClasses: visits.map(\.classes), estimator: estimator)
-        let undisturbed = classes.filter { $0 == .undisturbed }.count
+        let visitSamples = visits.map { $0.samples.map(\.nanosecondsPerOp) }
+        // A two-thread point: one placement of its CPUs over all visits (`CPUPlacement`).
+        let placement = CPUPlacement.split(visitSamples: visitSamples, visitClasses: visits.map(\.classes),
+                                           visitBefore: visits.map(\.crossCPUBeforeNs), visitAfter: visits.map(\.crossCPUAfterNs))
+        var estimate = RobustEstimate.pooled(visitSamples: placement?.visitSamples ?? visitSamples,
+                                             visitClasses: placement?.visitClasses ?? visits.map(\.classes), estimator: estimator)
+        if let note = placement?.note { estimate?.description += "; \(note)" }
+        let undisturbed = (placement?.visitClasses.flatMap { $0 } ?? classes).filter { $0 == .undisturbed }.count
         let ops = visits.map(\.operationsPerSample)
         result = SampleResult(
             label: result.label,
@@ -47,6 +52,10 @@ extension SampleResult {
             canaryReadings: visits.flatMap(\.canaryReadings),
             canaryBaseline: visits.last?.canaryBaseline)
         result.visits = visits.count
+        result.crossCPUBeforeNs = visits.flatMap(\.crossCPUBeforeNs)
+        result.crossCPUAfterNs = visits.flatMap(\.crossCPUAfterNs)
+        result.crossCPURoundTripNs = placement?.roundTripNs
+        result.placementLeftOut = placement?.leftOut ?? []
         result.sampleGoalNanoseconds = visits.map(\.sampleGoalNanoseconds).max() ?? 0
         return result
     }

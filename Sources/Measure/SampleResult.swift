@@ -109,6 +109,15 @@ public struct SampleResult: Sendable {
     public var canaryReadings: [Double] = []
     /// The run's canary baseline when this point was classified.
     public var canaryBaseline: Double? = nil
+    /// Two-thread workloads: the cross-CPU round trip read right before and right after each
+    /// sample (NaN where no reading could be taken); empty otherwise (`CPUPlacement`).
+    public var crossCPUBeforeNs: [Double] = []
+    public var crossCPUAfterNs: [Double] = []
+    /// The round trip (ns) of the placement the estimate comes from (`CPUPlacement.Split`).
+    public var crossCPURoundTripNs: Double? = nil
+    /// Per sample: left out of the estimate because it ran in the other placement of the two
+    /// CPUs; empty when none was.
+    public var placementLeftOut: [Bool] = []
 
     /// Visits pooled into this result (see `pooled`), and the sample duration aimed at.
     public var visits: Int = 1

@@ -24,10 +24,15 @@ public struct Sampler: Sendable {
     /// machine was disturbed are classified and left out of the estimate, and sampling goes on
     /// (up to `config.maxSampleFactor` times the planned count) until enough undisturbed
     /// samples exist.
+    ///
+    /// With `crossCPU` (a two-thread workload whose other thread runs there), each sample is
+    /// followed by a reading of the round trip to that CPU, and the estimate comes from one
+    /// placement of the two (`CPUPlacement`).
     public func measureBatches<State>(
         label: String,
         counters: CounterSession? = nil,
         canary: NoiseCanary? = nil,
+        crossCPU: Int? = nil,
         setup: (_ ops: Int) -> State,
         run: (_ state: inout State, _ ops: Int) -> Void,
         teardown: (_ state: inout State) -> Void
@@ -55,10 +60,12 @@ public struct Sampler: Sendable {
         var timings: [SampleTiming] = []
         var counterSamples: [[CounterValue]] = []
         var canaryReadings: [Double] = []
+        var placementReadings: [Double] = []
         var allSubtracted = config.subtractOverhead
         let planned = max(1, config.samples)
         let limit = canary == nil ? planned : planned * max(1, config.maxSampleFactor)
         if let canary { canaryReadings.append(canary.read()) }
+        if let crossCPU { placementReadings.append(CPUPlacement.read(toCPU: crossCPU) ?? .nan) }
         while timings.count < limit {
             if timings.count >= planned {
                 // Enough samples planned; go on only while too few are undisturbed.
@@ -67,6 +74,7 @@ public struct Sampler: Sendable {
             }
             let (ns, ticks, values, batches) = timed(ops, counting: true)
             if let canary { canaryReadings.append(canary.read()) }
+            if let crossCPU { placementReadings.append(CPUPlacement.read(toCPU: crossCPU) ?? .nan) }
             // One bracket per timed batch.
             let nsPerOp = OverheadCorrection.perOp(
                 elapsed: Double(ns), overhead: overhead.ns * Double(batches), operations: ops, subtract: config.subtractOverhead)
@@ -80,7 +88,12 @@ public struct Sampler: Sendable {
 
         let nsPerOp = timings.map(\.nanosecondsPerOp)
         let classes = classify(nsPerOp, canaryReadings, canary)
-        let estimate = RobustEstimate.estimate(samples: nsPerOp, classes: classes, estimator: config.estimator)
+        // Reading i was taken before sample i, reading i + 1 after it.
+        let before = Array(placementReadings.dropLast()), after = Array(placementReadings.dropFirst())
+        let placement = CPUPlacement.split(visitSamples: [nsPerOp], visitClasses: [classes], visitBefore: [before], visitAfter: [after])
+        var estimate = RobustEstimate.estimate(samples: placement?.visitSamples[0] ?? nsPerOp,
+                                               classes: placement?.visitClasses[0] ?? classes, estimator: config.estimator)
+        if let note = placement?.note { estimate?.description += "; \(note)" }
         let err = Statistics.medianAbsolutePercentError(nsPerOp)
         let note: String
         if !config.subtractOverhead {
@@ -90,7 +103,7 @@ public struct Sampler: Sendable {
         } else {
             note = "NOT subtracted from samples no longer than the overhead itself; raise the minimum sample time"
         }
-        let undisturbed = classes.filter { $0 == .undisturbed }.count
+        let undisturbed = (placement?.visitClasses[0] ?? classes).filter { $0 == .undisturbed }.count
         var result = SampleResult(
             label: label,
             operationsPerSample: ops,
@@ -115,6 +128,12 @@ public struct Sampler: Sendable {
             canaryReadings: canaryReadings,
             canaryBaseline: canary?.baseline)
         result.sampleGoalNanoseconds = goal
+        if !placementReadings.isEmpty {
+            result.crossCPUBeforeNs = before
+            result.crossCPUAfterNs = after
+            result.crossCPURoundTripNs = placement?.roundTripNs
+        }
+        result.placementLeftOut = placement?.leftOut ?? []
         return result
     }
 

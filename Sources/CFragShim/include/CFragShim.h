@@ -132,6 +132,12 @@ int fb_current_cpu(void);
 /// may run on, or -1 with `errno` set.
 int fb_allowed_cpu_count(void);
 
+/// Ping-pong between this thread and a thread pinned to `cpu` (cross_cpu.c): `round_trips`
+/// hand-offs of one cache line and back, timed on this thread. Returns ns per round trip, or
+/// -1 with `errno` set (a thread that cannot start or be pinned). The caller's own CPU is
+/// wherever it runs; pin it first for a reading between two given CPUs.
+double fb_cross_cpu_round_trip_ns(int cpu, int round_trips);
+
 /// The noise canary (shim.c): `iterations` steps of fixed work that touches memory the way
 /// the workloads do (bump carve, ring store, one locked RMW). Its duration is compared with
 /// its own low quantile to tell when the machine is disturbed. Returns a checksum to sink.
