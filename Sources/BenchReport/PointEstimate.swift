@@ -20,6 +20,10 @@ extension BenchPoint {
             (#"of all \d+ samples \(only \d+ undisturbed\)"#, "of all samples (where too few were undisturbed)"),
             (#"of \d+ undisturbed samples \(\d+ disturbed\)"#, "of the undisturbed samples"),
             (#" over \d+ visits"#, " over the visits"),
+            (#"; \d+ of \d+ visits left out \(slow state\)"#, "; slow-state visits left out"),
+            // CPUPlacement's clauses (two-thread points): the counts and round trips are the point's.
+            (#"; (\d+ of \d+ samples left out: the host placed the two CPUs otherwise then \([^)]*\)|the two CPUs kept one placement \([^)]*\)|the placement of the two CPUs changed too often[^;]*)"#,
+             "; by the placement of the two CPUs"),
         ]
         var text = description
         for rule in rules {
