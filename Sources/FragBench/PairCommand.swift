@@ -58,6 +58,9 @@ struct PairCommand: ParsableCommand {
     @Option(name: .customLong("head-delay-ns"), parsing: .unconditional, help: "Calibration experiment: the head worker spends N ns more per operation in dependent arithmetic that touches no memory (a known, footprint-neutral slowdown; 0...1000).",
             transform: OptionValues.decimal(0 ... 1_000))
     var headDelayNs = 0.0
+    @Option(name: .customLong("head-delay-permille"), parsing: .unconditional,
+            help: "Calibration experiment: the head worker spends N per mille of each timed batch's own time more in dependent arithmetic that touches no memory (the same known ratio, 1 + N/1000, on every point; 0...1000).")
+    var headDelayPermille = 0
     @Option(name: .customLong("base-options"), parsing: .unconditional, help: "Run options only the base side adds (space-separated), e.g. '--impl swift': pairs two configurations, not only two builds.")
     var baseOptions = ""
     @Option(name: .customLong("head-options"), parsing: .unconditional, help: "Run options only the head side adds (space-separated), e.g. '--impl c' or '--max-size 64K'.")
@@ -66,6 +69,8 @@ struct PairCommand: ParsableCommand {
     var runArguments: [String] = []
 
     func validate() throws {
+        guard (0...1_000).contains(headDelayPermille) else { throw ValidationError("--head-delay-permille must be within 0...1000") }
+        if headDelayPermille > 0 && headDelayNs > 0 { throw ValidationError("--head-delay-permille and --head-delay-ns are two calibrations: give one") }
         guard threshold.isFinite, threshold >= 0, threshold < 100 else { throw ValidationError("--threshold must be within 0..<100 (percent)") }
         guard budget.isFinite, budget > 0, budget <= 86_400 else { throw ValidationError("--budget must be within 0...86400 seconds") }
         guard sampleMs.isFinite, sampleMs >= 0.05, sampleMs <= 1_000 else { throw ValidationError("--sample-ms must be within 0.05...1000") }
@@ -99,6 +104,7 @@ struct PairCommand: ParsableCommand {
         if let output { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) }
         let inflate = (headInflatePermille > 0 ? ["--inflate-permille", String(headInflatePermille)] : [])
             + (headDelayNs > 0 ? ["--delay-ns", String(headDelayNs)] : [])
+            + (headDelayPermille > 0 ? ["--delay-permille", String(headDelayPermille)] : [])
         let baseLauncher = WorkerLauncher(name: "base", binary: base, arguments: workerArguments,
                                           log: output.map { $0 + "/worker-base.log" })
         let headLauncher = WorkerLauncher(name: "head", binary: head, arguments: workerArguments + inflate,
@@ -167,6 +173,9 @@ struct PairCommand: ParsableCommand {
                 (baseMedians[row.label] ?? row.base).map { "\(row.label) \(formatFixed(1 + headDelayNs / $0, digits: 4))" }
             }
             comparison.warnings.append("calibration experiment: the head spends \(formatFixed(headDelayNs, digits: 2)) ns more per operation in dependent arithmetic that touches no memory; true ratio 1 + \(formatFixed(headDelayNs, digits: 2)) / the base's median ns/op over the pairs used: " + truths.joined(separator: "; "))
+        }
+        if headDelayPermille > 0 {
+            comparison.warnings.append("calibration experiment: the head spends \(headDelayPermille)‰ of each timed batch's own time more in dependent arithmetic that touches no memory; true ratio \(formatFixed(1 + Double(headDelayPermille) / 1000, digits: 3)) on every point")
         }
         try ComparisonOutput.publish(comparison, output: output, command: "pair")
         if let output { try AtomicFile.write(PairsCSV.document(pairRows), to: output + "/pairs.csv") }

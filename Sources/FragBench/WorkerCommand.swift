@@ -23,15 +23,20 @@ struct WorkerCommand: ParsableCommand {
     /// every timed batch (what `pair --head-delay-ns` measures).
     @Option(name: .customLong("delay-ns"), help: .hidden, transform: OptionValues.decimal(0 ... 1_000))
     var delayNs = 0.0
+    /// A known slowdown of N per mille of each timed batch's own time, in dependent arithmetic
+    /// (what `pair --head-delay-permille` measures).
+    @Option(name: .customLong("delay-permille"), help: .hidden)
+    var delayPermille = 0
 
     func validate() throws {
         guard (0...1_000).contains(inflatePermille) else { throw ValidationError("--inflate-permille must be within 0...1000") }
+        guard (0...1_000).contains(delayPermille) else { throw ValidationError("--delay-permille must be within 0...1000") }
     }
 
     func run() throws {
         try debugBuild.refuseDebugBuild()
         let session = WorkerSession(cpu: pinning.cpu, inflatePermille: inflatePermille, delayNanosecondsPerOp: delayNs,
-                                    legacyPoint: Self.legacyPoint)
+                                    delayPermille: delayPermille, legacyPoint: Self.legacyPoint)
         StandardStreams.out(WorkerProtocol.greeting + "\n")
         while let line = readLine(strippingNewline: true) {
             let reply: String

@@ -9,6 +9,10 @@ package final class WorkerSession {
     /// A known, footprint-neutral slowdown: this many ns of dependent arithmetic per operation
     /// inside each timed batch (`pair --head-delay-ns`); 0: none.
     package let delayNanosecondsPerOp: Double
+    /// A known slowdown of exactly this many per mille of each timed batch's own time: the batch
+    /// is timed inside the bracket, then that share of it is spent in dependent arithmetic
+    /// (`pair --head-delay-permille`); 0: none. Its truth is the same ratio on every point.
+    package let delayPermille: Int
     private let delay: ArithmeticDelay?
     package let canary = NoiseCanary()
     private var runner: (any WorkloadRunner)?
@@ -17,12 +21,13 @@ package final class WorkerSession {
     /// Reads a request without a `spec` (from a controller that predates it); nil: refuse them.
     private let legacyPoint: ((WorkerProtocol.PointRequest) throws -> WorkloadParameters)?
 
-    package init(cpu: Int?, inflatePermille: Int = 0, delayNanosecondsPerOp: Double = 0,
+    package init(cpu: Int?, inflatePermille: Int = 0, delayNanosecondsPerOp: Double = 0, delayPermille: Int = 0,
                  legacyPoint: ((WorkerProtocol.PointRequest) throws -> WorkloadParameters)? = nil) {
         self.cpu = cpu
         self.inflatePermille = inflatePermille
         self.delayNanosecondsPerOp = delayNanosecondsPerOp
-        self.delay = delayNanosecondsPerOp > 0 ? ArithmeticDelay.calibrate() : nil
+        self.delayPermille = delayPermille
+        self.delay = delayNanosecondsPerOp > 0 || delayPermille > 0 ? ArithmeticDelay.calibrate() : nil
         self.legacyPoint = legacyPoint
     }
 
@@ -103,11 +108,21 @@ package final class WorkerSession {
     /// each) it took: the sampler's bracket (`BatchTiming`), without counters.
     private func timedBatches(_ ops: Int) -> (nanoseconds: UInt64, batches: Int) {
         guard let runner else { return (0, 0) }
-        let delay = self.delay, perOp = delayNanosecondsPerOp
+        let delay = self.delay, perOp = delayNanosecondsPerOp, share = Double(delayPermille) / 1_000
         let t = BatchTiming.time(ops, limit: runner.maxBatchSize, setup: { n in runner.prepareBatch(n) },
                                  run: { _, n in
-                                     runner.runBatch(n)
-                                     if let delay { ArithmeticDelay.spin(steps: delay.steps(nanoseconds: Double(n) * perOp)) }
+                                     guard let delay else { return runner.runBatch(n) }
+                                     if share > 0 {
+                                         // Two clock reads more than the base's bracket: about 40 ns
+                                         // of a batch of a millisecond or more (under 0.01%).
+                                         let t0 = MonotonicClock.nanoseconds()
+                                         runner.runBatch(n)
+                                         let own = Double(MonotonicClock.nanoseconds() &- t0)
+                                         ArithmeticDelay.spin(steps: delay.steps(nanoseconds: own * share))
+                                     } else {
+                                         runner.runBatch(n)
+                                         ArithmeticDelay.spin(steps: delay.steps(nanoseconds: Double(n) * perOp))
+                                     }
                                  }, teardown: { _ in runner.finishBatch() })
         return (t.ns, t.batches)
     }

@@ -79,6 +79,35 @@ import Lab
         #expect(refused.status == 64, "\(refused.stderr)")
     }
 
+    /// A delay in per mille of each batch's own time has the same truth on every point: the
+    /// head reads about that much slower, and the report says the ratio it should read.
+    @Test func aProportionalDelayReadsAsItsOwnRatio() throws {
+        let output = NSTemporaryDirectory() + "fragbench-pair-permille-\(UUID().uuidString)"
+        let result = try runner.run([
+            "pair", "--allow-debug", "--budget", "3", "--min-pairs", "12", "--max-pairs", "40", "--min-sessions", "3",
+            "--sample-ms", "0.5", "--output", output, "--head-delay-permille", "500", "--",
+            "--workload", "alloc-free", "--fragsz", "64", "--max-size", "32K", "--arena", "16M",
+        ])
+        // Exit 2 when the interval resolves the slowdown; a loaded machine may leave it open (0).
+        #expect(result.status == 0 || result.status == 2, "stderr: \(result.stderr)")
+        let markdown = try String(contentsOfFile: output + "/compare.md", encoding: .utf8)
+        #expect(markdown.contains("the head spends 500‰ of each timed batch's own time more"), "\(markdown)")
+        #expect(markdown.contains("true ratio 1.500 on every point"), "\(markdown)")
+        // CRLF rows (RFC 4180): "\r\n" is one Character, so split on newlines, not on "\n".
+        let csv = try String(contentsOfFile: output + "/compare.csv", encoding: .utf8).split(whereSeparator: \.isNewline)
+        let header = try #require(csv.first).split(separator: ",").map(String.init)
+        let column = try #require(header.firstIndex(of: "ratio"))
+        let row = try #require(csv.dropFirst().first).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let ratio = try #require(Double(row[column]))
+        #expect((1.2...1.9).contains(ratio), "read \(ratio) against a truth of 1.5")
+        if result.status == 2 { #expect(row.contains("slower")) }
+        for bad in [["--head-delay-permille", "-1"], ["--head-delay-permille", "1001"],
+                    ["--head-delay-permille", "10", "--head-delay-ns", "1"]] {
+            let refused = try runner.run(["pair"] + bad + ["--", "--workload", "alloc-only"])
+            #expect(refused.status == 64, "\(bad): \(refused.stderr)")
+        }
+    }
+
     @Test func aBuildWithoutAWorkerIsReportedForTheFallback() throws {
         let binary = try #require(RunCommandTests.binary).path
         // /bin/true starts and exits without the greeting: what an old build does.
