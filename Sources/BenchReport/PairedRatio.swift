@@ -66,18 +66,8 @@ extension PairedRatio {
     /// and -4.5% in head-first pairs.
     public static func clustered(_ clusters: [[(base: Double, head: Double)]], baseFirst: [[Bool]]? = nil,
                                  confidence: Double = 0.95) -> RatioEstimate? {
-        func medianLog(_ pairs: [(base: Double, head: Double)]) -> Double? {
-            Statistics.median(pairs.compactMap { a, b in a > 0 && b > 0 && a.isFinite && b.isFinite ? log(b / a) : nil })
-        }
         let sessionLogs: [Double] = clusters.indices.compactMap { i in
-            let c = clusters[i]
-            if let baseFirst, i < baseFirst.count, baseFirst[i].count == c.count {
-                let orders = baseFirst[i]
-                let first = medianLog(zip(c, orders).filter { $0.1 }.map(\.0))
-                let second = medianLog(zip(c, orders).filter { !$0.1 }.map(\.0))
-                if let first, let second { return (first + second) / 2 }
-            }
-            return medianLog(c)
+            sessionLog(clusters[i], baseFirst: baseFirst.flatMap { i < $0.count ? $0[i] : nil })
         }
         guard sessionLogs.count >= 3 else {
             let c = clusters.flatMap { $0 }
@@ -92,5 +82,32 @@ extension PairedRatio {
         let pairs = clusters.reduce(0) { $0 + $1.count }
         return RatioEstimate(ratio: exp(mean), lower: exp(mean - half), upper: exp(mean + half), rounds: pairs,
                              method: "paired samples")
+    }
+
+    /// One session's observation: the log of its median pair ratio head/base, or with `baseFirst`
+    /// (per pair) the mean of its two orders' medians; nil when it has no usable pair.
+    public static func sessionLog(_ pairs: [(base: Double, head: Double)], baseFirst: [Bool]? = nil) -> Double? {
+        func medianLog(_ pairs: [(base: Double, head: Double)]) -> Double? {
+            Statistics.median(pairs.compactMap { a, b in a > 0 && b > 0 && a.isFinite && b.isFinite ? log(b / a) : nil })
+        }
+        if let orders = baseFirst, orders.count == pairs.count {
+            let first = medianLog(zip(pairs, orders).filter { $0.1 }.map(\.0))
+            let second = medianLog(zip(pairs, orders).filter { !$0.1 }.map(\.0))
+            if let first, let second { return (first + second) / 2 }
+        }
+        return medianLog(pairs)
+    }
+
+    /// The sessions far outside the others: beyond Tukey's far-out fence (3 IQR past the
+    /// quartiles) of the sessions' log ratios, the IQR taken as at least `minimumIQR` (2%: the
+    /// offset a pair of processes can keep for its life stays inside). Only with at least 6
+    /// sessions, and never more than a third of them. What it catches: a worker that ran its
+    /// whole session in a broken state (an A/A read 0.22 in one session of 12, its base 4x
+    /// slower than in every other session, while its canary read normal).
+    public static func farOutSessions(_ logs: [Double], minimumIQR: Double = 0.02) -> Set<Int> {
+        guard logs.count >= 6, let q1 = Statistics.percentile(logs, 25), let q3 = Statistics.percentile(logs, 75) else { return [] }
+        let iqr = max(q3 - q1, minimumIQR)
+        let far = Set(logs.indices.filter { logs[$0] < q1 - 3 * iqr || logs[$0] > q3 + 3 * iqr })
+        return far.count * 3 <= logs.count ? far : []
     }
 }

@@ -96,6 +96,10 @@ package struct PointPairer {
         var note = "\(pairs.count) pairs in \(session) sessions"
         if summary.disturbed > 0 { note += ", \(summary.disturbed) disturbed" + (summary.usedAll ? " (kept: too few clean)" : " (left out)") }
         if !summary.thinSessions.isEmpty { note += ", \(summary.thinSessions.count) session(s) with < \(Self.minimumUsablePairs) usable pairs left out" }
+        if !summary.farOutSessions.isEmpty {
+            note += ", \(summary.farOutSessions.count) session(s) far outside the others left out (a worker that ran broken: ratio "
+                + summary.farOutSessions.map { formatFixed($0.ratio, digits: 3) }.joined(separator: ", ") + ")"
+        }
         if let e = estimate { note += ", resolution ±\(formatFixed(PairedRatio.resolution(e) * 100, digits: 1))%" }
         if floor > 0 { note += ", interval at least ±\(formatFixed(floor * 100, digits: 1))% (cross-thread: separate pairings of the same builds spread wider than one pairing's sessions)" }
         let verdict = Verdict.judge(estimate, threshold: thresholdFraction)
@@ -226,6 +230,9 @@ package struct PointPairer {
         package let tolerance: Double
         /// Sessions left out for having fewer than `minimumUsablePairs` usable pairs.
         package var thinSessions: Set<Int> = []
+        /// Sessions left out as far outside the others (`PairedRatio.farOutSessions`), with
+        /// their ratios.
+        package var farOutSessions: [(session: Int, ratio: Double)] = []
 
         package func isUsed(_ p: Pair) -> Bool { usedAll || !PointPairer.isOneSided(p, references, tolerance: tolerance) }
 
@@ -233,6 +240,7 @@ package struct PointPairer {
         package func exclusion(_ p: Pair) -> String? {
             if !isUsed(p) { return "canary disturbed on one side" }
             if thinSessions.contains(p.session) { return "session with too few usable pairs" }
+            if farOutSessions.contains(where: { $0.session == p.session }) { return "session far outside the others" }
             return nil
         }
     }
@@ -267,12 +275,21 @@ package struct PointPairer {
         let grouped = Dictionary(grouping: used, by: \.session)
         let full = grouped.filter { $0.value.count >= minimumUsablePairs }
         let kept = full.count >= 3 ? full : grouped
-        let bySession = kept.keys.sorted().compactMap { kept[$0] }
-        let e = PairedRatio.clustered(bySession.map { $0.map { ($0.base.nanosecondsPerOp, $0.head.nanosecondsPerOp) } },
-                                      baseFirst: bySession.map { $0.map(\.baseFirst) })
+        var sessions = kept.keys.sorted()
+        func observations(_ session: Int) -> [(base: Double, head: Double)] {
+            (kept[session] ?? []).map { ($0.base.nanosecondsPerOp, $0.head.nanosecondsPerOp) }
+        }
+        // A session far outside the others is a worker that ran broken, not the builds: left
+        // out, and the row says which and by how much (a change that hits only some layouts
+        // would show here too, so it is named, never silently dropped).
+        let logs = sessions.map { PairedRatio.sessionLog(observations($0), baseFirst: kept[$0]?.map(\.baseFirst)) ?? 0 }
+        let far = PairedRatio.farOutSessions(logs)
+        let farOut = far.sorted().map { (session: sessions[$0], ratio: exp(logs[$0])) }
+        sessions = sessions.indices.filter { !far.contains($0) }.map { sessions[$0] }
+        let e = PairedRatio.clustered(sessions.map(observations), baseFirst: sessions.map { kept[$0]?.map(\.baseFirst) ?? [] })
         return Summary(estimate: e, used: used, disturbed: pairs.count - clean.count, usedAll: useAll,
                        references: references, tolerance: tolerance,
-                       thinSessions: Set(grouped.keys).subtracting(kept.keys))
+                       thinSessions: Set(grouped.keys).subtracting(kept.keys), farOutSessions: farOut)
     }
 }
 

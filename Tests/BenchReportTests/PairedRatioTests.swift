@@ -130,4 +130,16 @@ import Testing
         let oneOrder = PairedRatio.clustered(clusters, baseFirst: orders.map { $0.map { _ in true } })
         #expect(oneOrder == PairedRatio.clustered(clusters))
     }
+
+    /// The far-out fence over sessions: only with 6 or more, never a third or more of them,
+    /// and never within 3 x 2% of the quartiles.
+    @Test func farOutSessionsAreFewAndFar() {
+        let calm = [0.01, -0.005, 0.0, 0.004, -0.01, 0.002]
+        #expect(PairedRatio.farOutSessions(calm + [log(0.22)]) == [6])
+        #expect(PairedRatio.farOutSessions(calm + [0.05]).isEmpty, "5% lies inside 3 x the 2% floor")
+        #expect(PairedRatio.farOutSessions(Array(calm.prefix(4)) + [log(0.22)]).isEmpty, "fewer than 6 sessions")
+        #expect(PairedRatio.farOutSessions(calm + [1, 1, 1]).isEmpty, "a third or more is not an outlier")
+        #expect(PairedRatio.sessionLog([(1, 2), (1, 2)]) == log(2))
+        #expect(PairedRatio.sessionLog([(1, 2), (1, 4)], baseFirst: [true, false]) == (log(2) + log(4)) / 2)
+    }
 }

@@ -50,6 +50,27 @@ import Workloads
         #expect(pairs.filter { summary.isUsed($0) }.count == 160)
     }
 
+    /// One session whose base worker ran 4.5x slow with a normal canary (seen in an A/A: 0.22
+    /// in one session of 12) is left out and named; the interval is the other sessions'.
+    /// Per-session offsets of a few percent stay in the interval.
+    @Test func aSessionFarOutsideTheOthersIsLeftOutAndNamed() throws {
+        var pairs = Self.stream(headFactor: 1.0, sessionOffset: { $0 % 2 == 0 ? 0.01 : -0.01 })
+        for i in pairs.indices where pairs[i].session == 3 {
+            pairs[i].base = Reply(nanosecondsPerOp: pairs[i].base.nanosecondsPerOp * 4.5, canaryNanosecondsPerStep: 8.5)
+        }
+        let summary = PointPairer.estimate(pairs, tolerance: 0.10)
+        #expect(summary.farOutSessions.map(\.session) == [3])
+        #expect(abs((summary.farOutSessions.first?.ratio ?? 0) - 1 / 4.5) < 0.01)
+        let e = try #require(summary.estimate)
+        #expect(abs(e.ratio - 1) < 0.005 && e.upper - e.lower < 0.02, "\(e)")
+        #expect(summary.exclusion(pairs.first { $0.session == 3 }!) == "session far outside the others")
+        #expect(summary.exclusion(pairs.first { $0.session == 4 }!) == nil)
+
+        // A 3% offset between sessions is a process pair's, not a broken worker's: kept.
+        let offsets = PointPairer.estimate(Self.stream(headFactor: 1.0, sessionOffset: { $0 == 3 ? 0.03 : 0 }), tolerance: 0.10)
+        #expect(offsets.farOutSessions.isEmpty)
+    }
+
     @Test func aSideWhoseCanaryReadsHigherThroughoutLosesNoPairs() {
         var pairs = Self.stream(headFactor: 1.0)
         for i in pairs.indices {
