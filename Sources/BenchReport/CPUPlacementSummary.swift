@@ -20,7 +20,7 @@ public enum CPUPlacementSummary {
         }
         var text = "Two-thread points: each estimate comes from one placement of the two CPUs, the fastest that held enough samples"
         text += described.isEmpty ? "" : "; cross-CPU round trip \(described.joined(separator: ", "))"
-        text += ". \(leftOut) of \(placed.count) left out samples taken at another placement (run.json: samplePlacementLeftOut)"
+        text += ". In \(leftOut) of \(placed.count), samples taken at another placement were left out (run.json: samplePlacementLeftOut)"
         if mixed > 0 { text += "; \(mixed) kept all samples, their placement changing too often" }
         return text + ". The host moves the vCPUs; compare such figures only at the same round trip (a paired compare sees both sides in the same placement)."
     }

@@ -19,7 +19,7 @@ import Testing
         }
         let line = try #require(CPUPlacementSummary.line(run.points))
         #expect(line.contains("cross-CPU round trip 62 ns (1 point), 98–104 ns (2 points)"))
-        #expect(line.contains("1 of 4 left out samples taken at another placement"))
+        #expect(line.contains("In 1 of 4, samples taken at another placement were left out"))
         #expect(line.contains("1 kept all samples, their placement changing too often"))
         #expect(MarkdownReport.summary(run).contains("- " + line + "\n"))
     }
