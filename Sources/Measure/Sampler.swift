@@ -26,8 +26,8 @@ public struct Sampler: Sendable {
     /// samples exist.
     ///
     /// With `crossCPU` (a two-thread workload whose other thread runs there), each sample is
-    /// followed by a reading of the round trip to that CPU, and the estimate comes from one
-    /// placement of the two (`CPUPlacement`).
+    /// bracketed by readings of the round trip to that CPU (one reading between two samples),
+    /// and the estimate comes from one placement of the two (`CPUPlacement`).
     public func measureBatches<State>(
         label: String,
         counters: CounterSession? = nil,
