@@ -10,6 +10,10 @@ public enum MarkdownReport {
         render(run, charts: RunCharts.charts(run))
     }
 
+    /// How a run's machine-noise warning begins (`MachineNoise` in Lab writes it); report.md
+    /// says it in the summary instead.
+    public static let machineNoisePrefix = "Machine noise:"
+
     /// The report with `charts` embedded (their SVG files are written beside report.md).
     public static func render(_ run: BenchRun, charts: [ChartFile]) -> String {
         var out = "# FragBench results\n\n"
@@ -18,9 +22,11 @@ public enum MarkdownReport {
         }
         out += summary(run)
         out += provenanceBlock(run.provenance)
-        if !run.warnings.isEmpty {
+        // The summary says the machine noise; its warning would say it again.
+        let warnings = run.warnings.filter { !$0.hasPrefix(machineNoisePrefix) }
+        if !warnings.isEmpty {
             out += "## Warnings\n\n"
-            for warning in run.warnings { out += "- \(warning)\n" }
+            for warning in warnings { out += "- \(warning)\n" }
             out += "\n"
         }
         out += "## Results\n\n"
@@ -76,8 +82,13 @@ public enum MarkdownReport {
             let disturbed = classified.compactMap(\.disturbedSamples).reduce(0, +)
             let total = classified.map(\.samples).reduce(0, +)
             let share = total > 0 ? NumberFormat.fixed(Double(disturbed) * 100 / Double(total), 1) + "%" : "—"
-            out += "- Machine noise: \(disturbed) of \(total) samples disturbed (\(share))"
-            out += run.provenance.machineNoise.map { "; the canary: \($0).\n" } ?? ".\n"
+            // The canary's own line already counts the samples (runs from visit processes): said once.
+            if let noise = run.provenance.machineNoise, noise.contains("(\(disturbed) of \(total))") {
+                out += "- Machine noise: \(noise).\n"
+            } else {
+                out += "- Machine noise: \(disturbed) of \(total) samples disturbed (\(share))"
+                out += run.provenance.machineNoise.map { "; the canary: \($0).\n" } ?? ".\n"
+            }
         }
         if let placement = CPUPlacementSummary.line(points) { out += "- \(placement)\n" }
         if let load = run.provenance.loadAverage {

@@ -9,7 +9,7 @@ package enum MachineNoise {
     /// Warn when at least this share of samples was disturbed.
     package static let warnShare = 0.05
     /// How the run's noise warning begins (a merged run replaces its visits' lines by one).
-    package static let warningPrefix = "Machine noise:"
+    package static let warningPrefix = MarkdownReport.machineNoisePrefix
 
     package static func summary(points: [BenchPoint], canary: NoiseCanary) -> (text: String, share: Double)? {
         let total = points.reduce(0) { $0 + $1.samples }

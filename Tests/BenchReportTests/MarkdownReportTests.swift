@@ -94,4 +94,22 @@ import Testing
         #expect(!row.contains("0 B"))
         #expect(row.hasSuffix("| — | — | — |"))
     }
+
+    /// A run whose canary line already counts the disturbed samples (visit processes) says its
+    /// machine noise once, in the summary: not the count twice in one line, and not again
+    /// under Warnings, where the other warnings stay.
+    @Test func machineNoiseIsSaidOnce() throws {
+        var run = Fixtures.run
+        let disturbed = run.points.compactMap(\.disturbedSamples).reduce(0, +)
+        let total = run.points.filter { $0.disturbedSamples != nil }.map(\.samples).reduce(0, +)
+        let noise = "14% of samples disturbed within their process (\(disturbed) of \(total)); canary baselines 3.96, 4.02 ns/step in the 2 visit processes"
+        run.provenance.machineNoise = noise
+        run.warnings = ["\(MarkdownReport.machineNoisePrefix) \(noise); the point estimates use the undisturbed ones.", "Other work was running."]
+        let report = MarkdownReport.render(run, charts: [])
+        #expect(report.components(separatedBy: "Machine noise").count == 2, "once")
+        #expect(report.contains("- Machine noise: \(noise).\n"))
+        #expect(report.contains("## Warnings\n\n- Other work was running.\n"))
+        run.warnings = [run.warnings[0]]
+        #expect(!MarkdownReport.render(run, charts: []).contains("## Warnings"), "no empty Warnings section")
+    }
 }
