@@ -1,3 +1,5 @@
+import Support
+
 /// report.md's line on two-thread points: which placement of their two CPUs each estimate
 /// comes from (`CPUPlacement` in Measure), so that two runs' cross-thread figures are compared
 /// at the same round trip, or not at all.
@@ -6,14 +8,11 @@ public enum CPUPlacementSummary {
     public static func line(_ points: [BenchPoint]) -> String? {
         let placed = points.filter { $0.crossCPURoundTripNs != nil || $0.sampleCrossCPUBeforeNs != nil }
         guard !placed.isEmpty else { return nil }
-        let trips = placed.compactMap(\.crossCPURoundTripNs).sorted()
+        let trips = placed.compactMap(\.crossCPURoundTripNs)
         let leftOut = placed.filter { $0.samplePlacementLeftOut?.contains(true) == true }.count
         let mixed = placed.count - trips.count
-        // Placements a gap of more than 15% apart are told apart, as the estimates were.
-        var groups: [[Double]] = []
-        for t in trips {
-            if let last = groups.last?.last, t <= last * 1.15 { groups[groups.count - 1].append(t) } else { groups.append([t]) }
-        }
+        // Placements told apart as the estimates were.
+        let groups = Statistics.gapGroups(trips, gapFactor: Stability.placementGapFactor).map { $0.map { trips[$0] } }
         let described = groups.map { g in
             let low = NumberFormat.fixed(g.first!, 0), high = NumberFormat.fixed(g.last!, 0)
             return "\(low == high ? low : "\(low)–\(high)") ns (\(g.count) point\(g.count == 1 ? "" : "s"))"

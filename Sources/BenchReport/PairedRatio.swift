@@ -66,22 +66,38 @@ extension PairedRatio {
     /// and -4.5% in head-first pairs.
     public static func clustered(_ clusters: [[(base: Double, head: Double)]], baseFirst: [[Bool]]? = nil,
                                  confidence: Double = 0.95) -> RatioEstimate? {
-        let sessionLogs: [Double] = clusters.indices.compactMap { i in
-            sessionLog(clusters[i], baseFirst: baseFirst.flatMap { i < $0.count ? $0[i] : nil })
+        overSessions(clusters, baseFirst: baseFirst, leavingOutFar: false, confidence: confidence).estimate
+    }
+
+    /// As `clustered`, with the sessions far outside the others (`farOutSessions`) left out:
+    /// the estimate, and the left-out sessions' indices in `clusters` with their ratios.
+    public static func clusteredLeavingOutFar(_ clusters: [[(base: Double, head: Double)]], baseFirst: [[Bool]]? = nil,
+                                              confidence: Double = 0.95) -> (estimate: RatioEstimate?, leftOut: [(index: Int, ratio: Double)]) {
+        overSessions(clusters, baseFirst: baseFirst, leavingOutFar: true, confidence: confidence)
+    }
+
+    private static func overSessions(_ clusters: [[(base: Double, head: Double)]], baseFirst: [[Bool]]?, leavingOutFar: Bool,
+                                     confidence: Double) -> (estimate: RatioEstimate?, leftOut: [(index: Int, ratio: Double)]) {
+        // (cluster index, log ratio) of every session that has one.
+        let all: [(index: Int, log: Double)] = clusters.indices.compactMap { i in
+            sessionLog(clusters[i], baseFirst: baseFirst.flatMap { i < $0.count ? $0[i] : nil }).map { (i, $0) }
         }
-        guard sessionLogs.count >= 3 else {
+        guard all.count >= 3 else {
             let c = clusters.flatMap { $0 }
             var e = estimate(base: c.map(\.base), head: c.map(\.head), confidence: confidence)
             e?.method = "paired samples (one session: interval over pairs)"
-            return e
+            return (e, [])
         }
+        let far = leavingOutFar ? farOutSessions(all.map(\.log)) : []
+        let leftOut = far.sorted().map { (index: all[$0].index, ratio: exp(all[$0].log)) }
+        let sessionLogs = all.indices.filter { !far.contains($0) }.map { all[$0].log }
         let n = Double(sessionLogs.count)
         let mean = sessionLogs.reduce(0, +) / n
         let sd = (sessionLogs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot()
         let half = StudentT.critical(degreesOfFreedom: sessionLogs.count - 1, confidence: confidence) * sd / n.squareRoot()
-        let pairs = clusters.reduce(0) { $0 + $1.count }
-        return RatioEstimate(ratio: exp(mean), lower: exp(mean - half), upper: exp(mean + half), rounds: pairs,
-                             method: "paired samples")
+        let pairs = clusters.indices.filter { i in !leftOut.contains { $0.index == i } }.reduce(0) { $0 + clusters[$1].count }
+        return (RatioEstimate(ratio: exp(mean), lower: exp(mean - half), upper: exp(mean + half), rounds: pairs,
+                              method: "paired samples"), leftOut)
     }
 
     /// One session's observation: the log of its median pair ratio head/base, or with `baseFirst`

@@ -229,7 +229,7 @@ struct PeersCommand: ParsableCommand {
         let machine = MachineFacts.read()
         let seconds = budget ?? (quick ? 3 : 8)
         let provenance = ProvenanceCollector.collect(backend: BackendChoice(requested: .none, backend: .none, reason: "timing only"),
-                                                     tsc: nil, command: (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+                                                     tsc: nil, command: Invocation.text,
                                                      quick: quick, machine: machine)
         let name = ResultStore.runName(date: Date(), commit: provenance.gitCommit, dirty: provenance.gitDirty)
         // A new directory of its own (`-2`, … when the name is taken): only this run's files.

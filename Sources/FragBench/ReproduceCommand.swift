@@ -195,7 +195,7 @@ struct ReproduceCommand: ParsableCommand {
         let seconds = budget ?? (quick ? Self.quickBudget : Self.defaultBudget)
         let provenance = ProvenanceCollector.collect(
             backend: BackendChoice(requested: .none, backend: .none, reason: "timing paired by workers; callgrind children for counts"),
-            tsc: nil, command: (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " "), quick: quick, machine: machine)
+            tsc: nil, command: Invocation.text, quick: quick, machine: machine)
         let directory: String? = saving.noSave ? nil : try ResultStore(root: saving.output).freshDirectory(
             section: "reproduce", name: ResultStore.runName(date: Date(), commit: provenance.gitCommit, dirty: provenance.gitDirty))
         var notes: [String] = []

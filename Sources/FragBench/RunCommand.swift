@@ -333,7 +333,7 @@ struct RunCommand: ParsableCommand {
         s.noPin = noPin
         s.output = saving.noSave ? nil : saving.output
         s.allowDebug = debugBuild.allowDebug
-        s.command = (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        s.command = Invocation.text
         return s
     }
 }

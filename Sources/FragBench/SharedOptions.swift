@@ -35,3 +35,8 @@ struct DebugBuildOption: ParsableArguments {
         }
     }
 }
+
+/// This process's command line as the provenance records it ("fragbench run --preset quick").
+enum Invocation {
+    static var text: String { (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " ") }
+}

@@ -35,7 +35,7 @@ struct StoreSelftestCommand: ParsableCommand {
             gitCommit: "5e1f7e57", gitDirty: false, date: date, swiftVersion: nil, buildConfiguration: "selftest",
             buildFlags: nil, kernel: nil, cpuModel: nil, cpuCount: nil, governor: nil, perfEventParanoid: nil,
             tscHz: nil, tscCalibration: nil, counterBackend: "none", counterReason: "synthetic run: nothing measured",
-            command: (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " "), quick: true)
+            command: Invocation.text, quick: true)
         let synthetic = (0 ..< points).map { index in
             BenchPoint(
                 workload: "store-selftest", pageSize: 4096, maxSize: 32768, fragsz: 64 << (index % 6), align: 1,

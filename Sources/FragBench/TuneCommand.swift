@@ -274,7 +274,7 @@ struct TuneCommand: ParsableCommand {
             }
         }
         guard var p = provenance else { throw ValidationFailure("nothing to tune: no workload and page size left") }
-        p.command = command
+        p.command = Invocation.text
         return BenchRun(provenance: p, points: points, partial: false, warnings: warnings.lines)
     }
 
@@ -288,11 +288,10 @@ struct TuneCommand: ParsableCommand {
         settings.quick = quick
         settings.output = output
         settings.allowDebug = debugBuild.allowDebug
-        settings.command = command
+        settings.command = Invocation.text
         return settings
     }
 
-    var command: String { (["fragbench"] + CommandLine.arguments.dropFirst()).joined(separator: " ") }
 }
 
 /// The child runs' warnings as tune.md lists them, each labelled with the runs it came from.

@@ -275,18 +275,13 @@ package struct PointPairer {
         let grouped = Dictionary(grouping: used, by: \.session)
         let full = grouped.filter { $0.value.count >= minimumUsablePairs }
         let kept = full.count >= 3 ? full : grouped
-        var sessions = kept.keys.sorted()
-        func observations(_ session: Int) -> [(base: Double, head: Double)] {
-            (kept[session] ?? []).map { ($0.base.nanosecondsPerOp, $0.head.nanosecondsPerOp) }
-        }
+        let sessions = kept.keys.sorted().compactMap { kept[$0] }
         // A session far outside the others is a worker that ran broken, not the builds: left
         // out, and the row says which and by how much (a change that hits only some layouts
         // would show here too, so it is named, never silently dropped).
-        let logs = sessions.map { PairedRatio.sessionLog(observations($0), baseFirst: kept[$0]?.map(\.baseFirst)) ?? 0 }
-        let far = PairedRatio.farOutSessions(logs)
-        let farOut = far.sorted().map { (session: sessions[$0], ratio: exp(logs[$0])) }
-        sessions = sessions.indices.filter { !far.contains($0) }.map { sessions[$0] }
-        let e = PairedRatio.clustered(sessions.map(observations), baseFirst: sessions.map { kept[$0]?.map(\.baseFirst) ?? [] })
+        let (e, far) = PairedRatio.clusteredLeavingOutFar(sessions.map { $0.map { ($0.base.nanosecondsPerOp, $0.head.nanosecondsPerOp) } },
+                                                          baseFirst: sessions.map { $0.map(\.baseFirst) })
+        let farOut = far.compactMap { f in sessions[f.index].first.map { (session: $0.session, ratio: f.ratio) } }
         return Summary(estimate: e, used: used, disturbed: pairs.count - clean.count, usedAll: useAll,
                        references: references, tolerance: tolerance,
                        thinSessions: Set(grouped.keys).subtracting(kept.keys), farOutSessions: farOut)

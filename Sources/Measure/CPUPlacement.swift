@@ -18,9 +18,6 @@ import CFragShim
 public enum CPUPlacement {
     /// Hand-offs per burst: about 12-90 µs, short beside a cross-thread sample (4-40 ms).
     public static let roundTrips = 200
-    /// A reading above this many times the fastest one is the far placement. The two states
-    /// are 4x apart; within one the readings spread by about ±10%.
-    public static let farFactor = 1.5
 
     /// One reading between the calling thread's CPU and `cpu`: the fastest of three bursts
     /// (an interrupt lengthens a burst, never shortens it). nil when no thread could be
@@ -35,23 +32,13 @@ public enum CPUPlacement {
         return best
     }
 
-    /// Two readings in one placement differ by less than this factor between neighbours
-    /// (sorted); a wider gap starts the next placement. Within a placement, neighbouring
-    /// readings lie within a few percent; the placements seen here are 60, about 100 and
-    /// about 440 ns.
-    public static let gapFactor = 1.15
-
     /// Per reading: its placement, 0 the fastest (shortest round trip), nil for a missing
-    /// reading. A group of fewer than `smallestGroup` readings joins its nearer neighbour, so a
-    /// stray reading does not make a placement of its own.
+    /// reading. Readings group at gaps wider than `Stability.placementGapFactor`; a group of
+    /// fewer than `smallestGroup` readings joins its nearer neighbour, so a stray reading does
+    /// not make a placement of its own.
     public static func levels(_ readings: [Double], smallestGroup: Int = 3) -> [Int?] {
-        let order = readings.indices.filter { readings[$0].isFinite && readings[$0] > 0 }.sorted { readings[$0] < readings[$1] }
-        guard !order.isEmpty else { return Array(repeating: nil, count: readings.count) }
-        // Groups of consecutive sorted readings, split at wide gaps.
-        var groups: [[Int]] = [[order[0]]]
-        for (a, b) in zip(order, order.dropFirst()) {
-            if readings[b] > readings[a] * gapFactor { groups.append([b]) } else { groups[groups.count - 1].append(b) }
-        }
+        var groups = Statistics.gapGroups(readings, gapFactor: Stability.placementGapFactor)
+        guard !groups.isEmpty else { return Array(repeating: nil, count: readings.count) }
         // A small group joins the neighbour across the narrower gap.
         var i = 0
         while groups.count > 1 && i < groups.count {

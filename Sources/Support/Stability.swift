@@ -6,4 +6,9 @@ public enum Stability {
     /// Fewer undisturbed samples than this and an estimate falls back to all samples, and the
     /// point is unstable however narrow its interval.
     public static let minimumUndisturbed = 5
+    /// Two cross-CPU round trips more than this factor apart belong to different placements of
+    /// the two CPUs (Measure's `CPUPlacement` groups samples by it, report.md its estimates):
+    /// within a placement neighbouring readings lie within a few percent, and the placements
+    /// seen are about 60, 100 and 440 ns.
+    public static let placementGapFactor = 1.15
 }

@@ -41,4 +41,17 @@ public enum Statistics {
         guard let m = median(xs), m != 0 else { return nil }
         return median(xs.map { abs($0 - m) / abs(m) * 100 })
     }
+
+    /// The indices of the finite positive `values`, sorted by value and cut into groups where
+    /// one value exceeds the one before it by more than `gapFactor` (levels that sit apart, such
+    /// as the placements of two CPUs: `Stability.placementGapFactor`).
+    public static func gapGroups(_ values: [Double], gapFactor: Double) -> [[Int]] {
+        let order = values.indices.filter { values[$0].isFinite && values[$0] > 0 }.sorted { values[$0] < values[$1] }
+        guard let first = order.first else { return [] }
+        var groups: [[Int]] = [[first]]
+        for (a, b) in zip(order, order.dropFirst()) {
+            if values[b] > values[a] * gapFactor { groups.append([b]) } else { groups[groups.count - 1].append(b) }
+        }
+        return groups
+    }
 }

@@ -46,4 +46,13 @@ import Support
         #expect(formatFixed(.infinity, digits: 2) == "inf")
         #expect(!formatFixed(1e300, digits: 1).isEmpty)  // no trap beyond Int's range
     }
+
+    /// Sorted indices cut where a value exceeds the one before it by more than the factor;
+    /// missing and non-positive values belong to no group.
+    @Test func gapGroupsCutAtWideGaps() {
+        #expect(Statistics.gapGroups([100, 61, 440, .nan, 98, 0, 60], gapFactor: 1.15) == [[6, 1], [4, 0], [2]])
+        #expect(Statistics.gapGroups([1, 1.1, 1.2, 1.3], gapFactor: 1.15) == [[0, 1, 2, 3]])
+        #expect(Statistics.gapGroups([], gapFactor: 1.15).isEmpty)
+        #expect(Statistics.gapGroups([.nan, -1], gapFactor: 1.15).isEmpty)
+    }
 }
