@@ -21,6 +21,8 @@ extension BenchPoint {
             (#"of \d+ undisturbed samples \(\d+ disturbed\)"#, "of the undisturbed samples"),
             (#" over \d+ visits"#, " over the visits"),
             (#"; \d+ of \d+ visits left out \(slow state\)"#, "; slow-state visits left out"),
+            // ProcessVisits' top-up: the visits added to a point the planned ones left unstable.
+            (#"; \d+ more visit\(s\) after the first \d+ left it unstable"#, "; more visits where the planned ones left it unstable"),
             // CPUPlacement's clauses (two-thread points): the counts and round trips are the point's.
             (#"; (\d+ of \d+ samples left out: the host placed the two CPUs otherwise then \([^)]*\)|the two CPUs kept one placement \([^)]*\)|the placement of the two CPUs changed too often[^;]*)"#,
              "; by the placement of the two CPUs"),

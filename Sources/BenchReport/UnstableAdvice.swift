@@ -49,7 +49,9 @@ public enum UnstableAdvice {
             steps.append("raise --min-sample-ms (longer samples average out short disturbances)")
         }
         if unstable.contains(where: { $0.workload == "cross-thread" }) {
-            steps.append("raise --count for cross-thread (each of its samples is the whole count)")
+            // Not a longer --count: a visit's samples agree within a few percent, its level is
+            // what moves from one stretch of the run to the next (docs/noise.md, CPU placement).
+            steps.append("for cross-thread, compare two builds paired in time (make compare, fragbench pair: both see the same placement of the two CPUs); its level moves with the host from one stretch of minutes to the next, which more samples in one run do not remove")
         }
         steps.append(contended
             ? "rerun in a quieter stretch (the machine was contended for most of this run, which stopping local work may not cure: the contention can come from outside the VM)"

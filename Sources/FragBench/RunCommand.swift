@@ -110,6 +110,9 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Visits per point: passes over the sweep, each point measured once per pass, each pass in its own process (default \(ProcessVisits.defaultVisits); \(SamplerConfig.standard.visits) with --one-process; quick \(SamplerConfig.quick.visits)).",
             transform: OptionValues.integer(1 ... 100))
     var visits: Int?
+    @Option(name: .customLong("top-up"), parsing: .unconditional, help: "Visits added, each in a fresh process, to the points still unstable after the planned visits; decided once, their estimates pool all visits (default: as many as planned, none with --quick; 0: none). Needs visits in processes.",
+            transform: OptionValues.integer(0 ... 100))
+    var topUp: Int?
     @Option(name: .customLong("min-sample-ms"), parsing: .unconditional, help: "Minimum duration of one sample in milliseconds.",
             transform: OptionValues.decimal(0 ... OptionValues.longestSampleMs, excludingLower: true))
     var minSampleMs: Double?
@@ -139,6 +142,9 @@ struct RunCommand: ParsableCommand {
         if callgrindOnly && counters != "callgrind" { throw ValidationError("--callgrind-only needs --counters callgrind") }
         if visitProcesses == .processPerVisit && counters == "callgrind" {
             throw ValidationError("--process-per-visit with --counters callgrind: callgrind counts are deterministic, one process is enough")
+        }
+        if let topUp, topUp > 0, !spreadsVisits {
+            throw ValidationError("--top-up \(topUp) adds visits in processes of their own: it needs --process-per-visit (and more than one visit, counters other than callgrind)")
         }
         guard Estimator(text: estimator) != nil else {
             throw ValidationError("--estimator '\(estimator)' is not one of p10 (any pNN with 0 < NN < 100), min, median")
@@ -326,6 +332,7 @@ struct RunCommand: ParsableCommand {
         s.quick = quick
         s.samples = samples
         s.visits = visits
+        s.topUpVisits = topUp
         s.minSampleMs = minSampleMs
         s.estimator = Estimator(text: estimator) ?? .standard
         s.noCanary = noCanary

@@ -180,9 +180,9 @@ extension ProcessVisits {
         return kept.last.flatMap { try? StoredRun.load(output + "/runs/" + $0).run }
     }
 
-    /// Runs the visits as children of this binary, then merges, reports and saves as `run`
-    /// does. A child that fails or is interrupted leaves the visits before it; the run is then
-    /// partial and says why.
+    /// Runs the visits as children of this binary, then the top-up (`topUp`), then merges,
+    /// reports and saves as `run` does. A child that fails or is interrupted leaves the visits
+    /// before it; the run is then partial and says why.
     /// `output` nil: print the table only, save nothing (`--no-save`).
     package static func run(_ plan: SweepPlan, settings: RunSettings) throws {
         let (count, childSamples) = Self.plan(visits: settings.visits, samples: settings.samples, quick: settings.quick)
@@ -192,26 +192,25 @@ extension ProcessVisits {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         InterruptFlag.install()
-        var runs: [BenchRun] = []
         var failures: [String] = []
-        for visit in 1...max(1, count) {
-            if InterruptFlag.isRaised { break }
-            StandardStreams.err("run: visit \(visit)/\(count), in a fresh process\n")
-            let visitOutput = "\(scratch)/visit-\(visit)"
-            let planFile = "\(scratch)/visit-\(visit).plan.json"
-            let job = VisitPlan(plan: plan, settings: childSettings(settings, output: visitOutput, samples: childSamples))
-            let status = try job.runInChild(planFile: planFile)
-            if status != 0 && status != 130 { failures.append("visit \(visit): the child run exited with status \(status)") }
-            if let run = loadVisit(visitOutput) { runs.append(run) }
-            if status != 0 { break }
+        let schedule = try visits(plan, count: count, extra: topUpCount(settings, planned: count),
+                                  estimator: estimator, command: settings.command) { points, number, label in
+            StandardStreams.err("run: visit \(label), in a fresh process\n")
+            let visitOutput = "\(scratch)/visit-\(number)"
+            let job = VisitPlan(plan: points, settings: childSettings(settings, output: visitOutput, samples: childSamples))
+            let status = try job.runInChild(planFile: "\(scratch)/visit-\(number).plan.json")
+            if status != 0 && status != 130 { failures.append("visit \(number): the child run exited with status \(status)") }
+            return (loadVisit(visitOutput), status == 0)
         }
+        let runs = schedule.runs, planned = schedule.planned, topUp = schedule.topUp
         let interrupted = InterruptFlag.isRaised
         guard var run = merge(runs, estimator: estimator, command: settings.command) else {
             if interrupted { throw ExitStatus(130) }
             throw ValidationFailure(failures.first ?? "no visit finished")
         }
-        run.warnings.insert("Each of the \(runs.count) visit(s) ran in its own process (--process-per-visit): the interval includes the spread between processes.", at: 0)
-        if runs.count < count { run.warnings.append("Only \(runs.count) of \(count) visits finished.") }
+        run.warnings.insert("Each of the \(planned) visit(s) ran in its own process (--process-per-visit): the interval includes the spread between processes.", at: 0)
+        if planned < count { run.warnings.append("Only \(planned) of \(count) visits finished.") }
+        if let topUp { run = topUp.annotated(run) }
         run.warnings += failures.map { "FAILED: \($0)" }
         // Once for the whole run, against the median of the visits' baselines (the visits
         // themselves leave the reference alone: `childSettings`).
@@ -221,13 +220,13 @@ extension ProcessVisits {
             run.points = checked.points
             if let warning = checked.warning { run.warnings.append(warning) }
         }
-        run.partial = run.partial || interrupted || !failures.isEmpty || runs.count < count
+        run.partial = run.partial || interrupted || !failures.isEmpty || planned < count
         for p in run.points {
-            StandardStreams.err("\(p.name): \(NumberFormat.text(p.nsPerOp)) ns/op, 95% interval [\(NumberFormat.text(p.nsPerOpLow)), \(NumberFormat.text(p.nsPerOpHigh))] over \(runs.count) processes\(p.unstable ? " UNSTABLE" : "")\n")
+            StandardStreams.err("\(p.name): \(NumberFormat.text(p.nsPerOp)) ns/op, 95% interval [\(NumberFormat.text(p.nsPerOpLow)), \(NumberFormat.text(p.nsPerOpHigh))] over \(p.visitSampleCounts?.count ?? planned) processes\(p.unstable ? " UNSTABLE" : "")\n")
         }
         StandardStreams.out(MarkdownReport.table(run.points))
         if let output {
-            let why = interrupted ? "interrupted (Ctrl-C)" : failures.first ?? "\(runs.count) of \(count) visits finished"
+            let why = interrupted ? "interrupted (Ctrl-C)" : failures.first ?? "\(planned) of \(count) visits finished"
             try RunSaving.save(run, to: ResultStore(root: output), partialReason: run.partial ? why : nil)
         }
         if interrupted { throw ExitStatus(130) }

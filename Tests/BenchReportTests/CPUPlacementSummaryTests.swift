@@ -33,7 +33,7 @@ import Testing
         let clauses = [
             "; 12 of 73 samples left out: the host placed the two CPUs otherwise then (estimate from the 61 at a cross-CPU round trip of 103 ns; 12 at 436 ns)",
             "; the two CPUs kept one placement (cross-CPU round trip 99 ns)",
-            "; the placement of the two CPUs changed too often for 5 samples in one (cross-CPU round trips 60, 100 ns): all samples kept",
+            "; the placement of the two CPUs changed too often for 5 samples from 3 visit(s) in one (cross-CPU round trips 60, 100 ns): all samples kept",
         ]
         let families = Set(clauses.map { BenchPoint.family(of: base + $0 + "; each visit in its own process") })
         #expect(families == ["p10 of the undisturbed samples over the visits; 95% interval predicts another run (at least ±1%); by the placement of the two CPUs; each visit in its own process"])

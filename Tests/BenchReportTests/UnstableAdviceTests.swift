@@ -49,10 +49,12 @@ import Testing
         #expect(!hint.contains("callgrind"))
     }
 
-    @Test func crossThreadSamplesAreTheWholeCount() throws {
+    /// cross-thread's samples are whole counts and its level moves between stretches of the
+    /// run: the advice is the paired compare, not longer samples or a longer count.
+    @Test func crossThreadIsComparedPairedInTime() throws {
         let advice = try #require(UnstableAdvice.advice([Self.unstable("cross-thread")], counterBackend: "none"))
-        #expect(advice.contains("--count"))
-        #expect(!advice.contains("--min-sample-ms"))
+        #expect(advice.contains("make compare, fragbench pair"))
+        #expect(!advice.contains("--min-sample-ms") && !advice.contains("raise --count"))
     }
 
     @Test func suggestionsAreRoundValues() {
