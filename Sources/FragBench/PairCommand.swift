@@ -11,7 +11,7 @@ import Workloads
 /// build's caches; the second ones form a pair), so whatever the machine does during a pair
 /// falls on both builds. A point is measured in sessions with fresh workers (`PointPairer`);
 /// the ratio is the geometric mean of the sessions' median pair ratios with a t-interval over
-/// sessions. Sampling stops when the interval is narrower than the threshold or the point's
+/// sessions. Sampling stops when the interval settles (`PointPairer.isSettled`) or the point's
 /// share of the time budget is spent.
 struct PairCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -85,7 +85,7 @@ package struct PointPairer {
             if InterruptFlag.isRaised { break }
             guard session >= minimumSessions, session % 2 == 0 else { continue }
             estimate = Self.estimate(pairs, tolerance: canaryTolerance).estimate
-            if let e = estimate, e.upper - e.lower <= thresholdFraction { break }
+            if let e = estimate, Self.isSettled(e, threshold: thresholdFraction) { break }
             if Date() >= deadline { break }
         }
         let summary = Self.estimate(pairs, tolerance: canaryTolerance)
@@ -156,6 +156,18 @@ package struct PointPairer {
             if InterruptFlag.isRaised { break }
         }
         return nil
+    }
+
+    /// Whether a point's sampling may stop before its budget: its interval lies wholly beyond
+    /// the threshold (a verdict), or it is narrower than the threshold and straddles neither
+    /// edge of it. Narrow alone is not enough: with a known +3% in the head, sampling stopped as
+    /// soon as the interval was ±1% wide, and 4 of 15 points ended straddling +2%, e.g.
+    /// 1.0261 [1.0159, 1.0363], "no difference resolved" with budget left (docs/noise.md).
+    package static func isSettled(_ e: RatioEstimate, threshold: Double) -> Bool {
+        if e.lower > 1 + threshold || e.upper < 1 - threshold { return true }
+        guard e.upper - e.lower <= threshold else { return false }
+        let straddles = { (edge: Double) in e.lower < edge && e.upper > edge }
+        return !straddles(1 + threshold) && !straddles(1 - threshold)
     }
 
     /// The least half-width a row's interval may claim. Cross-thread's two threads share the two
@@ -299,7 +311,7 @@ package enum PairSummary {
             + "the controller alternates the builds in blocks A A B B, B B A A of single \(formatFixed(sampleMs, digits: 1)) ms samples; the first sample of each turn re-warms that build's caches and is not used, the second ones form a pair, so a burst on the machine falls on both builds of a pair. "
             + "A point is measured in sessions, each with fresh worker processes and workloads set up in alternating order, and as many pairs as its set-up costs in time (a pair of processes can keep an offset of a few percent for as long as it lives). "
             + "Ratio = geometric mean over sessions of each session's median pair ratio head/base (pairs whose two canary readings, each against its side's median, disagree by more than 10% are left out), with a Student-t 95% interval over the sessions; "
-            + "base and head columns: p10 of each build's samples in those pairs. Sampling stops when the interval is narrower than \(pct)% or the point's share of the \(formatFixed(budget, digits: 0)) s budget is spent; "
+            + "base and head columns: p10 of each build's samples in those pairs. Sampling stops when the interval lies wholly beyond ±\(pct)%, or is narrower than \(pct)% without straddling +\(pct)% or -\(pct)%, or when the point's share of the \(formatFixed(budget, digits: 0)) s budget is spent; "
             + "'resolution' is the smallest change the data could have resolved. A point is slower or faster only when its whole interval lies beyond ±\(pct)%."
     }
 }

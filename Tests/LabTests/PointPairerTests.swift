@@ -142,6 +142,21 @@ import Workloads
 
     /// Cross-thread rows never claim less than the spread of separate pairings; single-thread
     /// rows keep their own interval.
+    /// Sampling stops once the interval decides: wholly beyond the threshold, or narrower than
+    /// it and clear of both edges; an interval straddling an edge goes on (it could still
+    /// become a verdict).
+    @Test func samplingStopsWhenTheIntervalSettles() {
+        func settled(_ lo: Double, _ hi: Double) -> Bool {
+            PointPairer.isSettled(RatioEstimate(ratio: (lo + hi) / 2, lower: lo, upper: hi, rounds: 8), threshold: 0.02)
+        }
+        #expect(settled(1.021, 1.09), "slower, however wide")
+        #expect(settled(0.90, 0.979), "faster")
+        #expect(settled(0.992, 1.008) && settled(1.005, 1.019), "narrow and within")
+        #expect(!settled(1.0159, 1.0363), "narrow but straddling +2%: the +3% calibration stopped here")
+        #expect(!settled(0.975, 0.985), "straddling -2%")
+        #expect(!settled(0.985, 1.015), "within but wider than the threshold")
+    }
+
     @Test func crossThreadIntervalsHaveAFloor() throws {
         let config = try FragCacheConfig(pageSize: 4096, maxSize: 32768)
         let cross = WorkerProtocol.PointRequest(label: "x", spec: PointSpec(WorkloadParameters(kind: .crossThread, config: config)))
