@@ -180,7 +180,7 @@ extension ProcessVisits {
         return kept.last.flatMap { try? StoredRun.load(output + "/runs/" + $0).run }
     }
 
-    /// Runs the visits as children of this binary, then the top-up (`topUp`), then merges,
+    /// Runs the visits as children of this binary, then the top-up (`visits`), then merges,
     /// reports and saves as `run` does. A child that fails or is interrupted leaves the visits
     /// before it; the run is then partial and says why.
     /// `output` nil: print the table only, save nothing (`--no-save`).

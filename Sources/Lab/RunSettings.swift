@@ -12,7 +12,7 @@ package struct RunSettings: Codable, Sendable, Equatable {
     package var samples: Int?
     package var visits: Int?
     /// Visits added, in processes of their own, to the points still unstable after the planned
-    /// ones (`ProcessVisits.topUp`); nil: as many as planned (none with --quick); 0: none.
+    /// ones (`ProcessVisits.visits`); nil: as many as planned (none with --quick); 0: none.
     package var topUpVisits: Int?
     package var minSampleMs: Double?
     package var estimator: Estimator = .standard
