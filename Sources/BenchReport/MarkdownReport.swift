@@ -67,7 +67,11 @@ public enum MarkdownReport {
         let why = points.contains(where: { $0.nsPerOpInterval != nil })
             ? "95% interval wider than ±\(NumberFormat.fixed(Stability.intervalThresholdPercent, 0))%, or too few undisturbed samples"
             : "sample spread above 5%"
-        out += unstable.isEmpty ? " (none with \(why)).\n" : " (\(why), marked ⚠).\n"
+        if unstable.isEmpty {
+            out += " (none with \(why)).\n"
+        } else {
+            out += " (\(why), marked ⚠)" + (CPUPlacementSummary.unstableSplit(points).map { ": \($0).\n" } ?? ".\n")
+        }
         let intervals = points.filter { $0.nsPerOpInterval != nil }.count
         if run.points.allSatisfy({ $0.estimator == nil }) {
             out += "- ns/op: the **median** of the samples (the run recorded no estimator or interval, as runs before result schema 3 did not).\n"

@@ -23,6 +23,26 @@ import Testing
         #expect(line.contains("1 kept all samples, their placement changing too often"))
         #expect(MarkdownReport.summary(run).contains("- " + line + "\n"))
     }
+
+    /// The unstable count says how many of each kind, when a run has both and a two-thread
+    /// point is among the unstable.
+    @Test func theUnstableCountIsSplitByThreads() throws {
+        var run = Fixtures.run
+        run.points = run.points.filter { $0.workload != "cross-thread" }
+        #expect(CPUPlacementSummary.unstableSplit(run.points) == nil, "no two-thread point")
+        let single = run.points.count
+        var two = run.points[0]
+        two.workload = "cross-thread"
+        two.unstable = false
+        run.points.append(two)
+        #expect(CPUPlacementSummary.unstableSplit(run.points) == nil, "no unstable two-thread point")
+        run.points[single].unstable = true
+        let unstableSingle = run.points.prefix(single).filter(\.unstable).count
+        let split = try #require(CPUPlacementSummary.unstableSplit(run.points))
+        #expect(split.hasPrefix("\(unstableSingle) of \(single) single-thread point(s) and 1 of 1 two-thread one(s)"))
+        #expect(MarkdownReport.summary(run).contains("marked ⚠): " + split + ".\n"))
+        #expect(CPUPlacementSummary.unstableSplit([two, two].map { var p = $0; p.unstable = true; return p }) == nil, "two-thread points only")
+    }
 }
 
 @Suite struct EstimatorFamilyTests {
