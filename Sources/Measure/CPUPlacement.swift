@@ -11,8 +11,8 @@ import CFragShim
 /// cannot see this: it is a property of the pair.
 ///
 /// So each two-thread sample is bracketed by readings of the round trip, and the estimate
-/// comes from one placement: the fastest in which enough samples ran, as the speed states
-/// take the fast state. Which one, and what was left out, is said beside the estimate. A
+/// comes from one placement: the fastest that stands for the run (`split`), as the speed
+/// states take the fast state. Which one, and what was left out, is said beside the estimate. A
 /// placement is a machine state, not a code change: a build that is slower is slower in
 /// every placement, and a paired compare sees both builds in the same one.
 public enum CPUPlacement {
