@@ -30,8 +30,8 @@ public enum CPUPlacementSummary {
     /// the AMD VM: 9-11 of 12 two-thread points unstable after the top-up, 1-2 of 70
     /// single-thread ones), and one total hid which kind a reader can trust.
     public static func unstableSplit(_ points: [BenchPoint]) -> String? {
-        let two = points.filter { $0.workload == "cross-thread" }
-        let one = points.filter { $0.workload != "cross-thread" }
+        let two = points.filter(\.isTwoThread)
+        let one = points.filter { !$0.isTwoThread }
         let unstableTwo = two.filter(\.unstable).count
         guard !one.isEmpty, unstableTwo > 0 else { return nil }
         return "\(one.filter(\.unstable).count) of \(one.count) single-thread point(s) and \(unstableTwo) of \(two.count) two-thread one(s), whose level follows the host's placement of the two vCPUs from one stretch of the run to the next (compare those paired in time)"

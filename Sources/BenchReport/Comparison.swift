@@ -92,7 +92,7 @@ public struct Comparison: Sendable, Equatable {
             var note: String?
             switch metric {
             case .instructions:
-                if a[0].workload == "cross-thread" {
+                if a[0].isTwoThread {
                     // Two threads under valgrind run one at a time, and the consumer's and
                     // producer's spin waits on the ring take as many instructions as valgrind's
                     // scheduling gives them: a commit against itself read 142 vs 127 ins/op.

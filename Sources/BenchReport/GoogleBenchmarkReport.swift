@@ -66,7 +66,7 @@ public enum GoogleBenchmarkReport {
         let name = benchmarkName(point)
         let samples = (point.sampleNsPerOp ?? []).filter(\.isFinite)
         let repetitions = samples.isEmpty ? [estimate] : samples
-        let threads = point.workload == "cross-thread" ? 2 : 1
+        let threads = point.isTwoThread ? 2 : 1
         let iterations = point.opsPerSample ?? max(1, point.ops / max(1, repetitions.count))
         func base(_ entryName: String, runType: String) -> [String: JSONValue] {
             [

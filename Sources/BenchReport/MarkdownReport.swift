@@ -183,7 +183,7 @@ public enum MarkdownReport {
 
     /// The kernel page_frag test reports the time for its whole count; so does this section.
     static func crossThreadSection(_ points: [BenchPoint]) -> String {
-        let rows = points.filter { $0.workload == "cross-thread" }
+        let rows = points.filter(\.isTwoThread)
         guard !rows.isEmpty else { return "" }
         var out = "\nCross-thread, as the kernel's page_frag test reports it (producer allocates and pushes, consumer pops and frees; the name carries the count, prepare and the push and pop CPUs, `any` where the scheduler chose):\n\n"
         out += "| point | time for the count | ns/op |\n|---|---:|---:|\n"

@@ -141,7 +141,7 @@ extension Provenance {
     /// the CPU it ran on and whether it was pinned there).
     public static func pinningSummary(_ points: [BenchPoint]) -> String? {
         guard !points.isEmpty else { return nil }
-        let single = points.filter { $0.workload != "cross-thread" }
+        let single = points.filter { !$0.isTwoThread }
         var parts: [String] = []
         let pinnedCPUs = Set(single.filter(\.pinned).compactMap(\.cpu)).sorted()
         let unpinned = single.filter { !$0.pinned }.count
@@ -149,7 +149,7 @@ extension Provenance {
             parts.append("single-threaded points pinned to CPU \(pinnedCPUs.map(String.init).joined(separator: ", "))")
         }
         if unpinned > 0 { parts.append("\(unpinned) single-threaded point(s) not pinned") }
-        let cross = points.filter { $0.workload == "cross-thread" }
+        let cross = points.filter(\.isTwoThread)
         if !cross.isEmpty {
             let pairs = Set(cross.map { "push CPU \($0.parameters["push_cpu"] ?? "any"), pop CPU \($0.parameters["pop_cpu"] ?? "any")" }).sorted()
             parts.append("cross-thread: " + pairs.joined(separator: "; "))

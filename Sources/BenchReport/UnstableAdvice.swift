@@ -38,17 +38,17 @@ public enum UnstableAdvice {
 
     static func steps(_ unstable: [BenchPoint], counterBackend: String, contended: Bool = false) -> [String] {
         var steps: [String] = []
-        if unstable.contains(where: { !$0.pinned && $0.workload != "cross-thread" }) {
+        if unstable.contains(where: { !$0.pinned && !$0.isTwoThread }) {
             steps.append("pin single-threaded points (--cpu N, without --no-pin)")
         }
-        let timed = unstable.filter { $0.workload != "cross-thread" }
+        let timed = unstable.filter { !$0.isTwoThread }
         if let longest = timed.compactMap(\.sampleNs).max(), longest > 0 {
             let ms = longest / 1e6
             steps.append("raise --min-sample-ms to \(suggestedMilliseconds(ms)) (samples took up to \(NumberFormat.significant(ms)) ms)")
         } else if !timed.isEmpty {
             steps.append("raise --min-sample-ms (longer samples average out short disturbances)")
         }
-        if unstable.contains(where: { $0.workload == "cross-thread" }) {
+        if unstable.contains(where: \.isTwoThread) {
             // Not a longer --count: a visit's samples agree within a few percent, its level is
             // what moves from one stretch of the run to the next (docs/noise.md, CPU placement).
             steps.append("for cross-thread, compare two builds paired in time (make compare, fragbench pair: both see the same placement of the two CPUs); its level moves with the host from one stretch of minutes to the next, which more samples in one run do not remove")

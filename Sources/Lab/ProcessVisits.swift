@@ -204,7 +204,7 @@ extension ProcessVisits {
         }
         let runs = schedule.runs, planned = schedule.planned, topUp = schedule.topUp
         let interrupted = InterruptFlag.isRaised
-        guard var run = merge(runs, estimator: estimator, command: settings.command) else {
+        guard var run = schedule.merged ?? merge(runs, estimator: estimator, command: settings.command) else {
             if interrupted { throw ExitStatus(130) }
             throw ValidationFailure(failures.first ?? "no visit finished")
         }

@@ -21,10 +21,11 @@ extension ProcessVisits {
     /// The visits of a run: `count` passes over `plan`, then, if every one of them finished,
     /// `extra` passes over the points they left unstable. `visit(points, number, label)` runs
     /// one pass in a process and returns its saved run (nil: none) and whether to go on (false
-    /// after a failed or interrupted child: the run stops there).
+    /// after a failed or interrupted child: the run stops there). `merged`: the runs merged,
+    /// when deciding on the top-up merged them and nothing was added after (not merged twice).
     package static func visits(_ plan: SweepPlan, count: Int, extra: Int, estimator: Estimator, command: String,
                                visit: (SweepPlan, Int, String) throws -> (run: BenchRun?, goOn: Bool)) rethrows
-        -> (runs: [BenchRun], planned: Int, topUp: TopUp?) {
+        -> (runs: [BenchRun], planned: Int, topUp: TopUp?, merged: BenchRun?) {
         var runs: [BenchRun] = []
         var finished = 0, stopped = false
         for number in 1...max(1, count) {
@@ -36,10 +37,10 @@ extension ProcessVisits {
         }
         let planned = runs.count
         guard extra > 0, !stopped, finished == count, let first = merge(runs, estimator: estimator, command: command) else {
-            return (runs, planned, nil)
+            return (runs, planned, nil, nil)
         }
         let unstable = unstablePoints(plan, in: first)
-        guard !unstable.isEmpty else { return (runs, planned, nil) }
+        guard !unstable.isEmpty else { return (runs, planned, nil, first) }
         StandardStreams.err("run: \(unstable.count) point(s) unstable after \(count) visits: \(extra) more visit(s) for them (--top-up)\n")
         let points = SweepPlan(points: unstable, combinations: unstable.count, merges: [])
         var added = 0
@@ -49,7 +50,8 @@ extension ProcessVisits {
             if let run { runs.append(run); added += 1 }
             guard goOn else { break }
         }
-        return (runs, planned, TopUp(planned: count, added: added, asked: extra, names: Set(unstable.map(PointLabel.benchmarkName))))
+        let topUp = TopUp(planned: count, added: added, asked: extra, names: Set(unstable.map(PointLabel.benchmarkName)))
+        return (runs, planned, topUp, added == 0 ? first : nil)
     }
 
     /// The points of `plan` that `run` (the planned visits, merged) marks unstable, in the

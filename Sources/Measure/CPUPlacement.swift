@@ -109,8 +109,7 @@ public enum CPUPlacement {
         let enough = { (p: Int) in count(p) >= minimum && visitsIn(p) >= wantedVisits }
         // The fastest placement that stands for the run; failing that, the one most samples ran in.
         let standing = placements.first { enough($0) && Double(count($0)) >= Double(placed) * minimumShare }
-        let modal = placements.max { count($0) < count($1) }.flatMap { enough($0) ? $0 : nil }
-        guard let chosen = standing ?? modal else {
+        guard let chosen = standing ?? placements.max(by: { count($0) < count($1) }).flatMap({ enough($0) ? $0 : nil }) else {
             return Split(visitSamples: visitSamples, visitClasses: visitClasses, leftOut: Array(repeating: false, count: total),
                          roundTripNs: nil,
                          note: "the placement of the two CPUs changed too often for \(minimum) samples from \(wantedVisits) visit(s) in one"

@@ -44,7 +44,7 @@ import Workloads
         #expect(fake.calls.map(\.number) == [1, 2, 3, 4, 5])
         #expect(fake.calls.map(\.points) == [[64, 256], [64, 256], [256], [256], [256]])
         #expect(fake.calls[2].label == "3/5, top-up of 1 point(s)")
-        #expect(result.runs.count == 5 && result.planned == 2)
+        #expect(result.runs.count == 5 && result.planned == 2 && result.merged == nil, "visits were added: merged again by the caller")
         let topUp = try #require(result.topUp)
         #expect(topUp == ProcessVisits.TopUp(planned: 2, added: 3, asked: 3, names: [PointLabel.benchmarkName(plan.points[1])]))
 
@@ -63,7 +63,8 @@ import Workloads
     @Test func noTopUpWithoutCauseOrAfterAFailure() throws {
         let stable = SweepPlan(points: [try Self.parameters(64)], combinations: 1, merges: [])
         var fake = FakeVisits()
-        #expect(ProcessVisits.visits(stable, count: 2, extra: 3, estimator: .standard, command: "x") { fake.visit($0, $1, $2) }.topUp == nil)
+        let quiet = ProcessVisits.visits(stable, count: 2, extra: 3, estimator: .standard, command: "x") { fake.visit($0, $1, $2) }
+        #expect(quiet.topUp == nil && quiet.merged?.points.count == 1, "merged once, to decide, and handed back")
         #expect(fake.calls.count == 2)
 
         let both = SweepPlan(points: [try Self.parameters(64), try Self.parameters(256)], combinations: 2, merges: [])
