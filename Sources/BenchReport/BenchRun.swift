@@ -61,6 +61,10 @@ public struct Provenance: Codable, Sendable, Equatable {
     public var aslr: String? = nil
     public var transparentHugePages: String? = nil
     public var loadAverage: String? = nil
+    /// glibc's thread mode in the process that collected this provenance: "multi-threaded" for
+    /// every fragbench process since they leave glibc's single-threaded mode at start-up (whose
+    /// locks skip their atomics); nil in older runs.
+    public var libcThreadMode: String? = nil
     /// The CPU caches of the first CPU (sysfs), nil when unreadable (older runs).
     public var caches: [CPUCache]? = nil
     /// Schema 3: how noisy the machine was during the run, from the canary: e.g. "14% of

@@ -3,8 +3,42 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+// MARK: - The arena's lock
+
+// The kernel's zone->lock is a spinlock, and so is the Swift model's (SpinLock.swift): one
+// locked compare-and-swap to take it, a release store to drop it. Not a pthread mutex: glibc
+// skips its atomics while a process has one thread, which made this twin's refill cheaper than
+// the model's in single-threaded workers, and its unlock is a second locked instruction once
+// there are threads.
+static void cfrag_arena_lock_wait(cfrag_arena *a) {
+    int spins = 0;
+    for (;;) {
+        // Plain loads while it is held: the holder keeps its cache line.
+        while (atomic_load_explicit(&a->lock, memory_order_relaxed) != 0) {
+            __builtin_ia32_pause();
+            if (++spins == 1024) { spins = 0; sched_yield(); }
+        }
+        uint32_t expected = 0;
+        if (atomic_compare_exchange_weak_explicit(&a->lock, &expected, 1, memory_order_acquire,
+                                                  memory_order_relaxed))
+            return;
+    }
+}
+
+static inline void cfrag_arena_lock(cfrag_arena *a) {
+    uint32_t expected = 0;
+    if (__builtin_expect(!atomic_compare_exchange_strong_explicit(&a->lock, &expected, 1, memory_order_acquire,
+                                                                  memory_order_relaxed), 0))
+        cfrag_arena_lock_wait(a);
+}
+
+static inline void cfrag_arena_unlock(cfrag_arena *a) {
+    atomic_store_explicit(&a->lock, 0, memory_order_release);
+}
 
 // MARK: - Buddy allocator (under arena->lock)
 
@@ -80,7 +114,7 @@ cfrag_arena *cfrag_arena_create(unsigned page_size, size_t arena_bytes, int lazy
         a->pages[i].next = a->pages[i].prev = -1;
     }
     for (int k = 0; k < CFRAG_ORDERS; k++) a->free_heads[k] = -1;
-    pthread_mutex_init(&a->lock, NULL);
+    atomic_init(&a->lock, 0);
     long index = 0;
     while (index < count) {
         int order = CFRAG_ORDERS - 1;
@@ -93,7 +127,6 @@ cfrag_arena *cfrag_arena_create(unsigned page_size, size_t arena_bytes, int lazy
 
 void cfrag_arena_destroy(cfrag_arena *a) {
     if (!a) return;
-    pthread_mutex_destroy(&a->lock);
     munmap(a->mapping, a->mapping_length);
     free(a->pages);
     free(a);
@@ -102,7 +135,7 @@ void cfrag_arena_destroy(cfrag_arena *a) {
 int32_t cfrag_alloc_pages(cfrag_arena *a, unsigned order, int compound, int no_memalloc) {
     int pfmemalloc = 0;
     compound = compound && order > 0;
-    pthread_mutex_lock(&a->lock);
+    cfrag_arena_lock(a);
     a->requests[order]++;
     int32_t block = -1;
     if (a->fail_any > 0) {
@@ -114,7 +147,7 @@ int32_t cfrag_alloc_pages(cfrag_arena *a, unsigned order, int compound, int no_m
     }
     if (block < 0) {
         a->failures[order]++;
-        pthread_mutex_unlock(&a->lock);
+        cfrag_arena_unlock(a);
         return -1;
     }
     if (order == 0 && !no_memalloc && a->pfmemalloc_next > 0) {
@@ -126,7 +159,7 @@ int32_t cfrag_alloc_pages(cfrag_arena *a, unsigned order, int compound, int no_m
     a->pages[block].flags = (uint8_t)(CFRAG_FLAG_ALLOCATED | (compound ? CFRAG_FLAG_HEAD : 0) |
                                       (pfmemalloc ? CFRAG_FLAG_PFMEMALLOC : 0));
     a->pages[block].order = (uint8_t)order;
-    pthread_mutex_unlock(&a->lock);
+    cfrag_arena_unlock(a);
     if (compound) {
         for (int32_t i = block + 1; i < block + (1 << order); i++) {
             a->pages[i].head = block;
@@ -145,11 +178,11 @@ void cfrag_free_pages(cfrag_arena *a, int32_t head) {
         a->pages[i].head = i;
         a->pages[i].flags = 0;
     }
-    pthread_mutex_lock(&a->lock);
+    cfrag_arena_lock(a);
     a->frees[order]++;
     a->pages_in_use -= 1L << order;
     insert_merging(a, head, order);
-    pthread_mutex_unlock(&a->lock);
+    cfrag_arena_unlock(a);
 }
 
 // MARK: - The cache's slow path (SPEC 4)

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import FragReplay
 import Lab
+import Measure
 
 /// `fragbench`: the FragBench lab's command line.
 @main
@@ -18,6 +19,9 @@ struct FragBench: ParsableCommand {
     /// option and what is wrong with it, and where help is, without the usage screen after it,
     /// and with the offending text escaped so it cannot break the line.
     static func main() {
+        // Every fragbench process measures as a process with threads (LibcThreadMode): a
+        // worker would otherwise run glibc's locks without atomics and a visit process with.
+        LibcThreadMode.leaveSingleThreaded()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -20,7 +20,7 @@ public final class PageAllocator: @unchecked Sendable {
     private let mapping: UnsafeMutableRawPointer
     private let mappingLength: Int
     /// Pages pinned by `fragment(...)`, released by `unfragment()`.
-    private let pinned = ArenaLock<[Page]>([])
+    private let pinned = SpinLock<[Page]>([])
 
     /// MADV_POPULATE_WRITE from <linux/mman.h> (not every Glibc module exports it).
     static let madvisePopulateWrite: Int32 = 23
@@ -67,8 +67,8 @@ public final class PageAllocator: @unchecked Sendable {
         for i in 0 ..< pageCount {
             (descriptors + i).initialize(to: PageDescriptor(index: Int32(i)))
         }
-        let core = UnsafeMutablePointer<ArenaLock<BuddyState>>.allocate(capacity: 1)
-        core.initialize(to: ArenaLock(BuddyState()))
+        let core = UnsafeMutablePointer<SpinLock<BuddyState>>.allocate(capacity: 1)
+        core.initialize(to: SpinLock(BuddyState()))
 
         self.mapping = raw
         self.mappingLength = length

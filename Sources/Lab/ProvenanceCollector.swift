@@ -33,6 +33,7 @@ package enum ProvenanceCollector {
         provenance.aslr = machine.aslr
         provenance.transparentHugePages = machine.transparentHugePages
         provenance.loadAverage = machine.loadAverageText
+        provenance.libcThreadMode = LibcThreadMode.current
         provenance.caches = machine.caches
         provenance.workloadsRevision = WorkerProtocol.workloadsRevision
         provenance.dependencies = resolvedPackages()

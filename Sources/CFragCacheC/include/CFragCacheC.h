@@ -12,7 +12,6 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <pthread.h>
 
 #define CFRAG_ORDERS 11
 #define CFRAG_ORDER_MASK ((uintptr_t)0xff)
@@ -35,7 +34,8 @@ typedef struct cfrag_page {
     int32_t prev;
 } cfrag_page;
 
-/// The page allocator: arena, descriptors, and the buddy state under one mutex.
+/// The page allocator: arena, descriptors, and the buddy state under one spinlock (the Swift
+/// model's `SpinLock`: 0 free, 1 held; see cfrag_arena_lock).
 typedef struct cfrag_arena {
     uintptr_t base;
     unsigned page_shift;
@@ -43,7 +43,7 @@ typedef struct cfrag_arena {
     cfrag_page *pages;
     void *mapping;
     size_t mapping_length;
-    pthread_mutex_t lock;
+    _Atomic uint32_t lock;
     int32_t free_heads[CFRAG_ORDERS];
     long requests[CFRAG_ORDERS];
     long failures[CFRAG_ORDERS];

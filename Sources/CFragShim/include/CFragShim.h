@@ -151,6 +151,18 @@ uint64_t fb_canary_warm(void);
 /// `errno` set (EINVAL for a CPU number outside cpu_set_t).
 int fb_cpu_allowed(int cpu);
 
+// MARK: - glibc's thread mode
+
+/// Starts one thread that returns at once, and joins it. glibc runs a process that has never
+/// started a thread in a single-threaded mode whose own locks (pthread mutexes, malloc's
+/// arenas, stdio) take no atomic instruction; the first thread ends that mode for good
+/// (thread_mode.c). Returns 0, or the pthread error.
+int fb_leave_single_threaded_mode(void);
+
+/// glibc's `__libc_single_threaded` (glibc 2.32 and later): 1 while the process is in that
+/// mode, 0 once it has left it, -1 where the C library does not say.
+int fb_libc_single_threaded(void);
+
 // MARK: - Calibration
 
 /// Runs `iterations` uncontended locked read-modify-writes on one cache line that only this

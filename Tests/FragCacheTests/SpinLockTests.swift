@@ -2,11 +2,13 @@ import Foundation
 import Testing
 import FragCache
 
-@Suite struct PThreadLockTests {
+@Suite struct SpinLockTests {
     final class Box: @unchecked Sendable {
-        let lock = PThreadLock<[Int]>([])
+        let lock = SpinLock<[Int]>([])
     }
 
+    /// More threads than this VM has CPUs, so waiters spin, yield, and find a holder that was
+    /// preempted: a lost update or a duplicate would show.
     @Test func everyIncrementFromEveryThreadIsKept() async {
         let box = Box()
         let threads = 4, rounds = 20_000
@@ -24,9 +26,9 @@ import FragCache
 
     @Test func errorsPassThroughAndReleaseTheLock() {
         struct Refused: Error {}
-        let lock = PThreadLock(1)
+        let lock = SpinLock(1)
         #expect(throws: Refused.self) { try lock.withLock { (_: inout Int) throws(Refused) in throw Refused() } }
-        // A lock left held would deadlock here.
+        // A lock left held would spin here for ever.
         #expect(lock.withLock { value in value += 1; return value } == 2)
     }
 }
