@@ -9,11 +9,14 @@ public struct InstructionProfile: Sendable, Equatable {
         /// "Sources/FragCache/FragCache.swift:97", nil where the object has no line table.
         public var line: String?
         public var instructions: UInt64
+        /// Of those, locked read-modify-writes (`lock`-prefixed, or `xchg` with memory).
+        public var locked: UInt64
 
-        public init(stack: [String], line: String?, instructions: UInt64) {
+        public init(stack: [String], line: String?, instructions: UInt64, locked: UInt64 = 0) {
             self.stack = stack
             self.line = line
             self.instructions = instructions
+            self.locked = locked
         }
     }
 
@@ -42,7 +45,26 @@ public struct InstructionProfile: Sendable, Equatable {
 
     public static func path(_ stack: [String]) -> String { stack.contains(where: isSlowFrame) ? "slow" : "fast" }
 
+    /// Why the costs' `locked` counts are not known (no disassembler, an object it could not
+    /// read); nil when they are.
+    public var lockedUnavailable: String? = nil
+
     public var sum: UInt64 { costs.reduce(0) { $0 + $1.instructions } }
+
+    /// Locked instructions executed, nil when they could not be counted.
+    public var lockedSum: UInt64? { lockedUnavailable == nil ? costs.reduce(0) { $0 + $1.locked } : nil }
+
+    /// Locked instructions per executing function and path, most first (functions with none
+    /// left out); empty when they could not be counted.
+    public var lockedFunctions: [Row] {
+        guard lockedUnavailable == nil else { return [] }
+        var byKey: [String: Row] = [:]
+        for c in costs where c.locked > 0 {
+            let name = c.stack.last ?? "?", path = Self.path(c.stack), id = name + "\u{1}" + path
+            byKey[id, default: Row(name: name, function: nil, path: path, instructions: 0)].instructions += c.locked
+        }
+        return byKey.values.sorted { $0.instructions != $1.instructions ? $0.instructions > $1.instructions : ($0.name, $0.path) < ($1.name, $1.path) }
+    }
 
     public func perOp(_ instructions: UInt64) -> Double { operations > 0 ? Double(instructions) / Double(operations) : 0 }
 

@@ -40,6 +40,8 @@ public enum ProfileReport {
         out += functionTable(profile)
         out += "### Top source lines\n\n"
         out += lineTable(profile)
+        out += "### Locked instructions\n\n"
+        out += lockedSummary(profile)
         out += "## Sampled time (perf record)\n\n"
         if let sampled, sampled.samples > 0 {
             out += "\(sampled.samples) samples of \(sampled.event): \(sampled.scope).\n\n"
@@ -95,6 +97,23 @@ public enum ProfileReport {
         return out + "\n"
     }
 
+    /// How many locked read-modify-writes an operation executes, and where: the cost a CPU
+    /// with dear atomics pays on top of the instruction count.
+    static func lockedSummary(_ p: InstructionProfile) -> String {
+        guard let locked = p.lockedSum else { return "Unavailable: \(p.lockedUnavailable ?? "not counted").\n\n" }
+        var out = "\(NumberFormat.fixed(p.perOp(locked), 3)) per operation (\(lockedMethod)).\n\n"
+        let rows = p.lockedFunctions
+        guard !rows.isEmpty else { return out }
+        out += "| function | path | locked/op |\n|---|---|---:|\n"
+        for r in rows.prefix(topFunctions) {
+            out += "| `\(r.name)` | \(r.path) | \(NumberFormat.fixed(p.perOp(r.instructions), 3)) |\n"
+        }
+        return out + "\n"
+    }
+
+    /// The reader's account of how locked instructions are found (Lab's `LockedInstructions`).
+    public static let lockedMethod = "instructions with a lock prefix, or xchg with a memory operand, found by objdump -d and counted by callgrind where they executed"
+
     static func rest(_ instructions: UInt64, count: Int, _ p: InstructionProfile, columns: Int) -> String {
         guard count > 0 else { return "" }
         return "| \(count) more |" + String(repeating: " |", count: columns - 1)
@@ -115,6 +134,13 @@ public enum ProfileReport {
         let baseTotal = base.perOp(base.totalInstructions), headTotal = head.perOp(head.totalInstructions)
         var out = "Total: \(NumberFormat.fixed(baseTotal, 2)) → \(NumberFormat.fixed(headTotal, 2)) ins/op "
         out += "(\(headTotal >= baseTotal ? "+" : "")\(NumberFormat.fixed(headTotal - baseTotal, 2))).\n\n"
+        if let baseLocked = base.lockedSum, let headLocked = head.lockedSum {
+            let b = base.perOp(baseLocked), h = head.perOp(headLocked)
+            out += "Locked instructions: \(NumberFormat.fixed(b, 3)) → \(NumberFormat.fixed(h, 3)) per operation "
+            out += "(\(h >= b ? "+" : "")\(NumberFormat.fixed(h - b, 3))).\n\n"
+        } else {
+            out += "Locked instructions: not compared (\(base.lockedUnavailable ?? head.lockedUnavailable ?? "not counted")).\n\n"
+        }
         guard !changed.isEmpty else { return out + "No function gained or lost instructions.\n\n" }
         out += "| function | path | against | this | change |\n|---|---|---:|---:|---:|\n"
         for r in changed.prefix(topFunctions * 2) {

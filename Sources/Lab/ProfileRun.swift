@@ -68,8 +68,28 @@ package enum ProfileRun {
             raw.append((stack, line, cost.instructions))
         }
         let names = ProfileSymbols.demangled(Set(raw.flatMap(\.stack)))
-        let profiled = raw.map { InstructionProfile.Cost(stack: $0.stack.map { names[$0] ?? $0 }, line: $0.line, instructions: $0.instructions) }
-        return InstructionProfile(costs: profiled, totalInstructions: costs.totalInstructions, operations: operations)
+        let (locked, unavailable) = lockedAddresses(costs, binary: binary)
+        let profiled = zip(raw, costs.costs).map { r, cost in
+            InstructionProfile.Cost(stack: r.stack.map { names[$0] ?? $0 }, line: r.line, instructions: r.instructions,
+                                    locked: locked[cost.object]?.contains(cost.address) == true ? r.instructions : 0)
+        }
+        var profile = InstructionProfile(costs: profiled, totalInstructions: costs.totalInstructions, operations: operations)
+        profile.lockedUnavailable = unavailable
+        return profile
+    }
+
+    /// The locked instructions of every object the costs ran in (the stripped copy's are the
+    /// executable's), or why some object's could not be read: then none are counted.
+    static func lockedAddresses(_ costs: CallgrindCosts, binary: String) -> ([String: Set<UInt64>], String?) {
+        var found: [String: Set<UInt64>] = [:]
+        for object in Set(costs.costs.map(\.object)).sorted() {
+            let path = object.hasSuffix("/fragbench-nodebug") ? binary : object
+            switch LockedInstructions.addresses(in: path) {
+            case .success(let addresses): found[object] = addresses
+            case .failure(let error): return ([:], error.description)
+            }
+        }
+        return (found, nil)
     }
 
     /// `perf record` with the software clock (works without a PMU), on a native run of the

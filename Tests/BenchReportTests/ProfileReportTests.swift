@@ -40,6 +40,41 @@ import Testing
         #expect(ProfileReport.difference(base: Self.profile(), head: Self.profile()).contains("No function gained or lost instructions."))
     }
 
+    /// A profile whose free executes `freeLocked` locked instructions and whose page
+    /// allocator executes `allocatorLocked`, over the same 100 operations.
+    static func lockedProfile(freeLocked: UInt64, allocatorLocked: UInt64) -> InstructionProfile {
+        InstructionProfile(costs: [
+            .init(stack: ["loop", "alloc"], line: nil, instructions: 600),
+            .init(stack: ["loop", "free"], line: nil, instructions: 300, locked: freeLocked),
+            .init(stack: ["loop", "alloc", "_allocAfterReload", "PageArena.allocPages"], line: nil, instructions: 100, locked: allocatorLocked),
+        ], totalInstructions: 1000, operations: 100)
+    }
+
+    @Test func lockedInstructionsAreCountedPerOperationAndFunction() {
+        let p = Self.lockedProfile(freeLocked: 100, allocatorLocked: 4)
+        #expect(p.lockedSum == 104)
+        #expect(p.lockedFunctions.map(\.name) == ["free", "PageArena.allocPages"])
+        #expect(p.lockedFunctions.map(\.path) == ["fast", "slow"])
+        let md = ProfileReport.markdown(p, sampled: nil, base: nil, context: .init(
+            point: "p", provenance: [], gateInstructions: nil, sampledFallback: nil, flameFiles: (nil, nil), against: nil))
+        #expect(md.contains("### Locked instructions\n\n1.040 per operation (instructions with a lock prefix"))
+        #expect(md.contains("| `free` | fast | 1.000 |") && md.contains("| `PageArena.allocPages` | slow | 0.040 |"))
+        let diff = ProfileReport.difference(base: Self.lockedProfile(freeLocked: 100, allocatorLocked: 0), head: p)
+        #expect(diff.contains("Locked instructions: 1.000 → 1.040 per operation (+0.040)."))
+    }
+
+    /// A count that could not be made is unavailable with its reason, never 0.
+    @Test func lockedInstructionsThatCannotBeCountedSaySo() {
+        var p = Self.lockedProfile(freeLocked: 100, allocatorLocked: 4)
+        p.lockedUnavailable = "objdump is not on PATH (Debian's binutils)"
+        #expect(p.lockedSum == nil && p.lockedFunctions.isEmpty)
+        let md = ProfileReport.markdown(p, sampled: nil, base: nil, context: .init(
+            point: "p", provenance: [], gateInstructions: nil, sampledFallback: nil, flameFiles: (nil, nil), against: nil))
+        #expect(md.contains("### Locked instructions\n\nUnavailable: objdump is not on PATH (Debian's binutils)."))
+        #expect(ProfileReport.difference(base: Self.lockedProfile(freeLocked: 1, allocatorLocked: 0), head: p)
+            .contains("Locked instructions: not compared (objdump is not on PATH"))
+    }
+
     @Test func sampledFunctionsAreLeafFrames() {
         let s = SampledProfile(stacks: ["a;b": 3, "a;c": 1, "d;b": 2], event: "cpu-clock", scope: "all")
         #expect(s.samples == 6)
