@@ -52,7 +52,7 @@ package struct BuildCache {
             .filter { $0.hasSuffix(suffix) && !$0.hasPrefix(".") }
             .map { name -> (String, Date) in
                 let date = (try? FileManager.default.attributesOfItem(atPath: "\(root)/\(name)")[.modificationDate] as? Date) ?? .distantPast
-                return (name, date ?? .distantPast)
+                return (name, date)
             }
             .sorted { $0.1 > $1.1 }
         for (name, _) in entries.dropFirst(Self.kept) { try? FileManager.default.removeItem(atPath: "\(root)/\(name)") }

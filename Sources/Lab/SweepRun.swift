@@ -125,7 +125,7 @@ package enum SweepRun {
             if mode == .callgrind && !InterruptFlag.isRaised {
                 values = CallgrindPoint.measure(parameters, quick: quick, scratch: scratch, tag: String(index)) + values
             }
-            var point = PointAssembly.point(parameters, outcome: outcome, counterValues: values, backend: backend)
+            let point = PointAssembly.point(parameters, outcome: outcome, counterValues: values, backend: backend)
             points.append(point)
             var summary = "\(NumberFormat.text(point.nsPerOp)) ns/op (\(sampler.estimator)), 95% interval [\(NumberFormat.text(point.nsPerOpLow)), \(NumberFormat.text(point.nsPerOpHigh))]"
             if let d = point.disturbedSamples, d > 0 { summary += ", \(d)/\(point.samples) samples disturbed" }
