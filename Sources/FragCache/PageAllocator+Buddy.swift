@@ -26,7 +26,7 @@ extension PageArena {
             if _slowPath(state.hasObserver) { return .observed }
             return allocateLocked(order: order, gfp: gfp, compound: compound, state: &state)
         }
-        let taken = core.pointee.withLock(critical)
+        let taken = core.withLock(critical)
         switch taken {
         case .block(let index, _):
             prepareTails(index: index, order: order, compound: compound)
@@ -43,7 +43,7 @@ extension PageArena {
     @inline(never)
     func allocPagesObserved(order: Int, gfp: GFP, compound: Bool) -> Page? {
         var observer: PageEventObserver?
-        let taken: LockedAllocation = core.pointee.withLock { state in
+        let taken: LockedAllocation = core.withLock { state in
             observer = state.observer
             return allocateLocked(order: order, gfp: gfp, compound: compound, state: &state)
         }
@@ -74,14 +74,14 @@ extension PageArena {
             freeLocked(index: index, order: order, state: &state)
             return false
         }
-        let observed = core.pointee.withLock(critical)
+        let observed = core.withLock(critical)
         if _slowPath(observed) { freePagesObserved(page, order: order) }
     }
 
     /// `freePages` with an observer installed.
     @inline(never)
     func freePagesObserved(_ page: Page, order: Int) {
-        let observer: PageEventObserver? = core.pointee.withLock { state in
+        let observer: PageEventObserver? = core.withLock { state in
             freeLocked(index: page.index, order: order, state: &state)
             return state.observer
         }

@@ -7,7 +7,7 @@ extension PageArena {
     /// Pins the last page of every free-able group of `group` pages below page `limit` and
     /// rebuilds the free lists around the pins. O(pages), under the lock.
     func pinForFragmentation(limit: Int, group: Int) -> [Page] {
-        core.pointee.withLock { state in
+        core.withLock { state in
             var free = [Bool](repeating: false, count: pageCount)
             for order in 0 ..< BuddyState.orderCount {
                 while state.freeHeads[order] >= 0 {
@@ -42,7 +42,7 @@ extension PageArena {
         precondition(d.pointee.flags.contains(.allocated) && d.pointee.order == 0,
                      "unpin: \(page) is not a pinned page")
         d.pointee.refcount.store(0, ordering: .relaxed)
-        core.pointee.withLock { state in
+        core.withLock { state in
             state.pagesInUse -= 1
             state.pinnedPages -= 1
             insertMerging(index: page.index, order: 0, state: &state)

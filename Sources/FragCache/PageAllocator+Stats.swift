@@ -29,7 +29,7 @@ public struct PageAllocatorStats: Sendable, Equatable {
 
 extension PageAllocator {
     public var stats: PageAllocatorStats {
-        arena.core.pointee.withLock { state in
+        arena.core.withLock { state in
             PageAllocatorStats(
                 requests: (0 ..< BuddyState.orderCount).map { state.requests[$0] },
                 failures: (0 ..< BuddyState.orderCount).map { state.failures[$0] },
@@ -44,6 +44,6 @@ extension PageAllocator {
 
     /// Starts a new peak measurement from the current use.
     public func resetPeak() {
-        arena.core.pointee.withLock { $0.peakPagesInUse = $0.pagesInUse }
+        arena.core.withLock { $0.peakPagesInUse = $0.pagesInUse }
     }
 }

@@ -67,8 +67,7 @@ public final class PageAllocator: @unchecked Sendable {
         for i in 0 ..< pageCount {
             (descriptors + i).initialize(to: PageDescriptor(index: Int32(i)))
         }
-        let core = UnsafeMutablePointer<SpinLock<BuddyState>>.allocate(capacity: 1)
-        core.initialize(to: SpinLock(BuddyState()))
+        let core = SpinLock(BuddyState())
 
         self.mapping = raw
         self.mappingLength = length
@@ -79,8 +78,8 @@ public final class PageAllocator: @unchecked Sendable {
     }
 
     deinit {
-        arena.core.deinitialize(count: 1)
         arena.core.deallocate()
+        pinned.deallocate()
         arena.descriptors.deinitialize(count: arena.pageCount)
         arena.descriptors.deallocate()
         munmap(mapping, mappingLength)
@@ -89,7 +88,7 @@ public final class PageAllocator: @unchecked Sendable {
     /// Carves the arena into the largest naturally aligned blocks that fit.
     private func seedFreeLists() {
         let arena = self.arena
-        arena.core.pointee.withLock { state in
+        arena.core.withLock { state in
             var index = 0
             while index < arena.pageCount {
                 var order = Self.maxOrder
@@ -113,7 +112,7 @@ public final class PageAllocator: @unchecked Sendable {
     /// Installs (or removes) the observer told of every allocation and release. Set it before
     /// the allocator is shared; it runs on whichever thread allocates or frees.
     public func setObserver(_ observer: PageEventObserver?) {
-        arena.core.pointee.withLock { $0.observer = observer }
+        arena.core.withLock { $0.observer = observer }
     }
 
     // MARK: - Fragmentation (pressure)

@@ -14,12 +14,12 @@ public struct PageArena: @unchecked Sendable {
     @usableFromInline let pageShift: UInt
     @usableFromInline let pageCount: Int
     @usableFromInline let descriptors: UnsafeMutablePointer<PageDescriptor>
-    @usableFromInline let core: UnsafeMutablePointer<SpinLock<BuddyState>>
+    @usableFromInline let core: SpinLock<BuddyState>
 
     @inlinable
     init(base: UInt, pageShift: UInt, pageCount: Int,
          descriptors: UnsafeMutablePointer<PageDescriptor>,
-         core: UnsafeMutablePointer<SpinLock<BuddyState>>) {
+         core: SpinLock<BuddyState>) {
         self.base = base
         self.pageShift = pageShift
         self.pageCount = pageCount

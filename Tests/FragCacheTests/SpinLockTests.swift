@@ -1,10 +1,11 @@
 import Foundation
 import Testing
-import FragCache
+@testable import FragCache
 
 @Suite struct SpinLockTests {
-    final class Box: @unchecked Sendable {
+    final class Box: Sendable {
         let lock = SpinLock<[Int]>([])
+        deinit { lock.deallocate() }
     }
 
     /// More threads than this VM has CPUs, so waiters spin, yield, and find a holder that was
@@ -27,8 +28,22 @@ import FragCache
     @Test func errorsPassThroughAndReleaseTheLock() {
         struct Refused: Error {}
         let lock = SpinLock(1)
+        defer { lock.deallocate() }
         #expect(throws: Refused.self) { try lock.withLock { (_: inout Int) throws(Refused) in throw Refused() } }
         // A lock left held would spin here for ever.
         #expect(lock.withLock { value in value += 1; return value } == 2)
+    }
+
+    /// The word and the value share whole cache lines of their own, whatever the value's size.
+    @Test func theWordAndTheValueShareOneAlignedAllocation() {
+        struct Big { var a: (Int, Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0, 0) }
+        #expect(SpinLock<UInt8>.valueOffset == 4 && SpinLock<UInt8>.byteCount == 64)
+        #expect(SpinLock<Int>.valueOffset == 8 && SpinLock<Int>.byteCount == 64)
+        #expect(SpinLock<Big>.valueOffset == 8 && SpinLock<Big>.byteCount == 128)
+        let lock = SpinLock(Big())
+        defer { lock.deallocate() }
+        #expect(Int(bitPattern: lock.base) % 64 == 0)
+        lock.withLock { $0.a.8 = 7 }
+        #expect(lock.withLock { $0.a.8 } == 7)
     }
 }
