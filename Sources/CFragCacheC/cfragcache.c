@@ -14,12 +14,20 @@
 // skips its atomics while a process has one thread, which made this twin's refill cheaper than
 // the model's in single-threaded workers, and its unlock is a second locked instruction once
 // there are threads.
+static inline void cfrag_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 static void cfrag_arena_lock_wait(cfrag_arena *a) {
     int spins = 0;
     for (;;) {
         // Plain loads while it is held: the holder keeps its cache line.
         while (atomic_load_explicit(&a->lock, memory_order_relaxed) != 0) {
-            __builtin_ia32_pause();
+            cfrag_cpu_relax();
             if (++spins == 1024) { spins = 0; sched_yield(); }
         }
         uint32_t expected = 0;

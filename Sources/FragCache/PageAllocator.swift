@@ -19,8 +19,9 @@ public final class PageAllocator: @unchecked Sendable {
 
     private let mapping: UnsafeMutableRawPointer
     private let mappingLength: Int
-    /// Pages pinned by `fragment(...)`, released by `unfragment()`.
-    private let pinned = SpinLock<[Page]>([])
+    /// Pages pinned by `fragment(...)`, released by `unfragment()`. Made after the last throw
+    /// in init, as the arena's lock is: a handle's memory is freed by deinit only.
+    private let pinned: SpinLock<[Page]>
 
     /// MADV_POPULATE_WRITE from <linux/mman.h> (not every Glibc module exports it).
     static let madvisePopulateWrite: Int32 = 23
@@ -68,6 +69,7 @@ public final class PageAllocator: @unchecked Sendable {
             (descriptors + i).initialize(to: PageDescriptor(index: Int32(i)))
         }
         let core = SpinLock(BuddyState())
+        self.pinned = SpinLock([])
 
         self.mapping = raw
         self.mappingLength = length

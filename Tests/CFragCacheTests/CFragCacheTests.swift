@@ -109,6 +109,43 @@ import Testing
         #expect(h.arena.pointee.pages_in_use == 0)
     }
 
+    /// Two threads allocating and freeing blocks of mixed orders on one arena at once take its
+    /// spinlock against each other: a lock that let both in would lose or double-link blocks,
+    /// and the arena would not merge back into whole largest blocks afterwards.
+    @Test func twoThreadsContendingForTheArenaLoseNoBlock() throws {
+        let h = Harness(bytes: 8 << 20)
+        final class Shared: @unchecked Sendable {
+            let arena: UnsafeMutablePointer<cfrag_arena>
+            init(_ arena: UnsafeMutablePointer<cfrag_arena>) { self.arena = arena }
+        }
+        let shared = Shared(h.arena)
+        var threads = [pthread_t](repeating: pthread_t(), count: 2)
+        for t in 0 ..< 2 {
+            let context = Unmanaged.passRetained(shared).toOpaque()
+            #expect(pthread_create(&threads[t], nil, { raw in
+                let shared = Unmanaged<Shared>.fromOpaque(raw!).takeRetainedValue()
+                var held: [Int32] = []
+                for i in 0 ..< 20_000 {
+                    let block = cfrag_alloc_pages(shared.arena, UInt32(i % 4), 1, 0)
+                    if block >= 0 { held.append(block) }
+                    if held.count > 8 || block < 0, let oldest = held.first {
+                        held.removeFirst()
+                        cfrag_free_pages(shared.arena, oldest)
+                    }
+                }
+                for block in held { cfrag_free_pages(shared.arena, block) }
+                return nil
+            }, context) == 0)
+        }
+        for t in 0 ..< 2 { pthread_join(threads[t], nil) }
+        #expect(h.arena.pointee.pages_in_use == 0)
+        // Everything merged back: the arena is whole blocks of the largest order again.
+        let largest = UInt32(CFRAG_ORDERS - 1)
+        var whole: [Int32] = []
+        while case let block = cfrag_alloc_pages(h.arena, largest, 1, 0), block >= 0 { whole.append(block) }
+        #expect(whole.count << Int(largest) == Int(h.arena.pointee.page_count))
+    }
+
     /// The workloads run on the C cache and tear down without a leak.
     @Test(arguments: [WorkloadKind.allocOnly, .allocFree, .mixed, .crossThread])
     func workloadsRunOnC(kind: WorkloadKind) throws {
