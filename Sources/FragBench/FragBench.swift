@@ -22,6 +22,8 @@ struct FragBench: ParsableCommand {
         // Every fragbench process measures as a process with threads (LibcThreadMode): a
         // worker would otherwise run glibc's locks without atomics and a visit process with.
         LibcThreadMode.leaveSingleThreaded()
+        // Each process its own draw of the heap's layout (HeapLayoutDraw).
+        HeapLayoutDraw.draw()
         do {
             var command = try parseAsRoot()
             try command.run()
