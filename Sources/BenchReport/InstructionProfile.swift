@@ -58,12 +58,7 @@ public struct InstructionProfile: Sendable, Equatable {
     /// left out); empty when they could not be counted.
     public var lockedFunctions: [Row] {
         guard lockedUnavailable == nil else { return [] }
-        var byKey: [String: Row] = [:]
-        for c in costs where c.locked > 0 {
-            let name = c.stack.last ?? "?", path = Self.path(c.stack), id = name + "\u{1}" + path
-            byKey[id, default: Row(name: name, function: nil, path: path, instructions: 0)].instructions += c.locked
-        }
-        return byKey.values.sorted { $0.instructions != $1.instructions ? $0.instructions > $1.instructions : ($0.name, $0.path) < ($1.name, $1.path) }
+        return rows({ (name: $0.stack.last ?? "?", function: nil) }, counting: \.locked).filter { $0.instructions > 0 }
     }
 
     public func perOp(_ instructions: UInt64) -> Double { operations > 0 ? Double(instructions) / Double(operations) : 0 }
@@ -94,13 +89,14 @@ public struct InstructionProfile: Sendable, Equatable {
         rows { (name: $0.line ?? "(no line: \($0.stack.last ?? "?"))", function: $0.stack.last) }
     }
 
-    func rows(_ key: (Cost) -> (name: String, function: String?)) -> [Row] {
+    /// Rows summing `counting` (instructions, or the locked ones) per key and path.
+    func rows(_ key: (Cost) -> (name: String, function: String?), counting: KeyPath<Cost, UInt64> = \.instructions) -> [Row] {
         var byKey: [String: Row] = [:]
         for c in costs {
             let k = key(c), path = Self.path(c.stack)
             let id = k.name + "\u{1}" + path
             if byKey[id] == nil { byKey[id] = Row(name: k.name, function: k.function, path: path, instructions: 0) }
-            byKey[id]!.instructions += c.instructions
+            byKey[id]!.instructions += c[keyPath: counting]
         }
         return byKey.values.sorted { $0.instructions != $1.instructions ? $0.instructions > $1.instructions : ($0.name, $0.path) < ($1.name, $1.path) }
     }
