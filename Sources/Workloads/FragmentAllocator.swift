@@ -266,7 +266,8 @@ struct CFragAllocator: FragmentAllocator, ~Copyable {
     static var implementation: Implementation { .c }
 
     static func make(_ parameters: WorkloadParameters) throws(WorkloadError) -> Self {
-        guard let arena = cfrag_arena_create(UInt32(parameters.config.pageSize), parameters.arenaBytes, 0) else {
+        guard let arena = cfrag_arena_create(UInt32(parameters.config.pageSize), parameters.arenaBytes,
+                                              parameters.lazyArena == true ? 1 : 0) else {
             throw .setupFailed("the C page allocator could not map \(parameters.arenaBytes) bytes")
         }
         let cache = UnsafeMutablePointer<cfrag_cache>.allocate(capacity: 1)

@@ -180,7 +180,8 @@ struct TableSizes: FragmentSizes {
 /// The page allocator for one workload, with set-up failures reported as errors.
 func makeAllocator(_ parameters: WorkloadParameters) throws(WorkloadError) -> PageAllocator {
     do {
-        return try PageAllocator(pageSize: parameters.config.pageSize, arenaBytes: parameters.arenaBytes)
+        return try PageAllocator(pageSize: parameters.config.pageSize, arenaBytes: parameters.arenaBytes,
+                                 prefault: parameters.lazyArena != true)
     } catch {
         throw .setupFailed("\(error)")
     }
