@@ -6,7 +6,9 @@ import Workloads
 
 /// What a worker does about page faults: a page_frag point's request asks for a lazy arena, and
 /// a sample during which the process faulted is taken again, at most `faultRetakes` more times.
-@Suite struct WorkerSessionTests {
+/// Serialized: every session reads the noise canary, whose buffer is one per process (a worker
+/// has one measuring thread); two sessions at once raced on it under TSan.
+@Suite(.serialized) struct WorkerSessionTests {
     static func point(_ impl: Implementation = .swift) throws -> WorkloadParameters {
         var p = WorkloadParameters(kind: .allocOnly, config: try FragCacheConfig(pageSize: 4096, maxSize: 32768),
                                    arenaBytes: 8 << 20)
