@@ -34,10 +34,7 @@ extension CKernelAllocator where Self: ~Copyable {
     static var implementation: Implementation { .c }
 
     static func make(_ parameters: WorkloadParameters) throws(WorkloadError) -> Self {
-        guard let arena = cfrag_arena_create(UInt32(parameters.config.pageSize), parameters.arenaBytes,
-                                              parameters.lazyArena == true ? 1 : 0) else {
-            throw .setupFailed("the C page allocator could not map \(parameters.arenaBytes) bytes")
-        }
+        let arena = try makeCArena(parameters)
         let cache = UnsafeMutablePointer<kp_cache>.allocate(capacity: 1)
         kp_cache_init(cache, arena, UInt32(parameters.config.maxSize))
         return Self(cache: cache, arena: arena)

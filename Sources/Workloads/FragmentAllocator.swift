@@ -256,6 +256,16 @@ struct CArenaFreer: FragmentFreer, @unchecked Sendable {
     func free(_ fragment: UnsafeMutableRawPointer) { _ = cfrag_free(arena, fragment) }
 }
 
+/// The C page allocator for one workload (the C twin's and the C kernel twins'), resident
+/// unless `lazyArena`, as `makeAllocator` makes the Swift model's.
+func makeCArena(_ parameters: WorkloadParameters) throws(WorkloadError) -> UnsafeMutablePointer<cfrag_arena> {
+    guard let arena = cfrag_arena_create(UInt32(parameters.config.pageSize), parameters.arenaBytes,
+                                          parameters.lazyArena == true ? 1 : 0) else {
+        throw .setupFailed("the C page allocator could not map \(parameters.arenaBytes) bytes")
+    }
+    return arena
+}
+
 /// The C cache (Sources/CFragCacheC) over its own C page allocator.
 struct CFragAllocator: FragmentAllocator, ~Copyable {
     /// Safe: allocated in `make`, freed in deinit; the arena outlives every fragment because
@@ -266,10 +276,7 @@ struct CFragAllocator: FragmentAllocator, ~Copyable {
     static var implementation: Implementation { .c }
 
     static func make(_ parameters: WorkloadParameters) throws(WorkloadError) -> Self {
-        guard let arena = cfrag_arena_create(UInt32(parameters.config.pageSize), parameters.arenaBytes,
-                                              parameters.lazyArena == true ? 1 : 0) else {
-            throw .setupFailed("the C page allocator could not map \(parameters.arenaBytes) bytes")
-        }
+        let arena = try makeCArena(parameters)
         let cache = UnsafeMutablePointer<cfrag_cache>.allocate(capacity: 1)
         cfrag_cache_init(cache, arena, UInt32(parameters.config.maxSize))
         return Self(cache: cache, arena: arena)
