@@ -19,6 +19,8 @@ public final class PageAllocator: @unchecked Sendable {
 
     private let mapping: UnsafeMutableRawPointer
     private let mappingLength: Int
+    /// Where deinit keeps a resident (populated) arena's mapping; nil for a lazy one: unmapped.
+    private let pool: ResidentArenaPool?
     /// Pages pinned by `fragment(...)`, released by `unfragment()`. Made after the last throw
     /// in init, as the arena's lock is: a handle's memory is freed by deinit only.
     private let pinned: SpinLock<[Page]>
@@ -28,8 +30,14 @@ public final class PageAllocator: @unchecked Sendable {
 
     /// Reserves an arena of `arenaBytes` (rounded down to whole pages).
     /// - Parameter prefault: touch every page now, as kernel memory is resident; pass false to
-    ///   leave the arena lazy (a large replay arena, say).
-    public init(pageSize: Int = 4096, arenaBytes: Int = 64 << 20, prefault: Bool = true) throws(PageAllocatorError) {
+    ///   leave the arena lazy (a large replay arena, say). A resident arena goes back to
+    ///   `ResidentArenaPool` at deinit, for the next allocator of its size in this process.
+    public convenience init(pageSize: Int = 4096, arenaBytes: Int = 64 << 20, prefault: Bool = true) throws(PageAllocatorError) {
+        try self.init(pageSize: pageSize, arenaBytes: arenaBytes, prefault: prefault, pool: .shared)
+    }
+
+    /// `pool`: where a resident arena's mapping is kept at deinit (a test's own, or the process's).
+    init(pageSize: Int, arenaBytes: Int, prefault: Bool, pool: ResidentArenaPool) throws(PageAllocatorError) {
         guard [4096, 16384, 65536].contains(pageSize) else {
             throw .invalidPageSize(pageSize)
         }
@@ -41,13 +49,15 @@ public final class PageAllocator: @unchecked Sendable {
         let maxBlock = pageSize << Self.maxOrder
         // Over-reserve by one largest block so the arena can start on a largest-block boundary.
         let length = pageCount * pageSize + maxBlock
-        let raw = mmap(nil, length, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+        // A resident arena left by an earlier allocator of this size is resident already.
+        let kept = prefault ? pool.take(length: length) : nil
+        let raw = kept ?? mmap(nil, length, PROT_READ | PROT_WRITE,
+                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
         guard let raw, raw != MAP_FAILED else {
             throw .mapFailed(bytes: length, errno: errno)
         }
         let start = (UInt(bitPattern: raw) + UInt(maxBlock) - 1) & ~UInt(maxBlock - 1)
-        if prefault {
+        if prefault && kept == nil {
             // Resident, like kernel memory. The kernel populates the whole arena in one call
             // (MADV_POPULATE_WRITE, Linux 5.14) in about half the time of one fault per page
             // (22 vs 50 ms for 64 MiB on the Intel VM of docs/noise.md), which counts because
@@ -73,6 +83,7 @@ public final class PageAllocator: @unchecked Sendable {
 
         self.mapping = raw
         self.mappingLength = length
+        self.pool = prefault ? pool : nil
         self.pageSize = pageSize
         self.arena = PageArena(base: start, pageShift: shift, pageCount: pageCount,
                                descriptors: descriptors, core: core)
@@ -84,7 +95,11 @@ public final class PageAllocator: @unchecked Sendable {
         pinned.deallocate()
         arena.descriptors.deinitialize(count: arena.pageCount)
         arena.descriptors.deallocate()
-        munmap(mapping, mappingLength)
+        if let pool {
+            pool.give(mapping, length: mappingLength)
+        } else {
+            munmap(mapping, mappingLength)
+        }
     }
 
     /// Carves the arena into the largest naturally aligned blocks that fit.

@@ -255,7 +255,7 @@ package enum ReproduceReport {
 
         - **kthreads**: the kernel's page_frag_test runs its producer and consumer as kernel threads bound to CPUs; here they are pthreads pinned with sched_setaffinity, scheduled as ordinary tasks among the machine's other work.
         - **Preemption and cond_resched**: the kernel test yields with cond_resched() when the ring is full or empty and may run with preemption disabled; here the threads spin or are preempted by the host's scheduler (and, on a VM, by the hypervisor).
-        - **The real buddy allocator and per-cpu lists**: refills here come from the model's own buddy allocator over a pre-faulted arena, without zone locks, the per-cpu page lists, watermarks, compaction or memcg charging.
+        - **The real buddy allocator and per-cpu lists**: refills here come from the model's own buddy allocator over its own mmap'd arena, without zone locks, the per-cpu page lists, watermarks, compaction or memcg charging.
         - **arm64**: the published numbers come from an arm64 server (~2.6 GHz); this run measured the CPU named above. Atomics, memory ordering, branch predictors and caches differ.
         - **The kernel's compiler and flags**: the kernel is C built by gcc or clang at -O2 with its own flags (no red zone, retpolines, stack protector settings, …); the model is Swift built by swiftc -O.
         - **netcat and TCP**: the claims measured through netcat exercise the kernel's TCP stack (sk_page_frag, skb coalescing, socket memory accounting), which a userspace model of the cache does not contain.

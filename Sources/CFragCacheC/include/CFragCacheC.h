@@ -11,6 +11,7 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #define CFRAG_ORDERS 11
@@ -53,7 +54,16 @@ typedef struct cfrag_arena {
     long fail_any;
     long fail_high_order;
     long pfmemalloc_next;
+    /// Where destroy keeps the mapping (a resident arena's pool), or NULL: unmapped.
+    struct cfrag_arena_pool *pool;
 } cfrag_arena;
+
+/// One resident mapping kept between arenas of one length (cfrag_arena_create_in).
+typedef struct cfrag_arena_pool {
+    pthread_mutex_t lock;
+    void *mapping;
+    size_t length;
+} cfrag_arena_pool;
 
 typedef struct cfrag_stats {
     long refills, fallbacks, high_order_failures, refill_failures, reuses, pfmemalloc_drops,
@@ -76,7 +86,13 @@ typedef struct cfrag_cache {
 // MARK: - Out of line (cfragcache.c)
 
 /// Maps an arena of `arena_bytes` (whole pages, pre-faulted unless `lazy`); NULL on failure.
+/// A pre-faulted arena's mapping is kept at destroy for the next arena of its size in this
+/// process (as the Swift model's `ResidentArenaPool`), so it is populated once, not per point.
 cfrag_arena *cfrag_arena_create(unsigned page_size, size_t arena_bytes, int lazy);
+/// The same with a pool of the caller's (a test's own, initialised with
+/// PTHREAD_MUTEX_INITIALIZER and NULL); empty it with cfrag_arena_pool_drain.
+cfrag_arena *cfrag_arena_create_in(unsigned page_size, size_t arena_bytes, int lazy, cfrag_arena_pool *pool);
+void cfrag_arena_pool_drain(cfrag_arena_pool *pool);
 void cfrag_arena_destroy(cfrag_arena *arena);
 /// `alloc_pages`: a block of 2^order pages with refcount 1, or -1. `compound` sets up tails;
 /// `no_memalloc` keeps it from being a pfmemalloc page.
