@@ -61,13 +61,8 @@ package enum WorkerProtocol {
             self.spec = spec
         }
 
-        /// A point for this build and for older ones: its description, and run options. A
-        /// page_frag point's arena is left to fault in during the worker's warm-up
-        /// (`WorkloadParameters.lazyArena`): populating the two workers' arenas was most of a
-        /// session's set-up. Builds without the field populate theirs, as before.
+        /// A point for this build and for older ones: its description, and run options.
         package init(_ point: WorkloadParameters, args: [String]) {
-            var point = point
-            if point.impl.isPageFrag { point.lazyArena = true }
             self.init(label: PointLabel.text(point), args: args, spec: PointSpec(point))
         }
     }

@@ -17,27 +17,12 @@ package final class WorkerSession {
     package let canary = NoiseCanary()
     private var runner: (any WorkloadRunner)?
     private var overheadNanoseconds = 0.0
-    /// Whether the point's arena faults in as it is touched (`WorkloadParameters.lazyArena`):
-    /// then a sample during which the process faulted is taken again (`sample`).
-    private var lazyArena = false
-    /// The process's page faults so far (a parameter so that a test can fake them).
-    private let pageFaults: () -> Int
-    /// Samples of the current point taken again after a page fault, and those still faulted
-    /// after `faultRetakes` tries (reported to the worker's log at `end`).
-    package private(set) var retakenSamples = 0
-    package private(set) var faultedSamples = 0
-    /// Tries after the first: a fault is the warm-up's residue, a page touched for the first
-    /// time, so one retake nearly always clears it; three bound the time a workload that keeps
-    /// faulting can cost.
-    package static let faultRetakes = 3
 
     /// Reads a request without a `spec` (from a controller that predates it); nil: refuse them.
     private let legacyPoint: ((WorkerProtocol.PointRequest) throws -> WorkloadParameters)?
 
     package init(cpu: Int?, inflatePermille: Int = 0, delayNanosecondsPerOp: Double = 0, delayPermille: Int = 0,
-                 legacyPoint: ((WorkerProtocol.PointRequest) throws -> WorkloadParameters)? = nil,
-                 pageFaults: @escaping () -> Int = WorkerSession.processPageFaults) {
-        self.pageFaults = pageFaults
+                 legacyPoint: ((WorkerProtocol.PointRequest) throws -> WorkloadParameters)? = nil) {
         self.cpu = cpu
         self.inflatePermille = inflatePermille
         self.delayNanosecondsPerOp = delayNanosecondsPerOp
@@ -54,10 +39,6 @@ package final class WorkerSession {
         case .end:
             let leak = runner?.tearDown()
             runner = nil
-            if retakenSamples > 0 {
-                StandardStreams.err("worker: \(retakenSamples) sample(s) taken again after a page fault (lazy arena)"
-                    + (faultedSamples > 0 ? ", \(faultedSamples) still faulted after \(Self.faultRetakes) more tries" : "") + "\n")
-            }
             return leak.map { "error \($0)" } ?? "ok"
         case .quit:
             return "ok"
@@ -71,8 +52,6 @@ package final class WorkerSession {
 
     private func setUp(_ request: WorkerProtocol.PointRequest) -> String {
         if let old = runner { _ = old.tearDown(); runner = nil }
-        retakenSamples = 0
-        faultedSamples = 0
         let parameters: WorkloadParameters
         do {
             if let spec = request.spec {
@@ -89,7 +68,6 @@ package final class WorkerSession {
         if let pin, case .failure(let error) = CPUAffinity.pin(to: pin) {
             return "error cannot pin to CPU \(pin): \(error)"
         }
-        lazyArena = parameters.lazyArena == true
         do {
             runner = try makeWorkload(parameters)
         } catch {
@@ -120,21 +98,7 @@ package final class WorkerSession {
         guard let runner else { return "error no point set up" }
         let canaryReading = canary.read()
         let inflated = runner.fixedBatchSize == nil ? ops + ops * inflatePermille / 1_000 : ops
-        var faultsBefore = lazyArena ? pageFaults() : 0
-        var (elapsed, batches) = timedBatches(inflated)
-        // With a lazy arena, a fault inside a sample is a page touched for the first time, which
-        // a resident arena paid for at set-up: not the point's cost, so the sample is taken again.
-        var retakes = 0
-        while lazyArena, pageFaults() != faultsBefore {
-            guard retakes < Self.faultRetakes else {
-                faultedSamples += 1
-                break
-            }
-            retakes += 1
-            retakenSamples += 1
-            faultsBefore = pageFaults()
-            (elapsed, batches) = timedBatches(inflated)
-        }
+        let (elapsed, batches) = timedBatches(inflated)
         let perOp = OverheadCorrection.perOp(elapsed: Double(elapsed), overhead: overheadNanoseconds * Double(batches),
                                              operations: ops, subtract: true).perOp
         return WorkerProtocol.SampleReply(nanosecondsPerOp: perOp, canaryNanosecondsPerStep: canaryReading).line
@@ -161,14 +125,6 @@ package final class WorkerSession {
                                      }
                                  }, teardown: { _ in runner.finishBatch() })
         return (t.ns, t.batches)
-    }
-
-    /// Minor and major page faults of the whole process so far (every thread: cross-thread's
-    /// consumer frees into the arena too).
-    package static func processPageFaults() -> Int {
-        var usage = rusage()
-        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
-        return usage.ru_minflt + usage.ru_majflt
     }
 
     /// Median of empty timed brackets, as the sampler measures it.

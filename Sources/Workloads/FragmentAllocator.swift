@@ -256,11 +256,10 @@ struct CArenaFreer: FragmentFreer, @unchecked Sendable {
     func free(_ fragment: UnsafeMutableRawPointer) { _ = cfrag_free(arena, fragment) }
 }
 
-/// The C page allocator for one workload (the C twin's and the C kernel twins'), resident
-/// unless `lazyArena`, as `makeAllocator` makes the Swift model's.
+/// The C page allocator for one workload (the C twin's and the C kernel twins'), resident as
+/// `makeAllocator` makes the Swift model's (and kept for the next arena of its size).
 func makeCArena(_ parameters: WorkloadParameters) throws(WorkloadError) -> UnsafeMutablePointer<cfrag_arena> {
-    guard let arena = cfrag_arena_create(UInt32(parameters.config.pageSize), parameters.arenaBytes,
-                                          parameters.lazyArena == true ? 1 : 0) else {
+    guard let arena = cfrag_arena_create(UInt32(parameters.config.pageSize), parameters.arenaBytes, 0) else {
         throw .setupFailed("the C page allocator could not map \(parameters.arenaBytes) bytes")
     }
     return arena

@@ -180,8 +180,7 @@ struct TableSizes: FragmentSizes {
 /// The page allocator for one workload, with set-up failures reported as errors.
 func makeAllocator(_ parameters: WorkloadParameters) throws(WorkloadError) -> PageAllocator {
     do {
-        return try PageAllocator(pageSize: parameters.config.pageSize, arenaBytes: parameters.arenaBytes,
-                                 prefault: parameters.lazyArena != true)
+        return try PageAllocator(pageSize: parameters.config.pageSize, arenaBytes: parameters.arenaBytes)
     } catch {
         throw .setupFailed("\(error)")
     }

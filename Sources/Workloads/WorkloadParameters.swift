@@ -38,15 +38,11 @@ public struct WorkloadParameters: Sendable, Hashable, Codable {
     public var fragmented: ArenaFragmentation? = nil
     /// replay: the trace file.
     public var tracePath: String?
-    /// Bytes of the page allocator's arena (pre-faulted unless `lazyArena`).
+    /// Bytes of the page allocator's arena, populated at set-up as kernel memory is resident.
+    /// (Builds 31b5048 to 66f968e could ask for a lazy one, `lazyArena`, in their pair workers'
+    /// specs; decoding ignores that key, because faulting the pages in one by one moved what
+    /// memory-bound points measure by up to 10%: docs/noise.md.)
     public var arenaBytes: Int
-    /// true: the arena's pages fault in when first touched instead of all at set-up. Not part
-    /// of the point: a pair worker's warm-up touches what its samples touch, and it takes a
-    /// sample again when the process faulted during it (`WorkerSession`), so only the set-up
-    /// is cheaper (populating 256 MiB took 100 ms of a session's 250). nil or false: resident
-    /// at set-up, as kernel memory is. Optional so that a PointSpec from a build without it
-    /// decodes as resident (and a build without it ignores it).
-    public var lazyArena: Bool? = nil
     /// Seed for every random choice, so two runs do the same work.
     public var seed: UInt64
 
