@@ -73,12 +73,23 @@ package final class WorkerConnection {
 
     /// Sends one request and returns the reply line.
     package func request(_ request: WorkerProtocol.Request) throws -> String {
+        try send(request)
+        return try reply()
+    }
+
+    /// Sends one request without waiting for its reply (`reply()` reads it), so that two
+    /// workers can work on theirs at once.
+    package func send(_ request: WorkerProtocol.Request) throws {
         let line = WorkerProtocol.encode(request) + "\n"
         do {
             try input.fileHandleForWriting.write(contentsOf: Data(line.utf8))
         } catch {
             throw Failure.protocolError("\(name): the worker stopped listening (\(error))")
         }
+    }
+
+    /// The reply line to the request sent last.
+    package func reply() throws -> String {
         guard let reply = readLine() else { throw Failure.protocolError("\(name): the worker exited") }
         return reply
     }

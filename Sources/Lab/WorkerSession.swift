@@ -64,14 +64,18 @@ package final class WorkerSession {
         } catch {
             return "error \(error)".replacingOccurrences(of: "\n", with: " ")
         }
-        let pin = parameters.kind.isSingleThreaded ? cpu : parameters.pushCPU
-        if let pin, case .failure(let error) = CPUAffinity.pin(to: pin) {
-            return "error cannot pin to CPU \(pin): \(error)"
-        }
+        // The workload (and its arena's populate) first, then the pin: the pairer sets both
+        // workers up at once, and unpinned their populates run on the two CPUs in parallel.
         do {
             runner = try makeWorkload(parameters)
         } catch {
             return "error \(error)"
+        }
+        let pin = parameters.kind.isSingleThreaded ? cpu : parameters.pushCPU
+        if let pin, case .failure(let error) = CPUAffinity.pin(to: pin) {
+            if let runner { _ = runner.tearDown() }
+            runner = nil
+            return "error cannot pin to CPU \(pin): \(error)"
         }
         overheadNanoseconds = Self.measureOverhead()
         if canary.readings.isEmpty { canary.warmUp() }
