@@ -56,25 +56,28 @@ import Testing
         func byte(_ a: PageAllocator) -> UnsafeMutablePointer<UInt8> {
             UnsafeMutablePointer<UInt8>(bitPattern: a.arena.base)!
         }
+        func make(prefault: Bool) throws -> PageAllocator {
+            try PageAllocator(pageSize: 4096, arenaBytes: bytes, prefault: prefault, pool: pool)
+        }
         do {
-            let lazy = try PageAllocator(pageSize: 4096, arenaBytes: bytes, prefault: false, pool: pool)
+            let lazy = try make(prefault: false)
             byte(lazy).pointee = 0x5A
         }
         do {
-            let resident = try PageAllocator(pageSize: 4096, arenaBytes: bytes, prefault: true, pool: pool)
+            let resident = try make(prefault: true)
             #expect(byte(resident).pointee == 0, "a lazy mapping was never kept")
             #expect(Self.residentPages(resident) == bytes / Self.osPage)
-            let other = try PageAllocator(pageSize: 4096, arenaBytes: bytes, prefault: true, pool: pool)
+            let other = try make(prefault: true)
             #expect(other.arena.base != resident.arena.base)
             byte(resident).pointee = 0xA5
             byte(other).pointee = 0xA5
         }
         do {
-            let again = try PageAllocator(pageSize: 4096, arenaBytes: bytes, prefault: true, pool: pool)
+            let again = try make(prefault: true)
             #expect(byte(again).pointee == 0xA5, "the kept mapping was reused, not a fresh one populated")
             #expect(Self.residentPages(again) == bytes / Self.osPage)
         }
-        let lazy = try PageAllocator(pageSize: 4096, arenaBytes: bytes, prefault: false, pool: pool)
+        let lazy = try make(prefault: false)
         #expect(byte(lazy).pointee == 0, "a kept resident mapping is not handed to a lazy arena")
         #expect(Self.residentPages(lazy) <= 1)
     }
