@@ -9,11 +9,12 @@ import Measure
 /// - **Cache state.** Measured back to back, the second build of a pair inherits the first
 ///   one's caches. So each build's turn is two samples, the first re-warming its caches (not
 ///   used), the second measured; turns alternate A A B B, B B A A.
-/// - **Placement.** Whichever worker sets its workload up second (its arena prefaulted second)
-///   tended to run prepare-commit 3-5% faster. So a point is measured in several sessions, each
-///   with fresh workloads set up in alternating order; each session's median pair ratio is one
-///   observation and the interval is a t-interval over sessions, so the placement of one
-///   session cannot pass for a difference.
+/// - **Placement.** Whichever worker set its workload up second (its arena prefaulted second,
+///   when the two were set up one after the other) tended to run prepare-commit 3-5% faster. So
+///   a point is measured in several sessions, each with fresh workloads (now set up at once,
+///   requested in alternating order); each session's median pair ratio is one observation and
+///   the interval is a t-interval over sessions, so the placement of one session cannot pass
+///   for a difference.
 ///   Fresh workloads were not enough: a pair of worker processes kept its offset over all its
 ///   sessions (a build paired with itself read -3.5% in every one of 8 sessions of one process
 ///   pair and -0.6 to +1.0% in five others; the processes' address-space layouts differ), so
@@ -318,7 +319,7 @@ package enum PairSummary {
         let pct = formatFixed(threshold, digits: threshold == threshold.rounded() ? 0 : 1)
         return "Metric: ns/op (time), samples paired in time: each build runs as a worker pinned to CPU \(cpu); "
             + "the controller alternates the builds in blocks A A B B, B B A A of single \(formatFixed(sampleMs, digits: 1)) ms samples; the first sample of each turn re-warms that build's caches and is not used, the second ones form a pair, so a burst on the machine falls on both builds of a pair. "
-            + "A point is measured in sessions, each with fresh worker processes and workloads set up in alternating order, and as many pairs as its set-up costs in time (a pair of processes can keep an offset of a few percent for as long as it lives). "
+            + "A point is measured in sessions, each with fresh worker processes whose workloads are set up at once (requested in alternating order, their arenas populated on the two CPUs in parallel), and as many pairs as its set-up costs in time (a pair of processes can keep an offset of a few percent for as long as it lives). "
             + "Ratio = geometric mean over sessions of each session's median pair ratio head/base (pairs whose two canary readings, each against its side's median, disagree by more than 10% are left out), with a Student-t 95% interval over the sessions; "
             + "base and head columns: p10 of each build's samples in those pairs. Sampling stops when the interval lies wholly beyond ±\(pct)%, or is narrower than \(pct)% without straddling +\(pct)% or -\(pct)%, or when the point's share of the \(formatFixed(budget, digits: 0)) s budget is spent; "
             + "'resolution' is the smallest change the data could have resolved. A point is slower or faster only when its whole interval lies beyond ±\(pct)%."
