@@ -133,8 +133,7 @@ static void give_kept_mapping(cfrag_arena_pool *pool, void *mapping, size_t leng
 }
 
 void cfrag_arena_pool_drain(cfrag_arena_pool *pool) {
-    void *mapping = take_kept_mapping(pool, 0);
-    (void)mapping;  // length 0 matches no mapping: whatever was kept is unmapped
+    (void)take_kept_mapping(pool, 0);  // length 0 matches no mapping: whatever was kept is unmapped
 }
 
 cfrag_arena *cfrag_arena_create(unsigned page_size, size_t arena_bytes, int lazy) {
