@@ -79,7 +79,7 @@ package enum CallgrindPoint {
         process.standardOutput = FileHandle(forWritingAtPath: log)
         process.standardError = FileHandle(forWritingAtPath: log)
         do { try process.run() } catch { return unavailable("cannot start valgrind: \(error)") }
-        process.waitUntilExit()
+        process.waitForExit()
         guard process.terminationStatus == 0 else {
             let tail = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").suffix(3).joined(separator: " / ") ?? ""
             return unavailable("the callgrind child failed (status \(process.terminationStatus)): \(tail)")
@@ -113,7 +113,7 @@ extension CallgrindPoint {
         process.executableURL = URL(fileURLWithPath: objcopy)
         process.arguments = ["--strip-debug", executable, copy]
         do { try process.run() } catch { return .failure(ValidationFailure("cannot run objcopy: \(error)")) }
-        process.waitUntilExit()
+        process.waitForExit()
         guard process.terminationStatus == 0 else {
             return .failure(ValidationFailure("objcopy --strip-debug failed with status \(process.terminationStatus)"))
         }

@@ -63,8 +63,7 @@ package struct ChildCommand {
         defer { if let captureFile { try? FileManager.default.removeItem(atPath: captureFile) } }
         do { try process.run() } catch { throw ValidationFailure("cannot start \(executable): \(error)") }
         var forwarded = false, lastTick = Date()
-        while process.isRunning {
-            usleep(50_000)
+        process.waitForExit {
             if InterruptFlag.isRaised, !forwarded {
                 process.interrupt()
                 forwarded = true
@@ -74,7 +73,6 @@ package struct ChildCommand {
                 tick()
             }
         }
-        process.waitUntilExit()
         let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
         let text = captureFile.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
         return (status, text)

@@ -89,7 +89,7 @@ package enum ProfileSymbols {
         }
         writer.start()
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        process.waitForExit()
         guard process.terminationStatus == 0 else { return nil }
         return String(decoding: output, as: UTF8.self)
     }

@@ -47,7 +47,7 @@ extension VisitPlan {
         process.standardOutput = FileHandle.nullDevice
         process.environment = ScratchChild.environment
         do { try process.run() } catch { throw ValidationFailure("cannot start a visit process: \(error)") }
-        process.waitUntilExit()
+        process.waitForExit()
         return process.terminationStatus
     }
 }
