@@ -77,15 +77,25 @@ void fb_callgrind_dump(const char *reason) {
 #endif
 }
 
+// The thread's mask before its first fb_pin_to_cpu, which fb_unpin gives back.
+static _Thread_local cpu_set_t fb_mask_before_pin;
+static _Thread_local int fb_mask_saved;
+
 int fb_pin_to_cpu(int cpu) {
     if (cpu < 0 || cpu >= CPU_SETSIZE) {
         errno = EINVAL;
         return -1;
     }
+    if (!fb_mask_saved && sched_getaffinity(0, sizeof fb_mask_before_pin, &fb_mask_before_pin) == 0) fb_mask_saved = 1;
     cpu_set_t set;
     CPU_ZERO(&set);
     CPU_SET(cpu, &set);
     return sched_setaffinity(0, sizeof set, &set);
+}
+
+int fb_unpin(void) {
+    if (!fb_mask_saved) return 0;
+    return sched_setaffinity(0, sizeof fb_mask_before_pin, &fb_mask_before_pin);
 }
 
 int fb_current_cpu(void) { return sched_getcpu(); }

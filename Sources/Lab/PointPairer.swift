@@ -119,10 +119,10 @@ package struct PointPairer {
                             count: (Double, Double) -> Int, into pairs: inout [Pair], timing: inout SessionTiming) throws -> String? {
         let started = Date()
         var running: [String: WorkerConnection] = [:]
-        defer { for w in running.values { _ = try? w.request(.end); w.stop() } }
+        defer { WorkerConnection.stop(Array(running.values)) }
         let order = session % 2 == 0 ? [base, head] : [head, base]
-        for launcher in order {
-            running[launcher.name] = try launcher.launch()
+        for (launcher, worker) in zip(order, try WorkerLauncher.launch(order)) {
+            running[launcher.name] = worker
         }
         // Both set up at once (each worker makes its workload before it pins itself), so the
         // two arenas are populated on the two CPUs in parallel: populating 256 MiB took about

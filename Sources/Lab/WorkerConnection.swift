@@ -9,7 +9,21 @@ package struct WorkerLauncher {
     package let log: String?
 
     package func launch() throws -> WorkerConnection {
-        try WorkerConnection(name: name, binary: binary, arguments: arguments, log: log)
+        try Self.launch([self])[0]
+    }
+
+    /// Starts one worker per launcher, all before any greeting is read, so that their start-ups
+    /// (about 10 ms each) overlap.
+    package static func launch(_ launchers: [WorkerLauncher]) throws -> [WorkerConnection] {
+        var started: [WorkerConnection] = []
+        do {
+            for l in launchers { started.append(try WorkerConnection(name: l.name, binary: l.binary, arguments: l.arguments, log: l.log)) }
+            for w in started { try w.awaitGreeting() }
+        } catch {
+            WorkerConnection.stop(started)
+            throw error
+        }
+        return started
     }
 
     /// Starts the worker once to check it speaks the protocol; returns its workloads revision.
@@ -47,9 +61,10 @@ package final class WorkerConnection {
     private let output = Pipe()
     private var buffer: [UInt8] = []
 
-    /// Starts `binary worker ...`; throws when the binary cannot start or does not greet with
-    /// the protocol (a build from before the worker existed).
+    /// Starts `binary worker ...` (`awaitGreeting` reads its greeting); throws when the binary
+    /// cannot start.
     package init(name: String, binary: String, arguments: [String], log: String?) throws {
+        _ = Self.brokenPipesAreErrors
         self.name = name
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["worker"] + arguments
@@ -62,6 +77,12 @@ package final class WorkerConnection {
             process.standardError = handle
         }
         do { try process.run() } catch { throw Failure.start("\(name): cannot start \(binary): \(error)") }
+    }
+
+    /// Reads the worker's greeting: throws when it does not speak the protocol (a build from
+    /// before the worker existed). Separate from starting, so that two workers start at once.
+    package func awaitGreeting() throws {
+        let binary = process.executableURL?.path ?? "the worker"
         guard let greeting = readLine() else {
             throw Failure.start("\(name): \(binary) has no 'worker' command (a build from before pairing), or it exited")
         }
@@ -94,10 +115,25 @@ package final class WorkerConnection {
         return reply
     }
 
+    /// A worker that exited (crashed, or a binary without the protocol) must not kill the
+    /// controller when the controller next writes to it: SIGPIPE is ignored, so the write fails
+    /// with EPIPE and reads as "the worker stopped listening". (The controller's own output
+    /// already treats EPIPE as the end: `StandardStreams`.)
+    private static let brokenPipesAreErrors: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
     package func stop() {
-        _ = try? input.fileHandleForWriting.write(contentsOf: Data((WorkerProtocol.encode(.quit) + "\n").utf8))
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        Self.stop([self])
+    }
+
+    /// Stops `workers`, all told before any is waited for: a worker that held a 256 MiB arena
+    /// takes about 25 ms to exit (the kernel frees its pages), and each unpins itself first
+    /// (`WorkerSession.finish`), so the exits run on both CPUs at once.
+    package static func stop(_ workers: [WorkerConnection]) {
+        for w in workers {
+            _ = try? w.input.fileHandleForWriting.write(contentsOf: Data((WorkerProtocol.encode(.quit) + "\n").utf8))
+            try? w.input.fileHandleForWriting.close()
+        }
+        for w in workers { w.process.waitForExit() }
     }
 
     deinit {

@@ -45,9 +45,13 @@ package final class WorkerSession {
         }
     }
 
+    /// Before the worker exits: the point torn down, and the thread unpinned, so that the
+    /// kernel's freeing of the arena at exit runs on whichever CPU is free (the pairer stops
+    /// both workers at once, and both were pinned to the same CPU).
     package func finish() {
         _ = runner?.tearDown()
         runner = nil
+        _ = CPUAffinity.unpin()
     }
 
     private func setUp(_ request: WorkerProtocol.PointRequest) -> String {

@@ -13,6 +13,12 @@ public enum CPUAffinity {
         retryingEINTR("sched_setaffinity(\(cpu))") { fb_pin_to_cpu(Int32(cpu)) }.map { _ in () }
     }
 
+    /// Gives the calling thread back the CPUs it could run on before its first `pin` (nothing
+    /// when it never pinned).
+    public static func unpin() -> Result<Void, SystemError> {
+        retryingEINTR("sched_setaffinity (unpin)") { fb_unpin() }.map { _ in () }
+    }
+
     /// The CPU the thread is on right now (sched_getcpu), nil on failure.
     public static func current() -> Int? {
         let cpu = fb_current_cpu()

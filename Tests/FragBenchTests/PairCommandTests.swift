@@ -117,6 +117,20 @@ import Lab
         #expect(result.stderr.contains("has no 'worker' command"))
     }
 
+    @Test func aWorkerThatDiesMidSessionIsAnErrorNotADeathBySIGPIPE() throws {
+        let binary = try #require(RunCommandTests.binary).path
+        // Greets, then exits at its first request without replying: the controller's next
+        // write to it (the session's stop) goes to a closed pipe.
+        let script = NSTemporaryDirectory() + "fragbench-dying-worker-\(UUID().uuidString).sh"
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        try "#!/bin/sh\necho '\(WorkerProtocol.greeting)'\nread line\nexit 0\n".write(toFile: script, atomically: true, encoding: .utf8)
+        #expect(chmod(script, 0o755) == 0)
+        let result = try runner.run(["pair", "--base", binary, "--head", script, "--allow-debug", "--budget", "2", "--",
+                                     "--workload", "alloc-free", "--fragsz", "64", "--max-size", "32K", "--arena", "16M"])
+        #expect(result.status == 1, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("the worker exited"), "\(result.stderr)")
+    }
+
     @Test func badOptionsAreRefused() throws {
         let binary = try #require(RunCommandTests.binary).path
         for (args, message) in [

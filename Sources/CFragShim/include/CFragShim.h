@@ -121,8 +121,14 @@ void fb_callgrind_dump(const char *reason);
 // MARK: - CPU placement
 
 /// Wraps `sched_setaffinity(0, ...)` with a one-CPU `cpu_set_t` (the CPU_*
-/// macros are not importable). Returns 0, or -1 with `errno` set.
+/// macros are not importable). Returns 0, or -1 with `errno` set. The first
+/// call on a thread keeps the thread's mask before it, for `fb_unpin`.
 int fb_pin_to_cpu(int cpu);
+
+/// Gives the calling thread back the mask it had before its first
+/// `fb_pin_to_cpu` (nothing when it never pinned). Returns 0, or -1 with
+/// `errno` set.
+int fb_unpin(void);
 
 /// Wraps `sched_getcpu()`. Returns the CPU the thread ran on at the call, or
 /// -1 with `errno` set.
