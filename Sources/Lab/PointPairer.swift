@@ -98,7 +98,7 @@ package struct PointPairer {
         if summary.disturbed > 0 { note += ", \(summary.disturbed) disturbed" + (summary.usedAll ? " (kept: too few clean)" : " (left out)") }
         if !summary.thinSessions.isEmpty { note += ", \(summary.thinSessions.count) session(s) with < \(Self.minimumUsablePairs) usable pairs left out" }
         if !summary.farOutSessions.isEmpty {
-            note += ", \(summary.farOutSessions.count) session(s) far outside the others left out (a worker that ran broken: ratio "
+            note += ", \(summary.farOutSessions.count) session(s) far outside the others left out (a worker that ran broken or drew an unlucky layout: ratio "
                 + summary.farOutSessions.map { formatFixed($0.ratio, digits: 3) }.joined(separator: ", ") + ")"
         }
         if let e = estimate { note += ", resolution ±\(formatFixed(PairedRatio.resolution(e) * 100, digits: 1))%" }
@@ -320,7 +320,7 @@ package enum PairSummary {
         return "Metric: ns/op (time), samples paired in time: each build runs as a worker pinned to CPU \(cpu); "
             + "the controller alternates the builds in blocks A A B B, B B A A of single \(formatFixed(sampleMs, digits: 1)) ms samples; the first sample of each turn re-warms that build's caches and is not used, the second ones form a pair, so a burst on the machine falls on both builds of a pair. "
             + "A point is measured in sessions, each with fresh worker processes whose workloads are set up at once (requested in alternating order, their arenas populated on the two CPUs in parallel), and as many pairs as its set-up costs in time (a pair of processes can keep an offset of a few percent for as long as it lives). "
-            + "Ratio = geometric mean over sessions of each session's median pair ratio head/base (pairs whose two canary readings, each against its side's median, disagree by more than 10% are left out), with a Student-t 95% interval over the sessions; "
+            + "Ratio = geometric mean over sessions of each session's median pair ratio head/base (pairs whose two canary readings, each against its side's median, disagree by more than 10% are left out), with a Student-t 95% interval over the sessions (a session further than 4.5 robust SDs from the sessions' median, at least 6.3%, is left out and named: a worker that ran broken or drew an unlucky layout); "
             + "base and head columns: p10 of each build's samples in those pairs. Sampling stops when the interval lies wholly beyond ±\(pct)%, or is narrower than \(pct)% without straddling +\(pct)% or -\(pct)%, or when the point's share of the \(formatFixed(budget, digits: 0)) s budget is spent; "
             + "'resolution' is the smallest change the data could have resolved. A point is slower or faster only when its whole interval lies beyond ±\(pct)%."
     }

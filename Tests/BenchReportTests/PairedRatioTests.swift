@@ -131,12 +131,19 @@ import Testing
         #expect(oneOrder == PairedRatio.clustered(clusters))
     }
 
-    /// The far-out fence over sessions: only with 6 or more, never a third or more of them,
-    /// and never within 3 x 2% of the quartiles.
+    /// The far-out rule over sessions: only with 6 or more, never a third or more of them,
+    /// and never within 4.5 x 1.4% of the median.
     @Test func farOutSessionsAreFewAndFar() {
         let calm = [0.01, -0.005, 0.0, 0.004, -0.01, 0.002]
         #expect(PairedRatio.farOutSessions(calm + [log(0.22)]) == [6])
-        #expect(PairedRatio.farOutSessions(calm + [0.05]).isEmpty, "5% lies inside 3 x the 2% floor")
+        #expect(PairedRatio.farOutSessions(calm + [0.05]).isEmpty, "5% lies inside 4.5 x the 1.4% floor")
+        #expect(PairedRatio.farOutSessions(calm + [0.07]) == [6])
+        // Two unlucky layouts of seven sessions (an A/A of alloc-free 64 B at 32K): Tukey's
+        // fence past the quartiles kept both, the upper quartile lying between them.
+        let layouts = [0.137, 0.003, -0.013, 0.007, 0.120, -0.010, 0.003]
+        #expect(PairedRatio.farOutSessions(layouts) == [0, 4])
+        // A wide but unimodal spread has a wide scale: nothing is far.
+        #expect(PairedRatio.farOutSessions([0.06, -0.05, 0.02, -0.07, 0.04, 0.0, -0.03]).isEmpty)
         #expect(PairedRatio.farOutSessions(Array(calm.prefix(4)) + [log(0.22)]).isEmpty, "fewer than 6 sessions")
         #expect(PairedRatio.farOutSessions(calm + [1, 1, 1]).isEmpty, "a third or more is not an outlier")
         #expect(PairedRatio.sessionLog([(1, 2), (1, 2)]) == log(2))
