@@ -7,6 +7,7 @@
 #include <time.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/personality.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -96,6 +97,27 @@ int fb_pin_to_cpu(int cpu) {
 int fb_unpin(void) {
     if (!fb_mask_saved) return 0;
     return sched_setaffinity(0, sizeof fb_mask_before_pin, &fb_mask_before_pin);
+}
+
+int fb_reexec_without_address_randomization(char *const argv[]) {
+    int current = personality(0xffffffff);
+    if (current == -1) return -1;
+    if (current & ADDR_NO_RANDOMIZE) return 0;
+    if (personality((unsigned long)current | ADDR_NO_RANDOMIZE) == -1) return -1;
+    execv("/proc/self/exe", argv);
+    // Only reached when exec failed: put the personality back and go on as we are.
+    int saved = errno;
+    personality((unsigned long)current);
+    errno = saved;
+    return -1;
+}
+
+void fb_call_with_stack_shift(size_t bytes, void (*body)(void *), void *context) {
+    // A variable-length array moves everything the body puts on the stack down by `bytes`.
+    volatile unsigned char pad[bytes + 1];
+    pad[0] = 0;
+    body(context);
+    pad[bytes] = 0;  // the pad stays in place until the body has returned
 }
 
 int fb_current_cpu(void) { return sched_getcpu(); }

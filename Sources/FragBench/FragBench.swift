@@ -19,11 +19,19 @@ struct FragBench: ParsableCommand {
     /// option and what is wrong with it, and where help is, without the usage screen after it,
     /// and with the offending text escaped so it cannot break the line.
     static func main() {
+        // A worker given a layout draw runs without address randomization (AddressRandomization):
+        // it starts itself again first, before anything else is set up.
+        if HeapLayoutDraw.hasSeed { AddressRandomization.turnOffByStartingAgain() }
         // Every fragbench process measures as a process with threads (LibcThreadMode): a
         // worker would otherwise run glibc's locks without atomics and a visit process with.
         LibcThreadMode.leaveSingleThreaded()
-        // Each process its own draw of the heap's layout (HeapLayoutDraw).
+        // Each process its own draw of the heap's layout (HeapLayoutDraw), or, for pair's
+        // workers, the session's draw for the heap and the stack.
         HeapLayoutDraw.draw()
+        HeapLayoutDraw.withStackShift(run)
+    }
+
+    private static func run() {
         do {
             var command = try parseAsRoot()
             try command.run()

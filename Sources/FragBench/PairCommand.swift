@@ -112,8 +112,16 @@ struct PairCommand: ParsableCommand {
         // Both builds must speak the protocol before anything is measured (exit 3: make compare
         // falls back to whole-run rounds). Each session then starts its own workers.
         let revisions: (base: Int, head: Int)
+        let sharedLayouts: Bool
         do {
-            revisions = (try baseLauncher.probe(), try headLauncher.probe())
+            let (baseProbe, headProbe) = (try baseLauncher.probe(), try headLauncher.probe())
+            revisions = (baseProbe.workloads, headProbe.workloads)
+            // One binary on both sides (configurations, calibrations): one layout per session for
+            // both. Two builds keep a randomized layout each: their code lies differently anyway,
+            // and with address randomization on, where it lands against the libraries and the
+            // stack is drawn anew every session instead of fixed for all of them.
+            sharedLayouts = baseProbe.drawsLayoutFromSeed && headProbe.drawsLayoutFromSeed
+                && WorkerLauncher.isSameFile(base, head)
         } catch {
             StandardStreams.err("pair: \(error)\n")
             throw ExitCode(3)
@@ -123,6 +131,7 @@ struct PairCommand: ParsableCommand {
         var pairer = PointPairer(base: baseLauncher, head: headLauncher, goalNanoseconds: UInt64(sampleMs * 1e6),
                                  thresholdFraction: threshold / 100, minPairs: minPairs, maxPairs: maxPairs)
         pairer.minimumSessions = minSessions
+        pairer.sharedLayouts = sharedLayouts
         var rows: [Comparison.Row] = []
         var onlyOneSide: [String] = []
         var pairRows: [[String]] = []
@@ -156,7 +165,8 @@ struct PairCommand: ParsableCommand {
         var comparison = Comparison(
             baseLabel: baseLabel, headLabel: headLabel, metric: .time, threshold: threshold / 100, rounds: 1, rows: rows,
             onlyInBase: [], onlyInHead: [], warnings: onlyOneSide.map { "not compared: \($0)" })
-        comparison.method = PairSummary.method(threshold: threshold, budget: budget, sampleMs: sampleMs, cpu: pin)
+        comparison.method = PairSummary.method(threshold: threshold, budget: budget, sampleMs: sampleMs, cpu: pin,
+                                               sharedLayouts: sharedLayouts)
         if InterruptFlag.isRaised { comparison.warnings.append("interrupted: only the points above were compared") }
         let changed = WorkerProtocol.changedWorkloads(revisions.base, revisions.head)
         if !changed.isEmpty {

@@ -28,6 +28,12 @@ package struct PointPairer {
     package let maxPairs: Int
     /// Sessions before the first stopping check, each of `minPairs / minimumSessions` pairs.
     package var minimumSessions = 8
+    /// Both workers of a session start with one layout draw and without address randomization
+    /// (`WorkerLauncher.launch(_:sharedLayout:)`), a new draw each session, so that a pair
+    /// compares the two sides in one layout and the sessions sample layouts. False for two
+    /// builds (`pair` decides), or a build that does not draw its layout from a seed: then each
+    /// worker has its own randomized layout.
+    package var sharedLayouts = true
     /// Canary readings of a pair's two sides this far apart (each relative to its side's median) mark it disturbed.
     package let canaryTolerance = 0.10
 
@@ -121,7 +127,9 @@ package struct PointPairer {
         var running: [String: WorkerConnection] = [:]
         defer { WorkerConnection.stop(Array(running.values)) }
         let order = session % 2 == 0 ? [base, head] : [head, base]
-        for (launcher, worker) in zip(order, try WorkerLauncher.launch(order)) {
+        // One layout for both workers, a new one each session (`sharedLayouts`).
+        let layout = sharedLayouts ? UInt64.random(in: .min ... .max) : nil
+        for (launcher, worker) in zip(order, try WorkerLauncher.launch(order, sharedLayout: layout)) {
             running[launcher.name] = worker
         }
         // Both set up at once (each worker makes its workload before it pins itself), so the
@@ -315,11 +323,14 @@ package enum PairSummary {
         "\(Comparison.ratioText(row.estimate)) \(row.verdict.rawValue) (\(row.note ?? ""))"
     }
 
-    package static func method(threshold: Double, budget: Double, sampleMs: Double, cpu: Int) -> String {
+    package static func method(threshold: Double, budget: Double, sampleMs: Double, cpu: Int, sharedLayouts: Bool = true) -> String {
         let pct = formatFixed(threshold, digits: threshold == threshold.rounded() ? 0 : 1)
         return "Metric: ns/op (time), samples paired in time: each build runs as a worker pinned to CPU \(cpu); "
             + "the controller alternates the builds in blocks A A B B, B B A A of single \(formatFixed(sampleMs, digits: 1)) ms samples; the first sample of each turn re-warms that build's caches and is not used, the second ones form a pair, so a burst on the machine falls on both builds of a pair. "
             + "A point is measured in sessions, each with fresh worker processes whose workloads are set up at once (requested in alternating order, their arenas populated on the two CPUs in parallel), and as many pairs as its set-up costs in time (a pair of processes can keep an offset of a few percent for as long as it lives). "
+            + (sharedLayouts
+                ? "Both sides are one binary: both workers of a session start without address randomization and with one draw of the heap's and the stack's layout, a new draw each session, so the two sides of a pair share a layout and the sessions sample layouts. "
+                : "Each worker starts with its own randomized layout (two builds, whose code lies differently anyway, or a build from before layouts were drawn from a seed). ")
             + "Ratio = geometric mean over sessions of each session's median pair ratio head/base (pairs whose two canary readings, each against its side's median, disagree by more than 10% are left out), with a Student-t 95% interval over the sessions (a session further than 4.5 robust SDs from the sessions' median, at least 6.3%, is left out and named: a worker that ran broken or drew an unlucky layout); "
             + "base and head columns: p10 of each build's samples in those pairs. Sampling stops when the interval lies wholly beyond ±\(pct)%, or is narrower than \(pct)% without straddling +\(pct)% or -\(pct)%, or when the point's share of the \(formatFixed(budget, digits: 0)) s budget is spent; "
             + "'resolution' is the smallest change the data could have resolved. A point is slower or faster only when its whole interval lies beyond ±\(pct)%."

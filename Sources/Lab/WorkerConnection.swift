@@ -1,4 +1,5 @@
 import Foundation
+import Measure
 import Support
 
 /// How to start one build's worker (`fragbench pair` starts fresh ones for every session).
@@ -12,12 +13,23 @@ package struct WorkerLauncher {
         try Self.launch([self])[0]
     }
 
+    /// Whether two paths name one file (symbolic links followed): one binary on both sides.
+    package static func isSameFile(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).resolvingSymlinksInPath().path == URL(fileURLWithPath: b).resolvingSymlinksInPath().path
+    }
+
     /// Starts one worker per launcher, all before any greeting is read, so that their start-ups
-    /// (about 10 ms each) overlap.
-    package static func launch(_ launchers: [WorkerLauncher]) throws -> [WorkerConnection] {
+    /// (about 10 ms each) overlap. With `sharedLayout`, each gets that heap-and-stack layout
+    /// draw (`HeapLayoutDraw.seedVariable`) and starts itself again without address
+    /// randomization (`AddressRandomization`): one layout for all of them.
+    package static func launch(_ launchers: [WorkerLauncher], sharedLayout seed: UInt64? = nil) throws -> [WorkerConnection] {
         var started: [WorkerConnection] = []
+        let environment = seed.map { [HeapLayoutDraw.seedVariable: String($0)] } ?? [:]
         do {
-            for l in launchers { started.append(try WorkerConnection(name: l.name, binary: l.binary, arguments: l.arguments, log: l.log)) }
+            for l in launchers {
+                started.append(try WorkerConnection(name: l.name, binary: l.binary, arguments: l.arguments, log: l.log,
+                                                    environment: environment))
+            }
             for w in started { try w.awaitGreeting() }
         } catch {
             WorkerConnection.stop(started)
@@ -26,11 +38,12 @@ package struct WorkerLauncher {
         return started
     }
 
-    /// Starts the worker once to check it speaks the protocol; returns its workloads revision.
-    package func probe() throws -> Int {
+    /// Starts the worker once to check it speaks the protocol; returns its workloads revision,
+    /// and whether it draws its layout from a given seed.
+    package func probe() throws -> (workloads: Int, drawsLayoutFromSeed: Bool) {
         let worker = try launch()
         defer { worker.stop() }
-        return worker.workloadsRevision
+        return (worker.workloadsRevision, worker.drawsLayoutFromSeed)
     }
 
     package init(name: String, binary: String, arguments: [String], log: String? = nil) {
@@ -56,6 +69,8 @@ package final class WorkerConnection {
     package let name: String
     /// The workloads revision the worker announced (`WorkerProtocol.workloadsRevision`).
     private(set) var workloadsRevision = 1
+    /// Whether the worker's greeting says it draws its layout from a given seed.
+    private(set) var drawsLayoutFromSeed = false
     private let process = Process()
     private let input = Pipe()
     private let output = Pipe()
@@ -63,13 +78,16 @@ package final class WorkerConnection {
 
     /// Starts `binary worker ...` (`awaitGreeting` reads its greeting); throws when the binary
     /// cannot start.
-    package init(name: String, binary: String, arguments: [String], log: String?) throws {
+    package init(name: String, binary: String, arguments: [String], log: String?, environment: [String: String] = [:]) throws {
         _ = Self.brokenPipesAreErrors
         self.name = name
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["worker"] + arguments
         process.standardInput = input
         process.standardOutput = output
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         // Appended: a pairing starts fresh workers for every session, all logging to one file.
         if let log, FileManager.default.fileExists(atPath: log) || FileManager.default.createFile(atPath: log, contents: nil),
            let handle = FileHandle(forWritingAtPath: log) {
@@ -90,6 +108,7 @@ package final class WorkerConnection {
             throw Failure.start("\(name): \(binary) answered '\(greeting.prefix(80))', not '\(WorkerProtocol.greeting)'")
         }
         workloadsRevision = workloads
+        drawsLayoutFromSeed = WorkerProtocol.drawsLayoutFromSeed(greeting)
     }
 
     /// Sends one request and returns the reply line.

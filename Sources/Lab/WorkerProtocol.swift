@@ -26,7 +26,15 @@ package enum WorkerProtocol {
     /// wakes its consumer before the timed region and passes fragments by ptr_ring's protocol. Two builds with different
     /// numbers time different things on those workloads, which `pair` says.
     package static let workloadsRevision = 3
-    package static var greeting: String { "fragbench-worker \(version) workloads=\(workloadsRevision)" }
+    /// `layout=1`: the worker draws its heap and stack layout from `HeapLayoutDraw.seedVariable`
+    /// when it is given one (`pair` then starts both workers of a session with one draw).
+    package static var greeting: String { "fragbench-worker \(version) workloads=\(workloadsRevision) layout=1" }
+
+    /// Whether a greeting says its worker draws its layout from a given seed (`layout=1`);
+    /// builds from before it do not say so.
+    package static func drawsLayoutFromSeed(_ greeting: String) -> Bool {
+        greeting.split(separator: " ").contains("layout=1")
+    }
 
     /// The protocol version and workloads revision of a greeting line, or nil when it is none.
     package static func parseGreeting(_ line: String) -> (version: Int, workloads: Int)? {

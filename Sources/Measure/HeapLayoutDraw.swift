@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import CFragShim
+import Support
 
 /// One random draw of the heap's layout per process. The heap starts at a random page, but
 /// where each object falls within a page is the same in every process of one binary started
@@ -26,11 +28,63 @@ public enum HeapLayoutDraw {
     /// where the process was asked to be deterministic (the callgrind child's environment,
     /// `Callgrind.environment`): instruction counts must come out the same in every run, and
     /// they move with the layout too (malloc's and memcpy's paths depend on it).
+    ///
+    /// With `seedVariable` set to a number, the draw is that number's: `pair` gives both workers
+    /// of a session the same one (and each starts itself again without address randomization), so the two
+    /// processes share one layout and the sessions still each draw a new one.
     public static func draw() {
         guard held == nil, !Callgrind.isRunningOnValgrind else { return }
         for name in Callgrind.environment.keys where getenv(name) != nil { return }
-        let bytes = 16 * Int.random(in: 1 ... 256)
+        let bytes = 16 * (1 + (seededDraws()?.heap ?? Int.random(in: 0 ..< 256)))
         held = malloc(bytes)
         shiftBytes = held == nil ? 0 : bytes
     }
+
+    /// The environment variable that carries a draw's seed.
+    public static let seedVariable = "FRAGBENCH_LAYOUT_SEED"
+
+    /// Whether this process was given a draw's seed (`pair`'s workers of one binary).
+    public static var hasSeed: Bool { seededDraws() != nil }
+
+    /// Two draws in 0..<256 from the seed in `seedVariable`, for the heap and for the stack;
+    /// nil when it is unset or not a number.
+    static func seededDraws() -> (heap: Int, stack: Int)? {
+        draws(seed: getenv(seedVariable).map { String(cString: $0) })
+    }
+
+    /// The two draws of a seed's text, nil when there is none or it is not a number.
+    static func draws(seed text: String?) -> (heap: Int, stack: Int)? {
+        guard let text, let seed = UInt64(text) else { return nil }
+        var generator = SplitMix64(seed: seed)
+        return (generator.next(below: 256), generator.next(below: 256))
+    }
+
+    /// Runs `body` with the stack moved down by the seed's stack draw (16 to 4096 bytes, in
+    /// 16-byte steps), or as it is without a seed. A seed comes with address randomization off
+    /// (`pair`'s workers), which also fixes where the stack starts within its page: the kernel
+    /// no longer moves it, and what is on it above `main` (the arguments, the environment, the
+    /// binary's path) is the same in every session, so a path's length would stay in every
+    /// session's layout of one build. With randomization on, the kernel's own offset does this.
+    public static func withStackShift(_ body: () -> Void) {
+        shifted(byDraw: seededDraws()?.stack, body)
+    }
+
+    /// `body` run 16 x (1 + `draw`) bytes lower on the stack, or as it is for nil.
+    static func shifted(byDraw draw: Int?, _ body: () -> Void) {
+        guard let draw else { return body() }
+        withoutActuallyEscaping(body) { body in
+            let box = Unmanaged.passRetained(StackShiftBody(body)).toOpaque()
+            fb_call_with_stack_shift(16 * (1 + draw), { context in
+                // Safe: `context` is the box passed below, retained until the call returns.
+                Unmanaged<StackShiftBody>.fromOpaque(context.unsafelyUnwrapped).takeUnretainedValue().body()
+            }, box)
+            Unmanaged<StackShiftBody>.fromOpaque(box).release()
+        }
+    }
+}
+
+/// The body `withStackShift` hands through C.
+private final class StackShiftBody {
+    let body: () -> Void
+    init(_ body: @escaping () -> Void) { self.body = body }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import FragBench
 import Lab
+import Measure
 
 /// `fragbench pair` end to end: two workers of the debug binary (the same build on both sides),
 /// a small budget. Behaviour only: the protocol runs, every point gets a row and an interval,
@@ -20,6 +21,7 @@ import Lab
         #expect(result.status == 0 || result.status == 2, "stderr: \(result.stderr)")
         let markdown = try String(contentsOfFile: output + "/compare.md", encoding: .utf8)
         #expect(markdown.contains("samples paired in time"))
+        #expect(markdown.contains("Both sides are one binary"), "one layout per session for both workers")
         // Rows carry the points' fragbench list names.
         for label in ["alloc-only/page:4096/max:4096/fragsz:64/align:1", "alloc-free/page:4096/max:32768/fragsz:64/align:1/depth:256"] {
             #expect(markdown.contains("| \(label) |"), "no row for \(label)")
@@ -129,6 +131,40 @@ import Lab
                                      "--workload", "alloc-free", "--fragsz", "64", "--max-size", "32K", "--arena", "16M"])
         #expect(result.status == 1, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("the worker exited"), "\(result.stderr)")
+    }
+
+    /// Both workers of a session get one layout draw when the two sides are one binary; two
+    /// binaries do not (a worker given one runs without address randomization: WorkerCommandTests). A stand-in worker writes what it was
+    /// started with to a file when it is given a point (the probes before are not), and
+    /// refuses it.
+    @Test func aSessionsWorkersShareOneLayoutOnlyWhenTheyAreOneBinary() throws {
+        let dir = NSTemporaryDirectory() + "fragbench-layout-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let script = """
+        #!/bin/sh
+        echo '\(WorkerProtocol.greeting)'
+        read line
+        case "$line" in point*)
+            echo "seed=$\(HeapLayoutDraw.seedVariable)" >> \(dir)/started
+            echo "error stand-in"
+            read line ;;
+        esac
+        """
+        for name in ["a", "b"] {
+            try script.write(toFile: "\(dir)/\(name).sh", atomically: true, encoding: .utf8)
+            #expect(chmod("\(dir)/\(name).sh", 0o755) == 0)
+        }
+        func started(base: String, head: String) throws -> [String] {
+            try? FileManager.default.removeItem(atPath: dir + "/started")
+            _ = try runner.run(["pair", "--base", "\(dir)/\(base).sh", "--head", "\(dir)/\(head).sh", "--allow-debug",
+                                "--budget", "1", "--", "--workload", "alloc-free", "--fragsz", "64", "--max-size", "32K"])
+            return try String(contentsOfFile: dir + "/started", encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+        let one = try started(base: "a", head: "a")
+        #expect(one.count == 2 && one[0] == one[1] && UInt64(one[0].dropFirst(5)) != nil, "\(one)")
+        let two = try started(base: "a", head: "b")
+        #expect(two == ["seed=", "seed="], "\(two)")
     }
 
     @Test func badOptionsAreRefused() throws {

@@ -34,6 +34,10 @@ import Testing
         // A build from before the workloads revision was announced.
         #expect(WorkerProtocol.parseGreeting("fragbench-worker 1")! == (1, 1))
         #expect(WorkerProtocol.parseGreeting("fragbench-worker 1 workloads=7")! == (1, 7))
+        // This build draws its layout from a seed; older ones do not say so.
+        #expect(WorkerProtocol.drawsLayoutFromSeed(WorkerProtocol.greeting))
+        #expect(!WorkerProtocol.drawsLayoutFromSeed("fragbench-worker 1 workloads=3"))
+        #expect(WorkerProtocol.parseGreeting("fragbench-worker 1 workloads=3 layout=1")! == (1, 3))
         for bad in ["", "hello", "fragbench-worker", "fragbench-worker x", "fragbench-worker 1 workloads=x", "usage: fragbench"] {
             #expect(WorkerProtocol.parseGreeting(bad) == nil, "\(bad)")
         }

@@ -8,6 +8,7 @@
 #ifndef CFRAGSHIM_H
 #define CFRAGSHIM_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <linux/perf_event.h>
@@ -129,6 +130,17 @@ int fb_pin_to_cpu(int cpu);
 /// `fb_pin_to_cpu` (nothing when it never pinned). Returns 0, or -1 with
 /// `errno` set.
 int fb_unpin(void);
+
+/// Starts this program again (`/proc/self/exe`, `argv`, the same environment)
+/// without address-space randomization (`personality(ADDR_NO_RANDOMIZE)`), as
+/// `setarch -R` does. Returns 0 without doing anything when randomization is
+/// off already; on success it does not return; -1 with `errno` set when it
+/// cannot (the process goes on as it was).
+int fb_reexec_without_address_randomization(char *const argv[]);
+
+/// Calls `body(context)` with the stack moved down by `bytes` (at most a few
+/// KiB): a layout draw for the stack, where address randomization is off.
+void fb_call_with_stack_shift(size_t bytes, void (*body)(void *), void *context);
 
 /// Wraps `sched_getcpu()`. Returns the CPU the thread ran on at the call, or
 /// -1 with `errno` set.
