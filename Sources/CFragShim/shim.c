@@ -120,6 +120,17 @@ void fb_call_with_stack_shift(size_t bytes, void (*body)(void *), void *context)
     pad[bytes] = 0;  // the pad stays in place until the body has returned
 }
 
+void fb_call_with_stack_aligned(size_t alignment, void (*body)(void *), void *context) {
+    // Padded by this frame's own offset within `alignment`, the body's frames start at the same
+    // offset in every process, whatever the arguments and environment above main take.
+    unsigned char here;
+    size_t pad = (size_t)(uintptr_t)&here % alignment;
+    volatile unsigned char room[pad + 1];
+    room[0] = 0;
+    body(context);
+    room[pad] = 0;
+}
+
 int fb_current_cpu(void) { return sched_getcpu(); }
 
 int fb_allowed_cpu_count(void) {

@@ -33,8 +33,7 @@ public enum HeapLayoutDraw {
     /// of a session the same one (and each starts itself again without address randomization), so the two
     /// processes share one layout and the sessions still each draw a new one.
     public static func draw() {
-        guard held == nil, !Callgrind.isRunningOnValgrind else { return }
-        for name in Callgrind.environment.keys where getenv(name) != nil { return }
+        guard held == nil, !isDeterministic else { return }
         let bytes = 16 * (1 + (seededDraws()?.heap ?? Int.random(in: 0 ..< 256)))
         held = malloc(bytes)
         shiftBytes = held == nil ? 0 : bytes
@@ -65,16 +64,40 @@ public enum HeapLayoutDraw {
     /// no longer moves it, and what is on it above `main` (the arguments, the environment, the
     /// binary's path) is the same in every session, so a path's length would stay in every
     /// session's layout of one build. With randomization on, the kernel's own offset does this.
+    ///
+    /// A process that must count the same instructions in every run (`isDeterministic`) gets
+    /// the opposite: its stack put at the same offset within a page whatever its arguments and
+    /// environment take. Two callgrind children of one point (`fragbench profile`'s and the
+    /// gate's), whose arguments differ by a file name, counted 1972.83 and 1978.83 instructions
+    /// per operation in a debug build under make, whose environment is longer.
     public static func withStackShift(_ body: () -> Void) {
+        if isDeterministic { return atFixedStackOffset(body) }
         shifted(byDraw: seededDraws()?.stack, body)
+    }
+
+    /// `body` run with its frames at the same offset within a page from wherever it is called.
+    static func atFixedStackOffset(_ body: () -> Void) {
+        throughC(body) { fb_call_with_stack_aligned(4096, $0, $1) }
+    }
+
+    /// Under valgrind, or asked to be deterministic (the callgrind child's environment,
+    /// `Callgrind.environment`): no draw, and a fixed stack offset.
+    static var isDeterministic: Bool {
+        Callgrind.isRunningOnValgrind || Callgrind.environment.keys.contains { getenv($0) != nil }
     }
 
     /// `body` run 16 x (1 + `draw`) bytes lower on the stack, or as it is for nil.
     static func shifted(byDraw draw: Int?, _ body: () -> Void) {
         guard let draw else { return body() }
+        throughC(body) { fb_call_with_stack_shift(16 * (1 + draw), $0, $1) }
+    }
+
+    /// Runs `body` through a C function that takes a callback and its context (`call`).
+    private static func throughC(_ body: () -> Void,
+                                 _ call: (@convention(c) (UnsafeMutableRawPointer?) -> Void, UnsafeMutableRawPointer) -> Void) {
         withoutActuallyEscaping(body) { body in
             let box = Unmanaged.passRetained(StackShiftBody(body)).toOpaque()
-            fb_call_with_stack_shift(16 * (1 + draw), { context in
+            call({ context in
                 // Safe: `context` is the box passed below, retained until the call returns.
                 Unmanaged<StackShiftBody>.fromOpaque(context.unsafelyUnwrapped).takeUnretainedValue().body()
             }, box)

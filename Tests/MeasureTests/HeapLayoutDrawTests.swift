@@ -48,4 +48,26 @@ import Testing
         HeapLayoutDraw.shifted(byDraw: nil) { ran = true }
         #expect(ran)
     }
+
+    /// A deterministic process's stack: the body's frames lie at one offset within a page,
+    /// from whatever depth it is called (as if the arguments above main were longer).
+    @Test func aFixedOffsetDoesNotDependOnWhatLiesAbove() {
+        @inline(never) func stackAddress() -> Int {
+            var local = 0
+            return withUnsafeMutablePointer(to: &local) { Int(bitPattern: $0) }
+        }
+        @inline(never) func offset(after depth: Int) -> Int {
+            if depth > 0 {
+                return withUnsafeTemporaryAllocation(byteCount: 48, alignment: 16) { scratch in
+                    scratch.initializeMemory(as: UInt8.self, repeating: UInt8(depth))
+                    return offset(after: depth - 1) + Int(scratch[0]) * 0
+                }
+            }
+            var address = 0
+            HeapLayoutDraw.atFixedStackOffset { address = stackAddress() }
+            return address % 4096
+        }
+        let offsets = Set((0 ..< 12).map { offset(after: $0) })
+        #expect(offsets.count == 1, "\(offsets)")
+    }
 }

@@ -142,6 +142,11 @@ int fb_reexec_without_address_randomization(char *const argv[]);
 /// KiB): a layout draw for the stack, where address randomization is off.
 void fb_call_with_stack_shift(size_t bytes, void (*body)(void *), void *context);
 
+/// Calls `body(context)` with the stack padded so that the body's frames lie
+/// at the same offset within `alignment` bytes (at most a few KiB) in every
+/// process: what lies above `main` (arguments, environment) moves them no more.
+void fb_call_with_stack_aligned(size_t alignment, void (*body)(void *), void *context);
+
 /// Wraps `sched_getcpu()`. Returns the CPU the thread ran on at the call, or
 /// -1 with `errno` set.
 int fb_current_cpu(void);
