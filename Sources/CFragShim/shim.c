@@ -124,11 +124,7 @@ void fb_call_with_stack_aligned(size_t alignment, void (*body)(void *), void *co
     // Padded by this frame's own offset within `alignment`, the body's frames start at the same
     // offset in every process, whatever the arguments and environment above main take.
     unsigned char here;
-    size_t pad = (size_t)(uintptr_t)&here % alignment;
-    volatile unsigned char room[pad + 1];
-    room[0] = 0;
-    body(context);
-    room[pad] = 0;
+    fb_call_with_stack_shift((size_t)(uintptr_t)&here % alignment, body, context);
 }
 
 int fb_current_cpu(void) { return sched_getcpu(); }

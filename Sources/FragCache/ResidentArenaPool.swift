@@ -10,12 +10,12 @@ import Musl
 /// Why: `run` sets up a fresh page allocator for every point of every visit, and populating a
 /// 256 MiB arena (MADV_POPULATE_WRITE) took about 100 ms and unmapping it 18 ms, about half of
 /// `make bench`'s time. Letting the arena fault in as it is touched instead (what the pair
-/// workers did for a few hours) changed what memory-bound points measure: prepare-commit 1024 B read 3% slower
-/// at a 32 KiB max size and 7-10% at 128 KiB in the same binary (AMD EPYC VM, docs/noise.md),
-/// because the pages a workload lands on sit elsewhere in physical memory. A kept mapping is
-/// what one populate placed, as the populate after an unmap mostly got back; a reused arena's
-/// descriptors and free lists are made afresh by its new allocator, and no workload reads
-/// memory it did not write.
+/// workers did for a few hours) changed what memory-bound points measure: prepare-commit
+/// 1024 B read 3% slower at a 32 KiB max size and 7-10% at 128 KiB in the same binary (AMD
+/// EPYC VM, docs/noise.md), because the pages a workload lands on sit elsewhere in physical
+/// memory. A kept mapping is what one populate placed, as the populate after an unmap mostly
+/// got back; a reused arena's descriptors and free lists are made afresh by its new allocator,
+/// and no workload reads memory it did not write.
 final class ResidentArenaPool: @unchecked Sendable {
     /// The process's pool, which every page allocator uses. Never freed.
     static let shared = ResidentArenaPool()

@@ -149,7 +149,7 @@ package final class WorkerConnection {
     /// (`WorkerSession.finish`), so the exits run on both CPUs at once.
     package static func stop(_ workers: [WorkerConnection]) {
         for w in workers {
-            _ = try? w.input.fileHandleForWriting.write(contentsOf: Data((WorkerProtocol.encode(.quit) + "\n").utf8))
+            try? w.send(.quit)
             try? w.input.fileHandleForWriting.close()
         }
         for w in workers { w.process.waitForExit() }

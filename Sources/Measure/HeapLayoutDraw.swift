@@ -30,8 +30,9 @@ public enum HeapLayoutDraw {
     /// they move with the layout too (malloc's and memcpy's paths depend on it).
     ///
     /// With `seedVariable` set to a number, the draw is that number's: `pair` gives both workers
-    /// of a session the same one (and each starts itself again without address randomization), so the two
-    /// processes share one layout and the sessions still each draw a new one.
+    /// of a session the same one (and each starts itself again without address
+    /// randomization), so the two processes share one layout and the sessions still each draw
+    /// a new one.
     public static func draw() {
         guard held == nil, !isDeterministic else { return }
         let bytes = 16 * (1 + (seededDraws()?.heap ?? Int.random(in: 0 ..< 256)))
