@@ -26,6 +26,7 @@ select='(allocBatch|cycle|cCycle|kernelCycle|cycleLoop|produce|produceLoop|local
 types='(SwiftRemaining|SwiftOffsetUp|SwiftOffsetDown|CFragAllocator|CKernelV6_12|CKernelV6_13|CKernelRFCv11Pre08|CKernelRFCv11|CKernelPart2v2|SwiftLocalFreeAllocator|SwiftBulkAllocator|BulkArenaFreer|SwiftV6_12|SwiftV6_13|SwiftRFCv11Pre08|SwiftRFCv11|SwiftPart2V2|PageFragV6_12|PageFragV6_13|PageFragRFCv11|PageFragPart2V2|Part2Sendmsg|SkPageFrag|SendmsgCache)'
 
 status=0
+rm -f "$SCRATCH/check-asm.names"
 for object in "${objects[@]}"; do
   # mangled<TAB>size<TAB>demangled, for the functions of interest, so that each function is
   # read only up to its own size (objdump would run on into unnamed local functions).
@@ -34,6 +35,7 @@ for object in "${objects[@]}"; do
             printf '%s\t%s\t%s\n' "$mangled" "$size" "$($SWIFT demangle --compact "$mangled")"
           done | awk -F'\t' -v sel="$select" -v types="$types" '$3 ~ sel && $3 ~ types && $3 !~ /ContentAudit/')
   [ -n "$table" ] || continue
+  cut -f1 <<<"$table" >>"$SCRATCH/check-asm.names"
   objdump -d -r --no-show-raw-insn "$object" | awk -v table="$table" '
     function hex(s,   i, c, v) { v = 0; s = tolower(s); for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)); v = v * 16 + c - 1 }; return v } 
     BEGIN {
@@ -76,6 +78,26 @@ rm -f "$SCRATCH/check-asm.out"
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "check-asm: FAILED: no specialised timed loop for ${missing[*]} (specialisation lost, or the type was renamed)"; exit 1
 fi
+# Every timed-loop function, and every function of the C cache and the C kernel twins, starts
+# on a 64-byte boundary in the linked binary (Package.swift's codeAlignment): otherwise an
+# unrelated change elsewhere moves a hot loop across cache lines and two builds' timings differ
+# by placement alone (docs/noise.md). Parts the C compiler split off as `.cold` are not entries.
+binary="$SCRATCH/release/fragbench"
+nm --defined-only "$SCRATCH"/release/CFragCacheC.build/*.o "$SCRATCH"/release/CKernelPorts.build/*.o 2>/dev/null |
+  awk 'NF == 3 && ($2 == "T" || $2 == "t") && $3 !~ /\.cold/ { print $3 }' >>"$SCRATCH/check-asm.names"
+misaligned=$(nm --defined-only "$binary" | awk 'NR == FNR { want[$1] = 1; next }
+  NF == 3 && ($2 == "T" || $2 == "t") && ($3 in want) { checked++; a = $1; v = 0
+    for (i = length(a) - 1; i <= length(a); i++) v = v * 16 + index("0123456789abcdef", tolower(substr(a, i, 1))) - 1
+    if (v % 64 != 0) print $1, $3 }
+  END { if (checked == 0) print "none-found" }' "$SCRATCH/check-asm.names" -)
+aligned=$(sort -u "$SCRATCH/check-asm.names" | wc -l)
+rm -f "$SCRATCH/check-asm.names"
+if [ "$misaligned" = "none-found" ]; then
+  echo "check-asm: FAILED: none of the timed-loop functions found in $binary"; exit 1
+elif [ -n "$misaligned" ]; then
+  echo "check-asm: FAILED: functions not on a 64-byte boundary (Package.swift's codeAlignment lost?):"; echo "$misaligned" | head -20; exit 1
+fi
+echo "check-asm: $aligned timed-loop and C functions start on 64-byte boundaries in $binary"
 if [ "$runtime" -gt 0 ] || [ "$status" -ne 0 ]; then
   echo "check-asm: FAILED: $runtime Swift runtime call(s) in $functions timed-loop functions"; exit 1
 fi

@@ -113,6 +113,7 @@ struct PairCommand: ParsableCommand {
         // falls back to whole-run rounds). Each session then starts its own workers.
         let revisions: (base: Int, head: Int)
         let sharedLayouts: Bool
+        let placementWarning: String?
         do {
             let (baseProbe, headProbe) = (try baseLauncher.probe(), try headLauncher.probe())
             revisions = (baseProbe.workloads, headProbe.workloads)
@@ -120,8 +121,10 @@ struct PairCommand: ParsableCommand {
             // both. Two builds keep a randomized layout each: their code lies differently anyway,
             // and with address randomization on, where it lands against the libraries and the
             // stack is drawn anew every session instead of fixed for all of them.
-            sharedLayouts = baseProbe.drawsLayoutFromSeed && headProbe.drawsLayoutFromSeed
-                && WorkerLauncher.isSameFile(base, head)
+            let sameBinary = WorkerLauncher.isSameFile(base, head)
+            sharedLayouts = baseProbe.drawsLayoutFromSeed && headProbe.drawsLayoutFromSeed && sameBinary
+            placementWarning = PairSummary.codePlacementWarning(
+                sameBinary: sameBinary, baseAligns: baseProbe.alignsFunctions, headAligns: headProbe.alignsFunctions)
         } catch {
             StandardStreams.err("pair: \(error)\n")
             throw ExitCode(3)
@@ -168,6 +171,7 @@ struct PairCommand: ParsableCommand {
         comparison.method = PairSummary.method(threshold: threshold, budget: budget, sampleMs: sampleMs, cpu: pin,
                                                sharedLayouts: sharedLayouts)
         if InterruptFlag.isRaised { comparison.warnings.append("interrupted: only the points above were compared") }
+        if let placementWarning { comparison.warnings.append(placementWarning) }
         let changed = WorkerProtocol.changedWorkloads(revisions.base, revisions.head)
         if !changed.isEmpty {
             comparison.warnings.append("\(changed.joined(separator: " and ")) measure differently in the two builds (workloads revision \(revisions.base) vs \(revisions.head): since revision 2 a timed batch holds at most 32768 fragments; since 3 cross-thread passes fragments by ptr_ring's protocol and wakes its consumer untimed): their rows compare different workloads, not the cache")

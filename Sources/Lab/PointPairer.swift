@@ -319,6 +319,18 @@ package struct PointPairer {
 }
 
 package enum PairSummary {
+    /// What two builds' code placement can do to their timed rows, when a side does not start
+    /// its functions on 64-byte boundaries (`WorkerProtocol.alignsFunctions`); nil for one binary
+    /// or two aligned builds.
+    package static func codePlacementWarning(sameBinary: Bool, baseAligns: Bool, headAligns: Bool) -> String? {
+        guard !sameBinary, !(baseAligns && headAligns) else { return nil }
+        let sides = baseAligns ? "the head build does" : headAligns ? "the base build does" : "neither build does"
+        return "code placement: \(sides) not start every function on a 64-byte boundary (builds from before codealign=64), "
+            + "so where a timed loop falls across 64-byte lines depends on all the code linked before it: two such builds "
+            + "that differed by one start-up function read alloc-only 64 B 11-17% apart on an AMD EPYC with identical "
+            + "instruction counts (docs/noise.md). A timed difference whose exact count is identical may be placement, not code"
+    }
+
     package static func progressText(_ row: Comparison.Row) -> String {
         "\(Comparison.ratioText(row.estimate)) \(row.verdict.rawValue) (\(row.note ?? ""))"
     }

@@ -39,11 +39,11 @@ package struct WorkerLauncher {
     }
 
     /// Starts the worker once to check it speaks the protocol; returns its workloads revision,
-    /// and whether it draws its layout from a given seed.
-    package func probe() throws -> (workloads: Int, drawsLayoutFromSeed: Bool) {
+    /// whether it draws its layout from a given seed, and whether its build aligns functions.
+    package func probe() throws -> (workloads: Int, drawsLayoutFromSeed: Bool, alignsFunctions: Bool) {
         let worker = try launch()
         defer { worker.stop() }
-        return (worker.workloadsRevision, worker.drawsLayoutFromSeed)
+        return (worker.workloadsRevision, worker.drawsLayoutFromSeed, worker.alignsFunctions)
     }
 
     package init(name: String, binary: String, arguments: [String], log: String? = nil) {
@@ -71,6 +71,8 @@ package final class WorkerConnection {
     private(set) var workloadsRevision = 1
     /// Whether the worker's greeting says it draws its layout from a given seed.
     private(set) var drawsLayoutFromSeed = false
+    /// Whether the worker's greeting says its build starts every function on 64 bytes.
+    private(set) var alignsFunctions = false
     private let process = Process()
     private let input = Pipe()
     private let output = Pipe()
@@ -109,6 +111,7 @@ package final class WorkerConnection {
         }
         workloadsRevision = workloads
         drawsLayoutFromSeed = WorkerProtocol.drawsLayoutFromSeed(greeting)
+        alignsFunctions = WorkerProtocol.alignsFunctions(greeting)
     }
 
     /// Sends one request and returns the reply line.

@@ -28,12 +28,26 @@ package enum WorkerProtocol {
     package static let workloadsRevision = 3
     /// `layout=1`: the worker draws its heap and stack layout from `HeapLayoutDraw.seedVariable`
     /// when it is given one (`pair` then starts both workers of a session with one draw).
-    package static var greeting: String { "fragbench-worker \(version) workloads=\(workloadsRevision) layout=1" }
+    /// `codealign=64`: its build starts every function on a 64-byte boundary (Package.swift's
+    /// `codeAlignment`, which also defines the condition below).
+    package static var greeting: String {
+        var words = "fragbench-worker \(version) workloads=\(workloadsRevision) layout=1"
+        #if FRAGBENCH_FUNCTIONS_ALIGNED_64
+        words += " codealign=64"
+        #endif
+        return words
+    }
 
     /// Whether a greeting says its worker draws its layout from a given seed (`layout=1`);
     /// builds from before it do not say so.
     package static func drawsLayoutFromSeed(_ greeting: String) -> Bool {
         greeting.split(separator: " ").contains("layout=1")
+    }
+
+    /// Whether a greeting says its build starts every function on a 64-byte boundary
+    /// (`codealign=64`); builds from before it do not say so, and do not.
+    package static func alignsFunctions(_ greeting: String) -> Bool {
+        greeting.split(separator: " ").contains("codealign=64")
     }
 
     /// The protocol version and workloads revision of a greeting line, or nil when it is none.

@@ -167,6 +167,33 @@ import Measure
         #expect(two == ["seed=", "seed="], "\(two)")
     }
 
+    /// Two builds of which one does not start its functions on 64 bytes (a build from before
+    /// codealign=64, stood in for by this build with the word taken out of its greeting) are
+    /// paired with a warning; two aligned builds (this build behind a wrapper: another file)
+    /// without one.
+    @Test func twoBuildsWhoseCodePlacementDiffersAreWarnedAbout() throws {
+        let binary = try #require(RunCommandTests.binary).path
+        let dir = NSTemporaryDirectory() + "fragbench-codealign-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "#!/bin/sh\nexec '\(binary)' \"$@\"\n".write(toFile: dir + "/aligned.sh", atomically: true, encoding: .utf8)
+        try "#!/bin/sh\n'\(binary)' \"$@\" | sed -u 's/ codealign=64//'\n"
+            .write(toFile: dir + "/unaligned.sh", atomically: true, encoding: .utf8)
+        for name in ["aligned", "unaligned"] { #expect(chmod("\(dir)/\(name).sh", 0o755) == 0) }
+        func pair(head: String) throws -> RunCommandTests.Result {
+            try runner.run(["pair", "--base", binary, "--head", "\(dir)/\(head).sh", "--allow-debug", "--budget", "1",
+                            "--", "--workload", "alloc-only", "--fragsz", "64", "--max-size", "32K",
+                            "--arena", "16M"])
+        }
+        let unaligned = try pair(head: "unaligned")
+        #expect(unaligned.status == 0 || unaligned.status == 2, "stderr: \(unaligned.stderr)")
+        #expect(unaligned.stdout.contains("code placement: the head build does not start every function on a 64-byte boundary"),
+                "\(unaligned.stdout)")
+        let aligned = try pair(head: "aligned")
+        #expect(aligned.status == 0 || aligned.status == 2, "stderr: \(aligned.stderr)")
+        #expect(!aligned.stdout.contains("code placement:"), "\(aligned.stdout)")
+    }
+
     @Test func badOptionsAreRefused() throws {
         let binary = try #require(RunCommandTests.binary).path
         for (args, message) in [

@@ -173,4 +173,15 @@ import Workloads
         #expect(PointPairer.widened(already, floor: 0.025) == already)
         #expect(PointPairer.widened(narrow, floor: 0) == narrow)
     }
+
+    @Test func codePlacementIsWarnedAboutOnlyForTwoBuildsNotBothAligned() throws {
+        #expect(PairSummary.codePlacementWarning(sameBinary: true, baseAligns: false, headAligns: false) == nil)
+        #expect(PairSummary.codePlacementWarning(sameBinary: false, baseAligns: true, headAligns: true) == nil)
+        let base = try #require(PairSummary.codePlacementWarning(sameBinary: false, baseAligns: false, headAligns: true))
+        #expect(base.hasPrefix("code placement: the base build does not"))
+        let head = try #require(PairSummary.codePlacementWarning(sameBinary: false, baseAligns: true, headAligns: false))
+        #expect(head.hasPrefix("code placement: the head build does not"))
+        let neither = try #require(PairSummary.codePlacementWarning(sameBinary: false, baseAligns: false, headAligns: false))
+        #expect(neither.hasPrefix("code placement: neither build does"))
+    }
 }

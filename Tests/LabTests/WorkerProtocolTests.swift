@@ -38,6 +38,10 @@ import Testing
         #expect(WorkerProtocol.drawsLayoutFromSeed(WorkerProtocol.greeting))
         #expect(!WorkerProtocol.drawsLayoutFromSeed("fragbench-worker 1 workloads=3"))
         #expect(WorkerProtocol.parseGreeting("fragbench-worker 1 workloads=3 layout=1")! == (1, 3))
+        // This build starts its functions on 64 bytes (Package.swift's codeAlignment); older ones do not.
+        #expect(WorkerProtocol.alignsFunctions(WorkerProtocol.greeting))
+        #expect(!WorkerProtocol.alignsFunctions("fragbench-worker 1 workloads=3 layout=1"))
+        #expect(WorkerProtocol.parseGreeting("fragbench-worker 1 workloads=3 layout=1 codealign=64")! == (1, 3))
         for bad in ["", "hello", "fragbench-worker", "fragbench-worker x", "fragbench-worker 1 workloads=x", "usage: fragbench"] {
             #expect(WorkerProtocol.parseGreeting(bad) == nil, "\(bad)")
         }
