@@ -90,8 +90,11 @@ public enum RemainingLayout: FragLayout {
     @inlinable @inline(__always)
     public static func carve(_ cursor: inout UInt32, size: UInt32, fragsz: Int, alignMask: UInt32) -> UInt32? {
         let avail = cursor & ~alignMask
-        // Widened compare: a huge `fragsz` simply does not fit.
-        guard fragsz <= Int(avail) else { return nil }
+        // Widened compare: a huge `fragsz` simply does not fit. The hint is here, not only on
+        // the cache's `offset != nil`: that one did not reach this compare after inlining, and
+        // block placement put the refill call inside the timed loops (one more jump per
+        // allocation, and the loop over two 64-byte lines where C's fits one).
+        guard _fastPath(fragsz <= Int(avail)) else { return nil }
         // Safe: fragsz <= avail <= cursor <= size, so neither subtraction wraps.
         cursor = avail &- UInt32(truncatingIfNeeded: fragsz)
         return size &- avail

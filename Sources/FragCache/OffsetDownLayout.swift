@@ -28,7 +28,8 @@ public enum OffsetDownLayout: FragLayout {
 
     @inlinable @inline(__always)
     public static func carve(_ cursor: inout UInt32, size: UInt32, fragsz: Int, alignMask: UInt32) -> UInt32? {
-        guard fragsz <= Int(cursor) else { return nil }
+        // Hinted as RemainingLayout.carve is (its comment says why).
+        guard _fastPath(fragsz <= Int(cursor)) else { return nil }
         // Safe: fragsz <= cursor, so the subtraction does not wrap.
         let start = (cursor &- UInt32(truncatingIfNeeded: fragsz)) & ~alignMask
         cursor = start

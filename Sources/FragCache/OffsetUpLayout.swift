@@ -30,7 +30,8 @@ public enum OffsetUpLayout: FragLayout {
         // is at most size because size is a multiple of alignMask + 1.
         let start = (cursor &+ alignMask) & ~alignMask
         // Compared as a difference so that a huge `fragsz` cannot overflow the sum.
-        guard fragsz <= Int(size &- start) else { return nil }
+        // Hinted as RemainingLayout.carve is (its comment says why).
+        guard _fastPath(fragsz <= Int(size &- start)) else { return nil }
         cursor = start &+ UInt32(truncatingIfNeeded: fragsz)
         return start
     }
