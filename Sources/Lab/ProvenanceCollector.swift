@@ -15,7 +15,7 @@ package enum ProvenanceCollector {
             gitCommit: commit, gitDirty: dirty, date: isoDate(Date()),
             swiftVersion: shell(["swift", "--version"])?.split(separator: "\n").first.map(String.init),
             buildConfiguration: Measure.isDebugBuild ? "debug" : "release",
-            buildFlags: Measure.isDebugBuild ? "-Onone" : "-O, -enforce-exclusivity=unchecked in FragCache/Workloads/FragBench",
+            buildFlags: Self.buildFlags,
             kernel: firstLine("/proc/sys/kernel/osrelease"),
             cpuModel: cpuModel(),
             cpuCount: machine.onlineCPUs,
@@ -42,6 +42,16 @@ package enum ProvenanceCollector {
             provenance.atomicRMWMethod = rmw.method
         }
         return provenance
+    }
+
+    /// The flags that shape what the timed loops run, as Package.swift sets them; the function
+    /// alignment from the define that comes with its flag (`codeAlignment`).
+    package static var buildFlags: String {
+        var flags = Measure.isDebugBuild ? "-Onone" : "-O, -enforce-exclusivity=unchecked in FragCache/Workloads/Lab/FragBench"
+        #if FRAGBENCH_FUNCTIONS_ALIGNED_64
+        flags += "; every function on a 64-byte boundary"
+        #endif
+        return flags
     }
 
     /// "identity version, …" from the package root's Package.resolved (the git top level, else

@@ -25,4 +25,9 @@ import Testing
     @Test func thisCheckoutsPackagesAreRead() {
         #expect(ProvenanceCollector.resolvedPackages()?.contains("swift-argument-parser") == true)
     }
+
+    /// This build aligns its functions (Package.swift's codeAlignment), and its provenance says so.
+    @Test func buildFlagsNameTheFunctionAlignment() {
+        #expect(ProvenanceCollector.buildFlags.hasSuffix("; every function on a 64-byte boundary"))
+    }
 }
