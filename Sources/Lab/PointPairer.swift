@@ -124,9 +124,13 @@ package struct PointPairer {
     private func runSession(_ requests: [String: WorkerProtocol.PointRequest], session: Int,
                             count: (Double, Double) -> Int, into pairs: inout [Pair], timing: inout SessionTiming) throws -> String? {
         let started = Date()
+        // The session's own copies of the binaries (one if both sides are one file), deleted
+        // after its workers stop (defers run last to first).
+        let copies = ExecutableCopies.make([base.binary, head.binary])
+        defer { copies.remove() }
         var running: [String: WorkerConnection] = [:]
         defer { WorkerConnection.stop(Array(running.values)) }
-        let order = session % 2 == 0 ? [base, head] : [head, base]
+        let order = (session % 2 == 0 ? [base, head] : [head, base]).map { $0.running(copies.path(for: $0.binary)) }
         // One layout for both workers, a new one each session (`sharedLayouts`).
         let layout = sharedLayouts ? UInt64.random(in: .min ... .max) : nil
         for (launcher, worker) in zip(order, try WorkerLauncher.launch(order, sharedLayout: layout)) {

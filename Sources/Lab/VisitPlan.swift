@@ -41,8 +41,12 @@ extension VisitPlan {
         guard FileManager.default.createFile(atPath: planFile, contents: encoded()) else {
             throw ValidationFailure("cannot write the visit's plan to \(planFile)")
         }
+        // Each visit its own copy of the binary (ExecutableCopies says why).
+        let binary = ThisBinary.path
+        let copies = ExecutableCopies.make([binary])
+        defer { copies.remove() }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: ThisBinary.path)
+        process.executableURL = URL(fileURLWithPath: copies.path(for: binary))
         process.arguments = [Self.command, "--plan", planFile]
         process.standardOutput = FileHandle.nullDevice
         process.environment = ScratchChild.environment

@@ -13,6 +13,11 @@ package struct WorkerLauncher {
         try Self.launch([self])[0]
     }
 
+    /// This launcher with its worker started from `binary` (a session's copy of it).
+    package func running(_ binary: String) -> WorkerLauncher {
+        WorkerLauncher(name: name, binary: binary, arguments: arguments, log: log)
+    }
+
     /// Whether two paths name one file (symbolic links followed): one binary on both sides.
     package static func isSameFile(_ a: String, _ b: String) -> Bool {
         URL(fileURLWithPath: a).resolvingSymlinksInPath().path == URL(fileURLWithPath: b).resolvingSymlinksInPath().path

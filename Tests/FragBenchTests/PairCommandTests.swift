@@ -146,7 +146,7 @@ import Measure
         echo '\(WorkerProtocol.greeting)'
         read line
         case "$line" in point*)
-            echo "seed=$\(HeapLayoutDraw.seedVariable)" >> \(dir)/started
+            echo "seed=$\(HeapLayoutDraw.seedVariable) $0" >> \(dir)/started
             echo "error stand-in"
             read line ;;
         esac
@@ -161,10 +161,15 @@ import Measure
                                 "--budget", "1", "--", "--workload", "alloc-free", "--fragsz", "64", "--max-size", "32K"])
             return try String(contentsOfFile: dir + "/started", encoding: .utf8).split(separator: "\n").map(String.init)
         }
-        let one = try started(base: "a", head: "a")
-        #expect(one.count == 2 && one[0] == one[1] && UInt64(one[0].dropFirst(5)) != nil, "\(one)")
-        let two = try started(base: "a", head: "b")
-        #expect(two == ["seed=", "seed="], "\(two)")
+        // Each line: the seed, then the file the worker ran from: the session's copy of the
+        // binary (ExecutableCopies), one for both workers of one binary, gone after the session.
+        let one = try started(base: "a", head: "a").map { $0.split(separator: " ").map(String.init) }
+        #expect(one.count == 2 && one[0] == one[1] && UInt64(one[0][0].dropFirst(5)) != nil, "\(one)")
+        #expect(one.allSatisfy { $0.count == 2 && $0[1] != "\(dir)/a.sh" && $0[1].hasSuffix("-a.sh") }, "\(one)")
+        #expect(one.allSatisfy { !FileManager.default.fileExists(atPath: $0[1]) }, "\(one)")
+        let two = try started(base: "a", head: "b").map { $0.split(separator: " ").map(String.init) }
+        #expect(two.map { $0[0] } == ["seed=", "seed="], "\(two)")
+        #expect(Set(two.map { $0[1] }).count == 2 && two.allSatisfy { !$0[1].hasPrefix(dir) }, "\(two)")
     }
 
     /// Two builds of which one does not start its functions on 64 bytes (a build from before

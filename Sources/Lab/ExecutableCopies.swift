@@ -1,0 +1,49 @@
+import Foundation
+
+/// Fresh copies of executables, one per distinct file, for the processes of one pair session or
+/// one visit. Where a binary's pages sit in the page cache is fixed for every process started
+/// from that file until the cache drops them, and it can move the timings: on the AMD EPYC VM
+/// (2026-12-07) one linked fragbench ran Swift alloc-free and pressure points 4-14% slower, in
+/// every visit of a `make bench`, than copies of the same file and than itself after
+/// `drop_caches` (alloc-free 64 B 4K: 2.48 against 2.18 ns/op; docs/noise.md). Two builds of a
+/// `make compare` would carry one such draw each through every session. A copy per session or
+/// visit gives each its own pages, so an unlucky draw is one session or visit, which the
+/// estimators already treat as an outlier, instead of the whole run.
+package struct ExecutableCopies {
+    /// Original path (symbolic links resolved) to the copy's path.
+    private var copies: [String: String] = [:]
+
+    /// Copies each distinct file among `binaries` once. A file that cannot be copied (no room,
+    /// no permission) is run from where it is: `path(for:)` returns the original.
+    package static func make(_ binaries: [String]) -> ExecutableCopies {
+        var made = ExecutableCopies()
+        for binary in binaries {
+            let original = resolved(binary)
+            guard made.copies[original] == nil else { continue }
+            let name = (original as NSString).lastPathComponent
+            let copy = NSTemporaryDirectory() + "fragbench-exec-\(getpid())-\(UUID().uuidString.prefix(8))-\(name)"
+            do {
+                try FileManager.default.copyItem(atPath: original, toPath: copy)
+                guard chmod(copy, 0o755) == 0 else { throw CocoaError(.fileWriteNoPermission) }
+                made.copies[original] = copy
+            } catch {
+                try? FileManager.default.removeItem(atPath: copy)
+            }
+        }
+        return made
+    }
+
+    /// The copy of `binary`, or `binary` itself when it has none.
+    package func path(for binary: String) -> String {
+        copies[Self.resolved(binary)] ?? binary
+    }
+
+    /// Deletes the copies (their processes have exited, or keep running from the deleted file).
+    package func remove() {
+        for copy in copies.values { try? FileManager.default.removeItem(atPath: copy) }
+    }
+
+    private static func resolved(_ path: String) -> String {
+        URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+    }
+}
