@@ -16,12 +16,13 @@ package struct ExecutableCopies {
     /// Copies each distinct file among `binaries` once. A file that cannot be copied (no room,
     /// no permission) is run from where it is: `path(for:)` returns the original.
     package static func make(_ binaries: [String]) -> ExecutableCopies {
+        removeOrphans()
         var made = ExecutableCopies()
         for binary in binaries {
             let original = resolved(binary)
             guard made.copies[original] == nil else { continue }
             let name = (original as NSString).lastPathComponent
-            let copy = NSTemporaryDirectory() + "fragbench-exec-\(getpid())-\(UUID().uuidString.prefix(8))-\(name)"
+            let copy = NSTemporaryDirectory() + "\(prefix)\(getpid())-\(UUID().uuidString.prefix(8))-\(name)"
             do {
                 try FileManager.default.copyItem(atPath: original, toPath: copy)
                 guard chmod(copy, 0o755) == 0 else { throw CocoaError(.fileWriteNoPermission) }
@@ -41,6 +42,21 @@ package struct ExecutableCopies {
     /// Deletes the copies (their processes have exited, or keep running from the deleted file).
     package func remove() {
         for copy in copies.values { try? FileManager.default.removeItem(atPath: copy) }
+    }
+
+    /// Copies are named `fragbench-exec-<pid of the process that made them>-...`.
+    static let prefix = "fragbench-exec-"
+
+    /// Deletes the copies left by processes that no longer exist (killed before their clean-up),
+    /// so that kills do not fill the temporary directory 18 MB at a time.
+    static func removeOrphans(in directory: String = NSTemporaryDirectory()) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid > 0 else { continue }
+            if kill(pid, 0) == -1 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name))
+            }
+        }
     }
 
     private static func resolved(_ path: String) -> String {

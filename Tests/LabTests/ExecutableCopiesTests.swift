@@ -38,4 +38,23 @@ import Testing
         #expect(copies.path(for: missing) == missing)
         copies.remove()
     }
+
+    /// A copy whose maker is gone (killed before its clean-up) is deleted; a living maker's stays.
+    @Test func copiesOfProcessesThatAreGoneAreDeleted() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A child that has exited and been waited for: its pid names no process.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let orphan = dir + "/\(ExecutableCopies.prefix)\(child.processIdentifier)-abcd1234-fragbench"
+        let mine = dir + "/\(ExecutableCopies.prefix)\(getpid())-abcd1234-fragbench"
+        let other = dir + "/unrelated-\(child.processIdentifier)"
+        for path in [orphan, mine, other] { #expect(FileManager.default.createFile(atPath: path, contents: Data("x".utf8))) }
+        ExecutableCopies.removeOrphans(in: dir)
+        #expect(!FileManager.default.fileExists(atPath: orphan))
+        #expect(FileManager.default.fileExists(atPath: mine))
+        #expect(FileManager.default.fileExists(atPath: other))
+    }
 }
