@@ -328,8 +328,8 @@ package enum PairSummary {
     /// or two aligned builds.
     package static func codePlacementWarning(sameBinary: Bool, baseAligns: Bool, headAligns: Bool) -> String? {
         guard !sameBinary, !(baseAligns && headAligns) else { return nil }
-        let sides = baseAligns ? "the head build does" : headAligns ? "the base build does" : "neither build does"
-        return "code placement: \(sides) not start every function on a 64-byte boundary (builds from before codealign=64), "
+        let sides = baseAligns ? "the head build does not start" : headAligns ? "the base build does not start" : "neither build starts"
+        return "code placement: \(sides) every function on a 64-byte boundary (builds from before codealign=64), "
             + "so where a timed loop falls across 64-byte lines depends on all the code linked before it: two such builds "
             + "that differed by one start-up function read alloc-only 64 B 11-17% apart on an AMD EPYC with identical "
             + "instruction counts (docs/noise.md). A timed difference whose exact count is identical may be placement, not code"

@@ -178,10 +178,10 @@ import Workloads
         #expect(PairSummary.codePlacementWarning(sameBinary: true, baseAligns: false, headAligns: false) == nil)
         #expect(PairSummary.codePlacementWarning(sameBinary: false, baseAligns: true, headAligns: true) == nil)
         let base = try #require(PairSummary.codePlacementWarning(sameBinary: false, baseAligns: false, headAligns: true))
-        #expect(base.hasPrefix("code placement: the base build does not"))
+        #expect(base.hasPrefix("code placement: the base build does not start every function on a 64-byte boundary"))
         let head = try #require(PairSummary.codePlacementWarning(sameBinary: false, baseAligns: true, headAligns: false))
-        #expect(head.hasPrefix("code placement: the head build does not"))
+        #expect(head.hasPrefix("code placement: the head build does not start every function on a 64-byte boundary"))
         let neither = try #require(PairSummary.codePlacementWarning(sameBinary: false, baseAligns: false, headAligns: false))
-        #expect(neither.hasPrefix("code placement: neither build does"))
+        #expect(neither.hasPrefix("code placement: neither build starts every function on a 64-byte boundary"))
     }
 }
