@@ -13,21 +13,25 @@ package struct ExecutableCopies {
     /// Original path (symbolic links resolved) to the copy's path.
     private var copies: [String: String] = [:]
 
-    /// Copies each distinct file among `binaries` once. A file that cannot be copied (no room,
-    /// no permission) is run from where it is: `path(for:)` returns the original.
+    /// Copies each distinct file among `binaries` once, into the temporary directory, or beside
+    /// the original where that one cannot run programs (mounted noexec). A file that cannot be
+    /// copied to a place it can run from (no room, no permission) is run from where it is:
+    /// `path(for:)` returns the original.
     package static func make(_ binaries: [String]) -> ExecutableCopies {
-        removeOrphans()
         var made = ExecutableCopies()
         for binary in binaries {
             let original = resolved(binary)
             guard made.copies[original] == nil else { continue }
             let name = (original as NSString).lastPathComponent
-            let copy = NSTemporaryDirectory() + "\(prefix)\(getpid())-\(UUID().uuidString.prefix(8))-\(name)"
-            do {
-                try FileManager.default.copyItem(atPath: original, toPath: copy)
-                guard chmod(copy, 0o755) == 0 else { throw CocoaError(.fileWriteNoPermission) }
-                made.copies[original] = copy
-            } catch {
+            for directory in [NSTemporaryDirectory(), (original as NSString).deletingLastPathComponent] {
+                removeOrphans(in: directory)
+                let copy = (directory as NSString).appendingPathComponent("\(prefix)\(getpid())-\(UUID().uuidString.prefix(8))-\(name)")
+                // access(X_OK) also fails on a noexec mount, where starting the copy would.
+                if (try? FileManager.default.copyItem(atPath: original, toPath: copy)) != nil,
+                   chmod(copy, 0o755) == 0, access(copy, X_OK) == 0 {
+                    made.copies[original] = copy
+                    break
+                }
                 try? FileManager.default.removeItem(atPath: copy)
             }
         }
@@ -49,7 +53,7 @@ package struct ExecutableCopies {
 
     /// Deletes the copies left by processes that no longer exist (killed before their clean-up),
     /// so that kills do not fill the temporary directory 18 MB at a time.
-    static func removeOrphans(in directory: String = NSTemporaryDirectory()) {
+    static func removeOrphans(in directory: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         for name in names where name.hasPrefix(prefix) {
             guard let pid = Int32(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid > 0 else { continue }
