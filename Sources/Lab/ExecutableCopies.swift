@@ -10,7 +10,7 @@ import Foundation
 /// visit gives each its own pages, so an unlucky draw is one session or visit, which the
 /// estimators already treat as an outlier, instead of the whole run.
 package struct ExecutableCopies {
-    /// Original path (symbolic links resolved) to the copy's path.
+    /// Original file (`identity(of:)`) to the copy's path.
     private var copies: [String: String] = [:]
 
     /// Copies each distinct file among `binaries` once, into the temporary directory, or beside
@@ -19,12 +19,13 @@ package struct ExecutableCopies {
     /// `path(for:)` returns the original.
     package static func make(_ binaries: [String]) -> ExecutableCopies {
         var made = ExecutableCopies()
+        var swept: Set<String> = []
         for binary in binaries {
-            let original = resolved(binary)
+            let original = identity(of: binary)
             guard made.copies[original] == nil else { continue }
             let name = (original as NSString).lastPathComponent
             for directory in [NSTemporaryDirectory(), (original as NSString).deletingLastPathComponent] {
-                removeOrphans(in: directory)
+                if swept.insert(directory).inserted { removeOrphans(in: directory) }
                 let copy = (directory as NSString).appendingPathComponent("\(prefix)\(getpid())-\(UUID().uuidString.prefix(8))-\(name)")
                 // access(X_OK) also fails on a noexec mount, where starting the copy would.
                 if (try? FileManager.default.copyItem(atPath: original, toPath: copy)) != nil,
@@ -40,7 +41,7 @@ package struct ExecutableCopies {
 
     /// The copy of `binary`, or `binary` itself when it has none.
     package func path(for binary: String) -> String {
-        copies[Self.resolved(binary)] ?? binary
+        copies[Self.identity(of: binary)] ?? binary
     }
 
     /// Deletes the copies (their processes have exited, or keep running from the deleted file).
@@ -63,7 +64,8 @@ package struct ExecutableCopies {
         }
     }
 
-    private static func resolved(_ path: String) -> String {
+    /// The path with symbolic links followed: two paths with one identity name one file.
+    package static func identity(of path: String) -> String {
         URL(fileURLWithPath: path).resolvingSymlinksInPath().path
     }
 }

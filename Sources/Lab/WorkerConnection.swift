@@ -20,7 +20,7 @@ package struct WorkerLauncher {
 
     /// Whether two paths name one file (symbolic links followed): one binary on both sides.
     package static func isSameFile(_ a: String, _ b: String) -> Bool {
-        URL(fileURLWithPath: a).resolvingSymlinksInPath().path == URL(fileURLWithPath: b).resolvingSymlinksInPath().path
+        ExecutableCopies.identity(of: a) == ExecutableCopies.identity(of: b)
     }
 
     /// Starts one worker per launcher, all before any greeting is read, so that their start-ups
