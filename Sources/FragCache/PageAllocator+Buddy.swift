@@ -1,20 +1,37 @@
 import Synchronization
 
-/// The binary buddy allocator behind `PageArena`: free blocks of order k are naturally aligned
-/// runs of 2^k base pages, kept on intrusive per-order lists; a block's buddy is found by
-/// flipping bit k of its index. Every call takes the arena's lock, so frees from any thread
-/// are safe; none of this is on the cache's fast path.
+/// The page allocator's entry points, as the cache and the workloads call them: forwarded to
+/// the arena's `BuddyAllocator`, whose out-of-line functions take it in registers.
 extension PageArena {
     /// Asks for a block of 2^order base pages (`alloc_pages`). The page comes back with
     /// refcount 1, set up as a compound page when `gfp` says so, and pfmemalloc when an armed
     /// injection says so. Returns nil when the request fails (no reclaim in the model).
+    @inlinable @inline(__always)
+    public func allocPages(order: Int, gfp: GFP) -> Page? {
+        buddy.allocPages(order: order, gfp: gfp)
+    }
+
+    /// Gives a block back (`__free_pages`), merging it with its free buddies. The caller must
+    /// hold the last reference (refcount already 0).
+    @inlinable @inline(__always)
+    public func freePages(_ page: Page) {
+        buddy.freePages(page)
+    }
+}
+
+/// The binary buddy allocator: free blocks of order k are naturally aligned runs of 2^k base
+/// pages, kept on intrusive per-order lists; a block's buddy is found by flipping bit k of its
+/// index. Every call takes the arena's lock, so frees from any thread are safe; none of this
+/// is on the cache's fast path.
+extension BuddyAllocator {
+    /// `PageArena.allocPages`.
     ///
     /// The benchmarks run without an observer, and this path pays nothing for one: when an
     /// observer is installed, the lock is let go untouched and the request is served by
     /// `allocPagesObserved`, which takes it again, copies the observer and allocates in that
     /// one critical section (so the result is as if the request had started there).
-    @inline(never)
-    public func allocPages(order: Int, gfp: GFP) -> Page? {
+    @usableFromInline @inline(never)
+    func allocPages(order: Int, gfp: GFP) -> Page? {
         precondition(order >= 0 && order < BuddyState.orderCount,
                      "allocPages: order \(order) outside 0...\(BuddyState.orderCount - 1)")
         let compound = order > 0 && gfp.contains(.compound)
@@ -54,11 +71,10 @@ extension PageArena {
         return page
     }
 
-    /// Gives a block back (`__free_pages`), merging it with its free buddies. The caller must
-    /// hold the last reference (refcount already 0). With an observer installed, the block is
-    /// freed by `freePagesObserved` instead (as in `allocPages`).
-    @inline(never)
-    public func freePages(_ page: Page) {
+    /// `PageArena.freePages`. With an observer installed, the block is freed by
+    /// `freePagesObserved` instead (as in `allocPages`).
+    @usableFromInline @inline(never)
+    func freePages(_ page: Page) {
         let index = page.index
         let d = descriptors + Int(index)
         precondition(d.pointee.flags.contains(.allocated),

@@ -112,7 +112,7 @@ public final class PageAllocator: @unchecked Sendable {
                 while order > 0 && (index % (1 << order) != 0 || index + (1 << order) > arena.pageCount) {
                     order -= 1
                 }
-                arena.link(index: Int32(index), order: order, state: &state)
+                arena.buddy.link(index: Int32(index), order: order, state: &state)
                 index += 1 << order
             }
         }
@@ -146,7 +146,7 @@ public final class PageAllocator: @unchecked Sendable {
         let group = 1 << (maxFreeOrder + 1)
         let groups = arena.pageCount / group
         let limit = Int((Double(groups) * fraction).rounded(.down)) * group
-        let pins = arena.pinForFragmentation(limit: limit, group: group)
+        let pins = arena.buddy.pinForFragmentation(limit: limit, group: group)
         pinned.withLock { $0.append(contentsOf: pins) }
         return pins.count
     }
@@ -157,7 +157,7 @@ public final class PageAllocator: @unchecked Sendable {
             defer { pins.removeAll() }
             return pins
         }
-        for page in pages { arena.unpin(page) }
+        for page in pages { arena.buddy.unpin(page) }
     }
 
     /// Pages currently pinned by `fragment`.

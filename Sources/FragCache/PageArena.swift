@@ -12,9 +12,9 @@ public struct PageArena: @unchecked Sendable {
     /// is naturally aligned in absolute terms too and page addresses have their low bits free.
     @usableFromInline let base: UInt
     @usableFromInline let pageShift: UInt
-    @usableFromInline let pageCount: Int
-    @usableFromInline let descriptors: UnsafeMutablePointer<PageDescriptor>
-    @usableFromInline let core: SpinLock<BuddyState>
+    /// The descriptors, their count and the locked buddy state: the part the page allocator's
+    /// out-of-line entry points work on, three words passed in registers (see BuddyAllocator).
+    @usableFromInline let buddy: BuddyAllocator
 
     @inlinable
     init(base: UInt, pageShift: UInt, pageCount: Int,
@@ -22,10 +22,12 @@ public struct PageArena: @unchecked Sendable {
          core: SpinLock<BuddyState>) {
         self.base = base
         self.pageShift = pageShift
-        self.pageCount = pageCount
-        self.descriptors = descriptors
-        self.core = core
+        self.buddy = BuddyAllocator(descriptors: descriptors, pageCount: pageCount, core: core)
     }
+
+    @inlinable var pageCount: Int { buddy.pageCount }
+    @inlinable var descriptors: UnsafeMutablePointer<PageDescriptor> { buddy.descriptors }
+    @inlinable var core: SpinLock<BuddyState> { buddy.core }
 
     @inlinable public var pageSize: Int { 1 &<< Int(pageShift) }
 
