@@ -95,6 +95,7 @@ public final class PageAllocator: @unchecked Sendable {
         pinned.deallocate()
         arena.descriptors.deinitialize(count: arena.pageCount)
         arena.descriptors.deallocate()
+        arena.buddy.deallocate()
         if let pool {
             pool.give(mapping, length: mappingLength)
         } else {

@@ -12,21 +12,20 @@ public struct PageArena: @unchecked Sendable {
     /// is naturally aligned in absolute terms too and page addresses have their low bits free.
     @usableFromInline let base: UInt
     @usableFromInline let pageShift: UInt
-    /// The descriptors, their count and the locked buddy state: the part the page allocator's
-    /// out-of-line entry points work on, three words passed in registers (see BuddyAllocator).
+    @usableFromInline let descriptors: UnsafeMutablePointer<PageDescriptor>
+    /// The page allocator proper, behind one pointer (see BuddyAllocator for why).
     @usableFromInline let buddy: BuddyAllocator
 
-    @inlinable
     init(base: UInt, pageShift: UInt, pageCount: Int,
          descriptors: UnsafeMutablePointer<PageDescriptor>,
          core: SpinLock<BuddyState>) {
         self.base = base
         self.pageShift = pageShift
+        self.descriptors = descriptors
         self.buddy = BuddyAllocator(descriptors: descriptors, pageCount: pageCount, core: core)
     }
 
     @inlinable var pageCount: Int { buddy.pageCount }
-    @inlinable var descriptors: UnsafeMutablePointer<PageDescriptor> { buddy.descriptors }
     @inlinable var core: SpinLock<BuddyState> { buddy.core }
 
     @inlinable public var pageSize: Int { 1 &<< Int(pageShift) }
