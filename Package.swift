@@ -83,7 +83,7 @@ let package = Package(
         .target(name: "Measure", dependencies: ["Support", "CFragShim", "CLibPFM"], swiftSettings: codeAlignment),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "CFragShim"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "FragCache"]),
-        .testTarget(name: "FragBenchTests", dependencies: ["FragBench", "Lab", "BenchReport", "Workloads", "FragCache"]),
+        .testTarget(name: "FragBenchTests", dependencies: ["FragBench", "Lab", "BenchReport", "Workloads", "FragCache", "Measure"]),
         // Results: the model, CSV/markdown/JSON writers.
         .target(name: "BenchReport", dependencies: ["Support"], swiftSettings: codeAlignment),
         .testTarget(name: "BenchReportTests", dependencies: ["BenchReport"], exclude: ["Golden"]),

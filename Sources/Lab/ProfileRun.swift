@@ -92,6 +92,15 @@ package enum ProfileRun {
         return (found, nil)
     }
 
+    /// The run perf samples: the point measured in this one process, from `binary` itself.
+    /// `run` spreads its visits over child processes, each started from a copy of the binary
+    /// that is deleted when it exits, and perf could name no function in their samples (it
+    /// reads symbols from the file after the run): every sample landed in
+    /// "[fragbench-exec-…]" and none in runBatch.
+    package static func sampledRunCommand(binary: String, arguments: [String]) -> [String] {
+        [binary] + arguments + ["--one-process", "--counters", "none", "--no-save"]
+    }
+
     /// `perf record` with the software clock (works without a PMU), on a native run of the
     /// point (`run` with `arguments`, saving nothing); the folded stacks, or why there are none.
     package static func sampled(binary: String, arguments: [String], scratch: String) -> Result<SampledProfile, ValidationFailure> {
@@ -103,8 +112,8 @@ package enum ProfileRun {
         }
         let data = scratch + "/perf.data", log = scratch + "/perf.log"
         let event = "cpu-clock:u", frequency = 4999
-        let record = ["record", "-e", event, "-F", String(frequency), "-g", "-o", data, "--", binary]
-            + arguments + ["--counters", "none", "--no-save"]
+        let record = ["record", "-e", event, "-F", String(frequency), "-g", "-o", data, "--"]
+            + sampledRunCommand(binary: binary, arguments: arguments)
         guard let status = try? ChildCommand(perf, record).run(output: .log(log)).status, status == 0 else {
             let why = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n")
                 .last(where: { !$0.hasPrefix("[ perf record") && !$0.contains("|") })

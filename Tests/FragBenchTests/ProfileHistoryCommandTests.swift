@@ -1,5 +1,7 @@
 import BenchReport
 import Foundation
+import Lab
+import Measure
 import Testing
 @testable import FragBench
 
@@ -44,6 +46,31 @@ import Testing
         #expect(result.stdout.contains("Not sampled: --no-perf."))
         let runs = tree(output + "/profile")
         #expect(runs.contains { $0.hasSuffix("/flame-callgrind.svg") } && runs.contains { $0.hasSuffix("/callgrind.folded") })
+    }
+
+    static var perfMaySample: Bool {
+        onPath("perf") && (getuid() == 0 || (PerfSettings.paranoid() ?? 3) <= 2)
+            && ProcessInfo.processInfo.environment["FRAGBENCH_SANITIZER"] == nil
+    }
+
+    /// perf's samples name the timed loop: the point runs in the process perf started, from
+    /// the file perf reads symbols from (run's default visit processes each ran from a deleted
+    /// copy of the binary, and every sample landed in "[fragbench-exec-…]").
+    @Test(.enabled(if: Self.perfMaySample, "needs perf allowed to sample this user's processes, and no sanitizer"))
+    func sampledTimeLandsInTheTimedLoopOfThePoint() throws {
+        let binary = try #require(RunCommandTests.binary, "build fragbench first (make test does)")
+        let point = try #require(ProfilePoint.find(Self.point, options: nil))
+        #expect(ProfileRun.sampledRunCommand(binary: binary.path, arguments: point.runArguments).contains("--one-process"))
+        let scratch = runner.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let sampled = try ProfileRun.sampled(binary: binary.path, arguments: point.runArguments + ["--allow-debug"],
+                                             scratch: scratch).get()
+        #expect(sampled.scope.contains("inside the workload's timed batches (runBatch)"), "\(sampled.scope)")
+        let frames = sampled.stacks.keys.flatMap { $0.split(separator: ";") }
+        #expect(frames.contains { $0.contains("FragmentAllocator.cycle") || $0.contains("freeFragment") || $0.contains("allocVA") },
+                "\(Set(frames).prefix(20))")
+        #expect(!frames.contains { $0.contains("fragbench-exec-") })
     }
 
     func writeHistory(_ text: String) throws -> String {
