@@ -24,7 +24,10 @@ struct BuddyAllocator: @unchecked Sendable {
     @usableFromInline let header: UnsafeMutablePointer<Header>
 
     init(descriptors: UnsafeMutablePointer<PageDescriptor>, pageCount: Int, core: SpinLock<BuddyState>) {
-        header = .allocate(capacity: 1)
+        // A line of its own, so that no data written elsewhere shares it.
+        let line = 64
+        header = UnsafeMutableRawPointer.allocate(byteCount: line, alignment: line)
+            .bindMemory(to: Header.self, capacity: 1)
         header.initialize(to: Header(descriptors: descriptors, pageCount: pageCount, core: core))
     }
 
