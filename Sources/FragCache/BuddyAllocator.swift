@@ -1,6 +1,7 @@
-/// The buddy allocator's handle: one pointer to what `allocPages` and `freePages` need (the
-/// page descriptors, how many there are, the locked free lists), so that their out-of-line
-/// entry points take it in one register.
+/// The buddy allocator's handle: one pointer to its `BuddyLists` (the page descriptors, how
+/// many there are, the locked free lists), so that the out-of-line entry points take it in one
+/// register, and each copies the three words into registers once instead of reloading them
+/// after every store to a descriptor (which, to the compiler, might have changed them).
 ///
 /// Why one word: as methods of the five-word `PageArena`, each call passed the arena through
 /// memory, and the cache copied 40 bytes onto the stack before every call into the page
@@ -10,36 +11,50 @@
 /// mixed loop a spilled size mask: 2-3% slower, paired, AMD EPYC.
 ///
 /// Like `PageArena`, a view: valid only while the `PageAllocator` that made it is alive (it
-/// frees the header with `deallocate()`).
+/// frees the lists' line with `deallocate()`).
 @usableFromInline
 struct BuddyAllocator: @unchecked Sendable {
-    @usableFromInline
-    struct Header {
-        @usableFromInline let descriptors: UnsafeMutablePointer<PageDescriptor>
-        @usableFromInline let pageCount: Int
-        @usableFromInline let core: SpinLock<BuddyState>
-    }
-
     /// Written once by init, never changed: read from any thread without a lock.
-    @usableFromInline let header: UnsafeMutablePointer<Header>
+    @usableFromInline let lists: UnsafeMutablePointer<BuddyLists>
 
-    init(descriptors: UnsafeMutablePointer<PageDescriptor>, pageCount: Int, core: SpinLock<BuddyState>) {
-        // A line of its own, so that no data written elsewhere shares it.
+    init(_ value: BuddyLists) {
+        // A line of its own: every page allocation and free reads it, from any thread, and no
+        // data written elsewhere should share it.
         let line = 64
-        header = UnsafeMutableRawPointer.allocate(byteCount: line, alignment: line)
-            .bindMemory(to: Header.self, capacity: 1)
-        header.initialize(to: Header(descriptors: descriptors, pageCount: pageCount, core: core))
+        lists = UnsafeMutableRawPointer.allocate(byteCount: line, alignment: line)
+            .bindMemory(to: BuddyLists.self, capacity: 1)
+        lists.initialize(to: value)
     }
 
-    // Safe: `header` is initialised by init and lives until deallocate().
-    @inlinable var descriptors: UnsafeMutablePointer<PageDescriptor> { header.pointee.descriptors }
-    @inlinable var pageCount: Int { header.pointee.pageCount }
-    @inlinable var core: SpinLock<BuddyState> { header.pointee.core }
+    // Safe: `lists` is initialised by init and lives until deallocate().
+    @inlinable var descriptors: UnsafeMutablePointer<PageDescriptor> { lists.pointee.descriptors }
+    @inlinable var pageCount: Int { lists.pointee.pageCount }
+    @inlinable var core: SpinLock<BuddyState> { lists.pointee.core }
 
-    /// Frees the header (not the descriptors or the lock: their owner frees them). Invariant:
-    /// nobody uses this handle, or any copy of it, afterwards.
+    /// `PageArena.allocPages`, out of line.
+    @usableFromInline @inline(never)
+    func allocPages(order: Int, gfp: GFP) -> Page? {
+        lists.pointee.allocPages(order: order, gfp: gfp)
+    }
+
+    /// `PageArena.freePages`, out of line.
+    @usableFromInline @inline(never)
+    func freePages(_ page: Page) {
+        lists.pointee.freePages(page)
+    }
+
+    /// Frees the lists' line (not the descriptors or the lock: their owner frees them).
+    /// Invariant: nobody uses this handle, or any copy of it, afterwards.
     func deallocate() {
-        header.deinitialize(count: 1)
-        header.deallocate()
+        lists.deinitialize(count: 1)
+        UnsafeMutableRawPointer(lists).deallocate()
     }
+}
+
+/// What the buddy allocator works on, as a value: copied into registers by each entry point.
+@usableFromInline
+struct BuddyLists: @unchecked Sendable {
+    @usableFromInline let descriptors: UnsafeMutablePointer<PageDescriptor>
+    @usableFromInline let pageCount: Int
+    @usableFromInline let core: SpinLock<BuddyState>
 }

@@ -23,14 +23,14 @@ extension PageArena {
 /// pages, kept on intrusive per-order lists; a block's buddy is found by flipping bit k of its
 /// index. Every call takes the arena's lock, so frees from any thread are safe; none of this
 /// is on the cache's fast path.
-extension BuddyAllocator {
-    /// `PageArena.allocPages`.
+extension BuddyLists {
+    /// `PageArena.allocPages`, inlined into `BuddyAllocator.allocPages`.
     ///
     /// The benchmarks run without an observer, and this path pays nothing for one: when an
     /// observer is installed, the lock is let go untouched and the request is served by
     /// `allocPagesObserved`, which takes it again, copies the observer and allocates in that
     /// one critical section (so the result is as if the request had started there).
-    @usableFromInline @inline(never)
+    @inline(__always)
     func allocPages(order: Int, gfp: GFP) -> Page? {
         precondition(order >= 0 && order < BuddyState.orderCount,
                      "allocPages: order \(order) outside 0...\(BuddyState.orderCount - 1)")
@@ -71,9 +71,9 @@ extension BuddyAllocator {
         return page
     }
 
-    /// `PageArena.freePages`. With an observer installed, the block is freed by
-    /// `freePagesObserved` instead (as in `allocPages`).
-    @usableFromInline @inline(never)
+    /// `PageArena.freePages`, inlined into `BuddyAllocator.freePages`. With an observer
+    /// installed, the block is freed by `freePagesObserved` instead (as in `allocPages`).
+    @inline(__always)
     func freePages(_ page: Page) {
         let index = page.index
         let d = descriptors + Int(index)

@@ -3,7 +3,7 @@ import Synchronization
 /// Arena fragmentation for the pressure workload: pin single pages so that free memory is
 /// left in small pieces and high-order requests fail as they do on a long-running machine.
 /// Pinned pages count as in use (someone else holds them) but not as requests or frees.
-extension BuddyAllocator {
+extension BuddyLists {
     /// Pins the last page of every free-able group of `group` pages below page `limit` and
     /// rebuilds the free lists around the pins. O(pages), under the lock.
     func pinForFragmentation(limit: Int, group: Int) -> [Page] {

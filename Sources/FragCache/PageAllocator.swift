@@ -113,7 +113,7 @@ public final class PageAllocator: @unchecked Sendable {
                 while order > 0 && (index % (1 << order) != 0 || index + (1 << order) > arena.pageCount) {
                     order -= 1
                 }
-                arena.buddy.link(index: Int32(index), order: order, state: &state)
+                arena.buddy.lists.pointee.link(index: Int32(index), order: order, state: &state)
                 index += 1 << order
             }
         }
@@ -147,7 +147,7 @@ public final class PageAllocator: @unchecked Sendable {
         let group = 1 << (maxFreeOrder + 1)
         let groups = arena.pageCount / group
         let limit = Int((Double(groups) * fraction).rounded(.down)) * group
-        let pins = arena.buddy.pinForFragmentation(limit: limit, group: group)
+        let pins = arena.buddy.lists.pointee.pinForFragmentation(limit: limit, group: group)
         pinned.withLock { $0.append(contentsOf: pins) }
         return pins.count
     }
@@ -158,7 +158,7 @@ public final class PageAllocator: @unchecked Sendable {
             defer { pins.removeAll() }
             return pins
         }
-        for page in pages { arena.buddy.unpin(page) }
+        for page in pages { arena.buddy.lists.pointee.unpin(page) }
     }
 
     /// Pages currently pinned by `fragment`.

@@ -22,7 +22,7 @@ public struct PageArena: @unchecked Sendable {
         self.base = base
         self.pageShift = pageShift
         self.descriptors = descriptors
-        self.buddy = BuddyAllocator(descriptors: descriptors, pageCount: pageCount, core: core)
+        self.buddy = BuddyAllocator(BuddyLists(descriptors: descriptors, pageCount: pageCount, core: core))
     }
 
     @inlinable var pageCount: Int { buddy.pageCount }
