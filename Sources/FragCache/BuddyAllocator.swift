@@ -27,7 +27,6 @@ struct BuddyAllocator: @unchecked Sendable {
     }
 
     // Safe: `lists` is initialised by init and lives until deallocate().
-    @inlinable var descriptors: UnsafeMutablePointer<PageDescriptor> { lists.pointee.descriptors }
     @inlinable var pageCount: Int { lists.pointee.pageCount }
     @inlinable var core: SpinLock<BuddyState> { lists.pointee.core }
 

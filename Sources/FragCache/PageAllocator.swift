@@ -106,6 +106,7 @@ public final class PageAllocator: @unchecked Sendable {
     /// Carves the arena into the largest naturally aligned blocks that fit.
     private func seedFreeLists() {
         let arena = self.arena
+        let lists = arena.buddy.lists.pointee
         arena.core.withLock { state in
             var index = 0
             while index < arena.pageCount {
@@ -113,7 +114,7 @@ public final class PageAllocator: @unchecked Sendable {
                 while order > 0 && (index % (1 << order) != 0 || index + (1 << order) > arena.pageCount) {
                     order -= 1
                 }
-                arena.buddy.lists.pointee.link(index: Int32(index), order: order, state: &state)
+                lists.link(index: Int32(index), order: order, state: &state)
                 index += 1 << order
             }
         }

@@ -12,6 +12,8 @@ public struct PageArena: @unchecked Sendable {
     /// is naturally aligned in absolute terms too and page addresses have their low bits free.
     @usableFromInline let base: UInt
     @usableFromInline let pageShift: UInt
+    /// The same pointer as the buddy allocator's, kept here too: a free reads it on every call,
+    /// and through the handle it would be one more dependent load.
     @usableFromInline let descriptors: UnsafeMutablePointer<PageDescriptor>
     /// The page allocator proper, behind one pointer (see BuddyAllocator for why).
     @usableFromInline let buddy: BuddyAllocator
