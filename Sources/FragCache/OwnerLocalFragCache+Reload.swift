@@ -3,6 +3,8 @@
 extension OwnerLocalFragCache {
     @inlinable @inline(never)
     mutating func _allocAfterLocalReload(_ fragsz: Int, alignMask: UInt32) -> UnsafeMutableRawPointer? {
+        // The set's steps below read and move biases: the hot page's goes back to its slot.
+        _coolHot()
         let size: UInt32
         if _bypassReloads > 0 {
             // The set is off and empty (see `bypassLength`): the kernel cache's slow path, as

@@ -164,6 +164,55 @@ import Testing
         for page in taken { allocator.put(page) }
     }
 
+    /// Frees that go back and forth between two left pages: each page's references move
+    /// between its slot and the hot words (the page last freed into), and whichever holds
+    /// them, the set reads exactly; no refcount moves; a reload writes the hot page's back.
+    @Test func freesIntoTwoLeftPagesKeepBothBiasesExact() throws {
+        let allocator = makeAllocator(for: config)
+        var cache = OwnerLocalFragCache<RemainingLayout>(allocator: allocator, config: config)
+        let arena = cache.arena
+        // Three pages of eight 4 KiB fragments, all kept: the first two are left with all
+        // their fragments out.
+        var fragments: [[UnsafeMutableRawPointer]] = []
+        for _ in 0 ..< 3 {
+            var page: [UnsafeMutableRawPointer] = []
+            for _ in 0 ..< 8 {
+                let allocated = cache.allocVA(4096)
+                page.append(try #require(allocated))
+            }
+            fragments.append(page)
+        }
+        let pages = fragments.map { arena.headPage(of: $0[0]) }
+        let start = cache.leftPages
+        #expect(start.map(\.page) == [pages[0], pages[1]])
+        let full = 32769
+        #expect(start.map(\.bias) == [full - 8, full - 8])
+        var expected = [full - 8, full - 8]
+        for (n, which) in [0, 1, 0, 0, 1, 1, 0].enumerated() {
+            cache.free(fragments[which][n])
+            expected[which] += 1
+            let now = cache.leftPages
+            #expect(now.map(\.bias) == expected, "after free \(n) into page \(which)")
+            cache.checkInvariants()
+        }
+        #expect(arena.refcount(of: pages[0]) == full && arena.refcount(of: pages[1]) == full)
+        // The current page is full: the next allocation reloads (neither left page is whole),
+        // and the hot page's references are its slot's again.
+        let reloaded = cache.allocVA(4096)
+        #expect(reloaded != nil)
+        let afterReload = cache.leftPages
+        #expect(afterReload.filter { $0.page == pages[0] || $0.page == pages[1] }.map(\.bias) == expected)
+        cache.checkInvariants()
+        for (which, page) in fragments.enumerated() {
+            for (n, p) in page.enumerated() where !(which < 2 && n < 7 && [0, 1, 0, 0, 1, 1, 0][n] == which) {
+                cache.free(p)
+            }
+        }
+        cache.drain()
+        // One fragment of the fourth page is still out.
+        #expect(allocator.stats.pagesInUse == 8)
+    }
+
     /// When no left page comes back whole for as many leaves in a row as the set has slots,
     /// the set is emptied (its references dropped) and the next 1024 reloads, and the frees
     /// until then, are the kernel's; then the set is used again.
