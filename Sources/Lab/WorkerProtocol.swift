@@ -31,23 +31,31 @@ package enum WorkerProtocol {
     /// `codealign=64`: its build starts every function on a 64-byte boundary (Package.swift's
     /// `codeAlignment`, which also defines the condition below).
     package static var greeting: String {
-        var words = "fragbench-worker \(version) workloads=\(workloadsRevision) layout=1"
+        var words = "fragbench-worker \(version) workloads=\(workloadsRevision) \(seededLayoutWord)"
         #if FRAGBENCH_FUNCTIONS_ALIGNED_64
-        words += " codealign=64"
+        words += " \(alignedCodeWord)"
         #endif
         return words
     }
 
+    /// The greeting's words for what a build can do, written once for the greeting and its readers.
+    static let seededLayoutWord = "layout=1"
+    static let alignedCodeWord = "codealign=64"
+
     /// Whether a greeting says its worker draws its layout from a given seed (`layout=1`);
     /// builds from before it do not say so.
     package static func drawsLayoutFromSeed(_ greeting: String) -> Bool {
-        greeting.split(separator: " ").contains("layout=1")
+        says(seededLayoutWord, greeting)
     }
 
     /// Whether a greeting says its build starts every function on a 64-byte boundary
     /// (`codealign=64`); builds from before it do not say so, and do not.
     package static func alignsFunctions(_ greeting: String) -> Bool {
-        greeting.split(separator: " ").contains("codealign=64")
+        says(alignedCodeWord, greeting)
+    }
+
+    private static func says(_ word: String, _ greeting: String) -> Bool {
+        greeting.split(separator: " ").contains(Substring(word))
     }
 
     /// The protocol version and workloads revision of a greeting line, or nil when it is none.
