@@ -103,17 +103,22 @@ static void insert_merging(cfrag_arena *a, int32_t index, unsigned order) {
 // was about half of `make bench`'s time, while a lazy arena changed what memory-bound points
 // measure (the Swift model's ResidentArenaPool.swift says how much). A mutex, not the arena's
 // spinlock: it is taken twice per arena, never in a timed loop, and ThreadSanitizer sees it.
-static cfrag_arena_pool process_pool = { PTHREAD_MUTEX_INITIALIZER, NULL, 0 };
+static cfrag_arena_pool process_pool = { PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0 };
 
-// The kept mapping if its length is `length` (else it is unmapped: never two arenas), or NULL.
-static void *take_kept_mapping(cfrag_arena_pool *pool, size_t length) {
+// The kept mapping if its length is `length` and an arena of `page_size` populated it (else it
+// is unmapped: never two arenas), or NULL. Length alone is not a geometry: 16 MiB of 4 KiB pages
+// and 4 MiB of 16 KiB pages map the same length, and each populates only its own arena, at an
+// offset its page size sets (the Swift model's ResidentArenaPool.swift says what that did).
+static void *take_kept_mapping(cfrag_arena_pool *pool, size_t length, unsigned page_size) {
     pthread_mutex_lock(&pool->lock);
     void *mapping = pool->mapping;
     size_t kept = pool->length;
+    unsigned kept_page_size = pool->page_size;
     pool->mapping = NULL;
     pool->length = 0;
+    pool->page_size = 0;
     pthread_mutex_unlock(&pool->lock);
-    if (mapping && kept != length) {
+    if (mapping && (kept != length || kept_page_size != page_size)) {
         munmap(mapping, kept);
         mapping = NULL;
     }
@@ -121,19 +126,20 @@ static void *take_kept_mapping(cfrag_arena_pool *pool, size_t length) {
 }
 
 // Keeps a resident mapping no arena uses any more, or unmaps it when one is kept already.
-static void give_kept_mapping(cfrag_arena_pool *pool, void *mapping, size_t length) {
+static void give_kept_mapping(cfrag_arena_pool *pool, void *mapping, size_t length, unsigned page_size) {
     pthread_mutex_lock(&pool->lock);
     int keep = pool->mapping == NULL;
     if (keep) {
         pool->mapping = mapping;
         pool->length = length;
+        pool->page_size = page_size;
     }
     pthread_mutex_unlock(&pool->lock);
     if (!keep) munmap(mapping, length);
 }
 
 void cfrag_arena_pool_drain(cfrag_arena_pool *pool) {
-    (void)take_kept_mapping(pool, 0);  // length 0 matches no mapping: whatever was kept is unmapped
+    (void)take_kept_mapping(pool, 0, 0);  // length 0 matches no mapping: whatever was kept is unmapped
 }
 
 cfrag_arena *cfrag_arena_create(unsigned page_size, size_t arena_bytes, int lazy) {
@@ -149,7 +155,7 @@ cfrag_arena *cfrag_arena_create_in(unsigned page_size, size_t arena_bytes, int l
     a->page_shift = (unsigned)__builtin_ctz(page_size);
     size_t max_block = (size_t)page_size << (CFRAG_ORDERS - 1);
     a->mapping_length = (size_t)count * page_size + max_block;
-    void *kept = (lazy || !pool) ? NULL : take_kept_mapping(pool, a->mapping_length);
+    void *kept = (lazy || !pool) ? NULL : take_kept_mapping(pool, a->mapping_length, page_size);
     a->mapping = kept ? kept : mmap(NULL, a->mapping_length, PROT_READ | PROT_WRITE,
                                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (a->mapping == MAP_FAILED) { free(a); return NULL; }
@@ -163,7 +169,7 @@ cfrag_arena *cfrag_arena_create_in(unsigned page_size, size_t arena_bytes, int l
     a->page_count = count;
     a->pages = calloc((size_t)count, sizeof(cfrag_page));
     if (!a->pages) {
-        if (a->pool) give_kept_mapping(a->pool, a->mapping, a->mapping_length);
+        if (a->pool) give_kept_mapping(a->pool, a->mapping, a->mapping_length, 1u << a->page_shift);
         else munmap(a->mapping, a->mapping_length);
         free(a);
         return NULL;
@@ -187,7 +193,7 @@ cfrag_arena *cfrag_arena_create_in(unsigned page_size, size_t arena_bytes, int l
 
 void cfrag_arena_destroy(cfrag_arena *a) {
     if (!a) return;
-    if (a->pool) give_kept_mapping(a->pool, a->mapping, a->mapping_length);
+    if (a->pool) give_kept_mapping(a->pool, a->mapping, a->mapping_length, 1u << a->page_shift);
     else munmap(a->mapping, a->mapping_length);
     free(a->pages);
     free(a);

@@ -49,8 +49,8 @@ public final class PageAllocator: @unchecked Sendable {
         let maxBlock = pageSize << Self.maxOrder
         // Over-reserve by one largest block so the arena can start on a largest-block boundary.
         let length = pageCount * pageSize + maxBlock
-        // A resident arena left by an earlier allocator of this size is resident already.
-        let kept = prefault ? pool.take(length: length) : nil
+        // A resident arena left by an earlier allocator of this geometry is resident already.
+        let kept = prefault ? pool.take(length: length, pageSize: pageSize) : nil
         let raw = kept ?? mmap(nil, length, PROT_READ | PROT_WRITE,
                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
         guard let raw, raw != MAP_FAILED else {
@@ -97,7 +97,7 @@ public final class PageAllocator: @unchecked Sendable {
         arena.descriptors.deallocate()
         arena.buddy.deallocate()
         if let pool {
-            pool.give(mapping, length: mappingLength)
+            pool.give(mapping, length: mappingLength, pageSize: pageSize)
         } else {
             munmap(mapping, mappingLength)
         }

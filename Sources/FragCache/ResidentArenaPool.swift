@@ -21,9 +21,16 @@ final class ResidentArenaPool: @unchecked Sendable {
     static let shared = ResidentArenaPool()
 
     /// The address as an integer, so the kept value is plain data (Sendable) under the lock.
+    /// Its page size too: two geometries can map one length (16 MiB of 4 KiB pages and 4 MiB of
+    /// 16 KiB pages both map 20 MiB with the largest block for alignment), and an allocator
+    /// populates only its own arena, at an offset its page size sets. Matched by length alone,
+    /// a 4 KiB-page arena came back 1024 of its 4096 pages resident after a 16 KiB-page one
+    /// had kept the mapping. Length and page size fix the geometry, so a match is resident
+    /// wherever the new arena lies.
     struct Mapping: Sendable {
         let address: UInt
         let length: Int
+        let pageSize: Int
     }
 
     /// The kept mapping, if any.
@@ -33,14 +40,14 @@ final class ResidentArenaPool: @unchecked Sendable {
     init() {}
 
     deinit {
-        _ = take(length: -1)  // no mapping has that length: unmaps whatever is kept
+        _ = take(length: -1, pageSize: 0)  // no mapping has that length: unmaps whatever is kept
         slot.deallocate()
     }
 
-    /// A resident mapping of exactly `length` bytes, or nil: the caller maps and populates one.
-    /// A kept mapping of another length is unmapped first, so the pool never adds a second
-    /// arena to a process's memory.
-    func take(length: Int) -> UnsafeMutableRawPointer? {
+    /// A resident mapping of exactly `length` bytes kept by an allocator of `pageSize`, or nil:
+    /// the caller maps and populates one. A kept mapping of another length or page size is
+    /// unmapped first, so the pool never adds a second arena to a process's memory.
+    func take(length: Int, pageSize: Int) -> UnsafeMutableRawPointer? {
         let kept = slot.withLock { value -> Mapping? in
             defer { value = nil }
             return value
@@ -49,17 +56,18 @@ final class ResidentArenaPool: @unchecked Sendable {
         // Safe: a kept address came from give(), a live mapping no allocator uses.
         assert(kept.address != 0 && kept.length > 0, "ResidentArenaPool kept an empty mapping")
         let address = UnsafeMutableRawPointer(bitPattern: kept.address).unsafelyUnwrapped
-        if kept.length == length { return address }
+        if kept.length == length && kept.pageSize == pageSize { return address }
         munmap(address, kept.length)
         return nil
     }
 
-    /// Keeps `address` (a resident mapping of `length` bytes that no allocator uses any more)
-    /// for the next allocator, or unmaps it when one is kept already.
-    func give(_ address: UnsafeMutableRawPointer, length: Int) {
+    /// Keeps `address` (a mapping of `length` bytes that no allocator uses any more, resident
+    /// where an allocator of `pageSize` put its arena) for the next allocator, or unmaps it when
+    /// one is kept already.
+    func give(_ address: UnsafeMutableRawPointer, length: Int, pageSize: Int) {
         let kept = slot.withLock { value -> Bool in
             guard value == nil else { return false }
-            value = Mapping(address: UInt(bitPattern: address), length: length)
+            value = Mapping(address: UInt(bitPattern: address), length: length, pageSize: pageSize)
             return true
         }
         if !kept { munmap(address, length) }

@@ -48,11 +48,25 @@ import Testing
         _ = allocator.tearDown()
     }
 
+    /// As the model's (ResidentArenaPoolTests): 4 MiB of 16 KiB pages and 16 MiB of 4 KiB pages
+    /// map the same length, the first populated only where its own arena lay; the second must
+    /// be all resident where its own lies.
+    @Test func theCTwinsKeptMappingOfAnotherPageSizeIsNotReused() throws {
+        var pool = cfrag_arena_pool(lock: pthread_mutex_t(), mapping: nil, length: 0, page_size: 0)
+        pthread_mutex_init(&pool.lock, nil)
+        defer { cfrag_arena_pool_drain(&pool); pthread_mutex_destroy(&pool.lock) }
+        let small = try #require(cfrag_arena_create_in(16384, 4 << 20, 0, &pool))
+        cfrag_arena_destroy(small)
+        let large = try #require(cfrag_arena_create_in(4096, 16 << 20, 0, &pool))
+        defer { cfrag_arena_destroy(large) }
+        #expect(Self.residentPages(UInt(large.pointee.base), 16 << 20) == (16 << 20) / Int(sysconf(Int32(_SC_PAGESIZE))))
+    }
+
     /// The C twin keeps a destroyed resident arena's mapping for the next one of its size
     /// (cfragcache.c, as the model's `ResidentArenaPool`); here with a pool of the test's own.
     /// A marker byte at the base tells a reused mapping from a fresh one (which reads 0).
     @Test func theCTwinsKeptMappingIsReusedResidentAndNeverGoesToALazyArena() throws {
-        var pool = cfrag_arena_pool(lock: pthread_mutex_t(), mapping: nil, length: 0)
+        var pool = cfrag_arena_pool(lock: pthread_mutex_t(), mapping: nil, length: 0, page_size: 0)
         pthread_mutex_init(&pool.lock, nil)
         defer { cfrag_arena_pool_drain(&pool); pthread_mutex_destroy(&pool.lock) }
         let bytes = 4 << 20

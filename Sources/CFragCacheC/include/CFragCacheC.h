@@ -58,11 +58,13 @@ typedef struct cfrag_arena {
     struct cfrag_arena_pool *pool;
 } cfrag_arena;
 
-/// One resident mapping kept between arenas of one length (cfrag_arena_create_in).
+/// One resident mapping kept between arenas of one geometry, its length and the page size of
+/// the arena that populated it (cfrag_arena_create_in).
 typedef struct cfrag_arena_pool {
     pthread_mutex_t lock;
     void *mapping;
     size_t length;
+    unsigned page_size;
 } cfrag_arena_pool;
 
 typedef struct cfrag_stats {
